@@ -1,0 +1,85 @@
+"""Facilitator: end-to-end encrypted toolkit for confidential dialogues.
+
+``create_app`` only wires things together: no table creation, no network access.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from facilitator.core.auth import init_auth
+from facilitator.core.db import init_commit_point
+from facilitator.core.error_handlers import register_http_errors, register_socket_errors
+from facilitator.core.i18n import current_locale_info, available_locales, select_locale
+from facilitator.core.security import init_security
+from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
+from facilitator.settings import Settings
+
+# Socket.IO handlers must be declared before the first ``init_app`` so that every app (and
+# every test app) gets them: Flask-SocketIO copies its pending handlers into each new server.
+from facilitator.core import sockets as _sockets  # noqa: E402, F401, I001
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_NAME="facilitator_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=settings.absolute_timeout_s,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,  # the Origin check in core.security covers this
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=False,
+        PREFERRED_URL_SCHEME="https" if settings.secure_cookies else "http",
+    )
+    app.extensions["facilitator.settings"] = settings
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=settings.socketio_async_mode,
+        message_queue=settings.redis_url,
+        cors_allowed_origins=[settings.public_origin],
+        manage_session=False,
+    )
+
+    init_security(app, settings.public_origin, settings.secure_cookies)
+    init_auth(app)
+    init_commit_point(app)
+    register_http_errors(app)
+    register_socket_errors(socketio)
+
+    @app.context_processor
+    def _inject_locale() -> dict[str, object]:
+        return {"locale_info": current_locale_info(), "available_locales": available_locales()}
+
+    from facilitator.accounts import models as _account_models  # noqa: F401
+    from facilitator.accounts.views import bp as accounts_bp, team_role_label
+    from facilitator.core.i18n_views import bp as i18n_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(i18n_bp)
+    app.jinja_env.filters["team_role"] = team_role_label
+    return app

@@ -1,0 +1,1 @@
+"""Mediator-team accounts: first convener, invitations, password + TOTP sign-in, sessions."""

@@ -1,0 +1,83 @@
+"""Passwords (Argon2id), usernames and TOTP codes. Pure functions, no database."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from facilitator.accounts.errors import PasswordInvalidError, UsernameInvalidError
+
+PASSWORD_MIN_CHARS = 12
+PASSWORD_MAX_CHARS = 1024
+TOTP_ISSUER = "Facilitator"
+# argon2-cffi's defaults are Argon2id with RFC 9106's second recommended parameter set.
+_hasher = PasswordHasher()
+_USERNAME = re.compile(r"^[\w.\-]{3,64}$")
+# Hashing a dummy when the account does not exist keeps both paths equally slow.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def normalise_username(raw: str) -> str:
+    name = unicodedata.normalize("NFKC", raw).strip().casefold()
+    if not _USERNAME.fullmatch(name):
+        raise UsernameInvalidError()
+    return name
+
+
+def check_password_policy(password: str) -> None:
+    if not PASSWORD_MIN_CHARS <= len(password) <= PASSWORD_MAX_CHARS or not password.strip():
+        raise PasswordInvalidError()
+
+
+def hash_password(password: str) -> str:
+    check_password_policy(password)
+    return _hasher.hash(unicodedata.normalize("NFC", password))
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, unicodedata.normalize("NFC", password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32(length=32)
+
+
+def totp_uri(secret: str, username: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
+
+
+def matching_totp_step(secret: str, code: str, now: float, last_step: int) -> int | None:
+    """The time step ``code`` belongs to (allowing one step of clock drift either way), or None.
+
+    A step at or before ``last_step`` never matches: each code is accepted once.
+    """
+    code = code.strip().replace(" ", "")
+    if not re.fullmatch(r"\d{6}", code):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if step > last_step and secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)

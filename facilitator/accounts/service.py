@@ -1,0 +1,263 @@
+"""Account operations. Each takes an explicit database session, flushes, and raises typed errors."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from facilitator.accounts import credentials
+from facilitator.accounts.errors import (
+    InvalidCredentialsError,
+    LinkInvalidError,
+    PasswordMismatchError,
+    SetupClosedError,
+    TotpRejectedError,
+    UsernameTakenError,
+)
+from facilitator.accounts.models import Account, LoginSession, OneTimeLink, utcnow
+from facilitator.core.authz import Permission, TeamRole, require
+from facilitator.core.errors import InvalidInputError, NotFoundError
+
+SETUP = "setup"
+INVITE = "invite"
+
+
+def count_active_accounts(db: Session) -> int:
+    return db.scalar(select(func.count()).where(Account.activated_at.is_not(None))) or 0
+
+
+def create_setup_link(db: Session, ttl_s: int) -> str:
+    """A one-time link to create the first convener; only while there is none."""
+    if count_active_accounts(db):
+        raise SetupClosedError()
+    for earlier in db.scalars(
+        select(OneTimeLink).where(OneTimeLink.purpose == SETUP, OneTimeLink.used_at.is_(None))
+    ):
+        earlier.revoked_at = earlier.revoked_at or utcnow()
+    token = credentials.new_token()
+    db.add(
+        OneTimeLink(
+            token_hash=credentials.token_hash(token),
+            purpose=SETUP,
+            role=TeamRole.CONVENER,
+            expires_at=utcnow() + timedelta(seconds=ttl_s),
+        )
+    )
+    db.flush()
+    return token
+
+
+def create_invitation(db: Session, actor: Account, role: str, ttl_s: int) -> str:
+    require(actor, Permission.INVITE_TEAM_MEMBER)
+    try:
+        team_role = TeamRole(role)
+    except ValueError as error:
+        raise InvalidInputError(field="role") from error
+    token = credentials.new_token()
+    db.add(
+        OneTimeLink(
+            token_hash=credentials.token_hash(token),
+            purpose=INVITE,
+            role=team_role,
+            created_by_id=actor.id,
+            expires_at=utcnow() + timedelta(seconds=ttl_s),
+        )
+    )
+    db.flush()
+    return token
+
+
+def list_open_invitations(db: Session, actor: Account) -> list[OneTimeLink]:
+    require(actor, Permission.INVITE_TEAM_MEMBER)
+    query = (
+        select(OneTimeLink)
+        .where(OneTimeLink.purpose == INVITE, OneTimeLink.used_at.is_(None))
+        .where(OneTimeLink.revoked_at.is_(None), OneTimeLink.expires_at > utcnow())
+        .order_by(OneTimeLink.created_at)
+    )
+    return list(db.scalars(query))
+
+
+def list_team(db: Session, actor: Account) -> list[Account]:
+    require(actor, Permission.VIEW_TEAM)
+    query = select(Account).where(Account.activated_at.is_not(None)).order_by(Account.username)
+    return list(db.scalars(query))
+
+
+def revoke_invitation(db: Session, actor: Account, link_id: int) -> None:
+    require(actor, Permission.INVITE_TEAM_MEMBER)
+    link = db.get(OneTimeLink, link_id)
+    if link is None or link.purpose != INVITE or link.used_at or link.revoked_at:
+        raise NotFoundError()
+    link.revoked_at = utcnow()
+    if link.claimed_by_id is not None:
+        pending = db.get(Account, link.claimed_by_id)
+        if pending is not None and not pending.is_active:
+            db.delete(pending)
+    db.flush()
+
+
+def find_usable_link(db: Session, token: str, purpose: str) -> OneTimeLink:
+    link = db.scalar(
+        select(OneTimeLink).where(OneTimeLink.token_hash == credentials.token_hash(token))
+    )
+    if (
+        link is None
+        or link.purpose != purpose
+        or link.used_at is not None
+        or link.revoked_at is not None
+        or link.expires_at <= utcnow()
+    ):
+        raise LinkInvalidError()
+    if purpose == SETUP and count_active_accounts(db):
+        raise SetupClosedError()
+    return link
+
+
+def start_enrolment(
+    db: Session, token: str, purpose: str, username: str, password: str, confirm: str
+) -> Account:
+    """Create the pending account a link was sent for; it becomes usable once TOTP is confirmed.
+
+    Starting again with the same link replaces the earlier pending account.
+    """
+    link = find_usable_link(db, token, purpose)
+    if password != confirm:
+        raise PasswordMismatchError()
+    name = credentials.normalise_username(username)
+    password_hash = credentials.hash_password(password)
+    if link.claimed_by_id is not None:
+        earlier = db.get(Account, link.claimed_by_id)
+        if earlier is not None and not earlier.is_active:
+            db.delete(earlier)
+            db.flush()
+    if db.scalar(select(Account).where(Account.username == name)) is not None:
+        raise UsernameTakenError()
+    account = Account(
+        username=name,
+        password_hash=password_hash,
+        role=link.role,
+        totp_secret=credentials.new_totp_secret(),
+    )
+    db.add(account)
+    db.flush()
+    link.claimed_by_id = account.id
+    db.flush()
+    return account
+
+
+def pending_enrolment(db: Session, token: str, purpose: str, account_id: int) -> Account:
+    link = find_usable_link(db, token, purpose)
+    account = db.get(Account, account_id)
+    if account is None or account.is_active or link.claimed_by_id != account.id:
+        raise LinkInvalidError()
+    return account
+
+
+def confirm_enrolment(
+    db: Session, token: str, purpose: str, account_id: int, code: str, now: float | None = None
+) -> Account:
+    account = pending_enrolment(db, token, purpose, account_id)
+    accept_totp(db, account, code, now)
+    link = find_usable_link(db, token, purpose)
+    account.activated_at = utcnow()
+    link.used_at = utcnow()
+    db.flush()
+    return account
+
+
+def create_convener(db: Session, username: str, password: str) -> Account:
+    """The command line's way to make a convener; active once a TOTP code is confirmed."""
+    name = credentials.normalise_username(username)
+    if db.scalar(select(Account).where(Account.username == name)) is not None:
+        raise UsernameTakenError()
+    account = Account(
+        username=name,
+        password_hash=credentials.hash_password(password),
+        role=TeamRole.CONVENER,
+        totp_secret=credentials.new_totp_secret(),
+    )
+    db.add(account)
+    db.flush()
+    return account
+
+
+def activate_with_totp(db: Session, account: Account, code: str) -> None:
+    accept_totp(db, account, code)
+    account.activated_at = utcnow()
+    db.flush()
+
+
+def check_password(db: Session, username: str, password: str) -> Account:
+    """The account these credentials open. The caller has already applied the login throttle."""
+    try:
+        name = credentials.normalise_username(username)
+    except InvalidInputError:
+        name = ""
+    account = db.scalar(select(Account).where(Account.username == name)) if name else None
+    valid = credentials.verify_password(account.password_hash if account else None, password)
+    if account is None or not valid or not account.is_active:
+        raise InvalidCredentialsError()
+    if credentials.password_needs_rehash(account.password_hash):
+        account.password_hash = credentials.hash_password(password)
+        db.flush()
+    return account
+
+
+def accept_totp(db: Session, account: Account, code: str, now: float | None = None) -> None:
+    step = credentials.matching_totp_step(
+        account.totp_secret, code, time.time() if now is None else now, account.totp_last_step
+    )
+    if step is None:
+        raise TotpRejectedError()
+    account.totp_last_step = step
+    db.flush()
+
+
+def open_login_session(db: Session, account: Account) -> str:
+    token = credentials.new_token()
+    db.add(LoginSession(token_hash=credentials.token_hash(token), account_id=account.id))
+    db.flush()
+    return token
+
+
+def resolve_login_session(
+    db: Session, token: str, idle_timeout_s: int, absolute_timeout_s: int
+) -> Account | None:
+    """The account a session token belongs to, or None once it is unknown or timed out.
+
+    A timed-out session is deleted. ``last_seen_at`` is refreshed at most once a minute.
+    """
+    row = db.get(LoginSession, credentials.token_hash(token))
+    if row is None:
+        return None
+    now = utcnow()
+    idle = now - row.last_seen_at > timedelta(seconds=idle_timeout_s)
+    expired = now - row.created_at > timedelta(seconds=absolute_timeout_s)
+    if idle or expired or not row.account.is_active:
+        db.delete(row)
+        db.flush()
+        return None
+    if now - row.last_seen_at > timedelta(seconds=60):
+        row.last_seen_at = now
+        db.flush()
+    return row.account
+
+
+def close_login_session(db: Session, token: str) -> None:
+    db.execute(delete(LoginSession).where(LoginSession.token_hash == credentials.token_hash(token)))
+    db.flush()
+
+
+def close_all_login_sessions(db: Session, account: Account) -> int:
+    result = db.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
+    db.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def session_started_at(db: Session, token: str) -> datetime | None:
+    row = db.get(LoginSession, credentials.token_hash(token))
+    return row.created_at if row else None

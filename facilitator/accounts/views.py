@@ -1,0 +1,284 @@
+"""Sign-in, sign-out, first-convener setup, team invitations and enrolment pages."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from facilitator.accounts import credentials, service, throttle
+from facilitator.accounts.errors import TotpRejectedError
+from facilitator.accounts.models import Account
+from facilitator.core.auth import SESSION_TOKEN_KEY, current_account, public
+from facilitator.core.authz import Permission, TeamRole, can, require
+from facilitator.core.errors import DomainError, NotAuthenticatedError
+from facilitator.core.i18n import LOCALE_SESSION_KEY
+from facilitator.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+PENDING_LOGIN_TTL_S = 300
+ENROLMENT_KEY = "enrolment"
+Page = str | tuple[str, int] | Response
+
+
+def _settings() -> Any:
+    return current_app.extensions["facilitator.settings"]
+
+
+def _sign_in(account: Account) -> None:
+    """Start a fresh session: everything from before sign-in (CSRF token included) is dropped."""
+    locale = session.get(LOCALE_SESSION_KEY)
+    session.clear()
+    if locale:
+        session[LOCALE_SESSION_KEY] = locale
+    session[SESSION_TOKEN_KEY] = service.open_login_session(db.session, account)
+
+
+def _form_error(template: str, error: DomainError, **context: Any) -> tuple[str, int]:
+    db.session.rollback()
+    return render_template(template, error=error.message, **context), error.status
+
+
+@bp.get("/login")
+@public
+def login() -> Page:
+    if current_account() is not None:
+        return redirect(url_for("accounts.home"))
+    return render_template("accounts/login.html")
+
+
+@bp.post("/login")
+@public
+@limiter.limit(
+    throttle.attempts_allowed,
+    key_func=throttle.account_key,
+    scope="login",
+    deduct_when=throttle.attempt_failed,
+)
+def login_submit() -> Page:
+    username = request.form.get("username", "")
+    try:
+        account = service.check_password(db.session, username, request.form.get("password", ""))
+    except DomainError as error:
+        return _form_error("accounts/login.html", error, username=username)
+    session[throttle.PENDING_LOGIN_KEY] = {
+        "account_id": account.id,
+        "username": account.username,
+        "at": time.time(),
+    }
+    return redirect(url_for("accounts.login_code"))
+
+
+def _pending_login() -> Account | None:
+    pending = session.get(throttle.PENDING_LOGIN_KEY)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_LOGIN_TTL_S:
+        return None
+    return db.session.get(Account, pending.get("account_id"))
+
+
+@bp.get("/login/code")
+@public
+def login_code_form() -> Page:
+    if _pending_login() is None:
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/code.html")
+
+
+@bp.post("/login/code")
+@public
+@limiter.limit(
+    throttle.attempts_allowed,
+    key_func=throttle.account_key,
+    scope="login",
+    deduct_when=throttle.attempt_failed,
+)
+def login_code() -> Page:
+    account = _pending_login()
+    if account is None:
+        raise NotAuthenticatedError()
+    try:
+        service.accept_totp(db.session, account, request.form.get("code", ""))
+    except TotpRejectedError as error:
+        return _form_error("accounts/code.html", error)
+    _sign_in(account)
+    return redirect(url_for("accounts.home"))
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    service.close_login_session(db.session, session[SESSION_TOKEN_KEY])
+    session.clear()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/logout-everywhere")
+def logout_everywhere() -> Response:
+    account = current_account()
+    assert account is not None
+    service.close_all_login_sessions(db.session, account)
+    session.clear()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/")
+def home() -> Page:
+    return render_template("accounts/home.html")
+
+
+@bp.get("/account")
+def account_page() -> Page:
+    return render_template("accounts/account.html")
+
+
+# --- team invitations -------------------------------------------------------------------
+
+
+def _team_page(status: int = 200, **context: Any) -> tuple[str, int]:
+    actor = current_account()
+    assert actor is not None
+    invitations = (
+        service.list_open_invitations(db.session, actor)
+        if can(actor, Permission.INVITE_TEAM_MEMBER)
+        else []
+    )
+    page = render_template(
+        "accounts/team.html",
+        team=service.list_team(db.session, actor),
+        invitations=invitations,
+        roles=list(TeamRole),
+        **context,
+    )
+    return page, status
+
+
+@bp.get("/team")
+def team() -> Page:
+    require(current_account(), Permission.VIEW_TEAM)
+    return _team_page()
+
+
+@bp.post("/team/invitations")
+def invite() -> Page:
+    actor = current_account()
+    assert actor is not None
+    token = service.create_invitation(
+        db.session, actor, request.form.get("role", ""), _settings().invitation_ttl_s
+    )
+    link = url_for("accounts.join_team", token=token, _external=True)
+    return _team_page(status=201, new_link=link)
+
+
+@bp.post("/team/invitations/<int:link_id>/revoke")
+def revoke(link_id: int) -> Response:
+    actor = current_account()
+    assert actor is not None
+    service.revoke_invitation(db.session, actor, link_id)
+    return redirect(url_for("accounts.team"))
+
+
+# --- enrolment: first convener and invited team members -----------------------------------
+
+
+def _enrolment_form(token: str, purpose: str) -> Page:
+    service.find_usable_link(db.session, token, purpose)
+    return render_template("accounts/enrol.html", purpose=purpose)
+
+
+def _enrolment_submit(token: str, purpose: str) -> Page:
+    form = request.form
+    try:
+        account = service.start_enrolment(
+            db.session,
+            token,
+            purpose,
+            form.get("username", ""),
+            form.get("password", ""),
+            form.get("confirm", ""),
+        )
+    except DomainError as error:
+        return _form_error(
+            "accounts/enrol.html", error, purpose=purpose, username=form.get("username", "")
+        )
+    session[ENROLMENT_KEY] = {"token": token, "purpose": purpose, "account_id": account.id}
+    return redirect(url_for("accounts.enrol_totp"))
+
+
+@bp.get("/setup/<token>")
+@public
+def setup(token: str) -> Page:
+    return _enrolment_form(token, service.SETUP)
+
+
+@bp.post("/setup/<token>")
+@public
+def setup_submit(token: str) -> Page:
+    return _enrolment_submit(token, service.SETUP)
+
+
+@bp.get("/join-team/<token>")
+@public
+def join_team(token: str) -> Page:
+    return _enrolment_form(token, service.INVITE)
+
+
+@bp.post("/join-team/<token>")
+@public
+def join_team_submit(token: str) -> Page:
+    return _enrolment_submit(token, service.INVITE)
+
+
+def _enrolment() -> tuple[dict[str, Any], Account]:
+    state = session.get(ENROLMENT_KEY)
+    if not isinstance(state, dict):
+        raise NotAuthenticatedError()
+    account = service.pending_enrolment(
+        db.session, state["token"], state["purpose"], state["account_id"]
+    )
+    return state, account
+
+
+def _totp_page(account: Account, status: int = 200, error: Any = None) -> tuple[str, int]:
+    page = render_template(
+        "accounts/totp.html",
+        secret=account.totp_secret,
+        uri=credentials.totp_uri(account.totp_secret, account.username),
+        error=error,
+    )
+    return page, status
+
+
+@bp.get("/enrol/totp")
+@public
+def enrol_totp() -> Page:
+    _state, account = _enrolment()
+    return _totp_page(account)
+
+
+@bp.post("/enrol/totp")
+@public
+def enrol_totp_submit() -> Page:
+    state, account = _enrolment()
+    try:
+        service.confirm_enrolment(
+            db.session, state["token"], state["purpose"], account.id, request.form.get("code", "")
+        )
+    except TotpRejectedError as error:
+        db.session.rollback()
+        return _totp_page(account, status=error.status, error=error.message)
+    _sign_in(account)
+    return redirect(url_for("accounts.home"))
+
+
+def team_role_label(role: str) -> str:
+    labels = {
+        TeamRole.CONVENER: _("Convener"),
+        TeamRole.FACILITATOR: _("Facilitator"),
+        TeamRole.INTERPRETER: _("Interpreter"),
+        TeamRole.RAPPORTEUR: _("Rapporteur"),
+        TeamRole.OBSERVER: _("Observer"),
+    }
+    return labels.get(TeamRole(role), role)

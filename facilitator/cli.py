@@ -1,0 +1,85 @@
+"""The ``facilitator`` command: Flask's CLI (``db upgrade`` and friends) plus our own commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from facilitator import create_app
+from facilitator.accounts import credentials, service
+from facilitator.accounts.errors import SetupClosedError
+from facilitator.core.db import commit_boundary
+from facilitator.core.errors import DomainError
+from facilitator.extensions import db
+
+
+def _app_factory() -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)
+def main() -> None:
+    """Facilitator: end-to-end encrypted toolkit for confidential dialogues."""
+
+
+def setup_link_or_none() -> str | None:
+    """A fresh one-time link to create the first convener, or None once one exists."""
+    settings = current_app.extensions["facilitator.settings"]
+    try:
+        with commit_boundary():
+            token = service.create_setup_link(db.session, settings.setup_token_ttl_s)
+    except SetupClosedError:
+        return None
+    return f"{settings.public_origin}/setup/{token}"
+
+
+@main.command("setup-link")
+@with_appcontext
+def setup_link_command() -> None:
+    """Print a one-time link to create the first convener account."""
+    link = setup_link_or_none()
+    if link is None:
+        raise click.ClickException("This installation already has a convener.")
+    click.echo(link)
+
+
+@main.command("create-convener")
+@click.option("--username", prompt=True)
+@click.password_option(confirmation_prompt=True)
+@with_appcontext
+def create_convener_command(username: str, password: str) -> None:
+    """Create a convener account on the terminal, with its two-factor key."""
+    try:
+        with commit_boundary():
+            account = service.create_convener(db.session, username, password)
+            click.echo("Add this key to an authenticator app:")
+            click.echo(f"  key: {account.totp_secret}")
+            click.echo(f"  uri: {credentials.totp_uri(account.totp_secret, account.username)}")
+            code = click.prompt("Code shown by the app")
+            service.activate_with_totp(db.session, account, code)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Convener '{account.username}' created.")
+
+
+@main.command("serve")
+def serve_command() -> None:
+    """Serve the app with the production server (gevent) on FACILITATOR_HOST:FACILITATOR_PORT."""
+    os.execv(sys.executable, [sys.executable, "-m", "facilitator.serve"])  # noqa: S606
+
+
+def _register_td2() -> None:
+    from facilitator.td2.cli import td2
+
+    main.add_command(td2)
+
+
+_register_td2()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: the commit point, authorization, errors, i18n and security headers."""

@@ -1,0 +1,67 @@
+"""The one commit point.
+
+Services only ``flush``. The HTTP request boundary commits once when the response is a success
+and rolls back otherwise; socket handlers get the same through ``commit_boundary``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Response
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from facilitator.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_commit_point(app: Flask) -> None:
+    @app.after_request
+    def _commit_or_roll_back(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _roll_back_on_exception(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
+
+
+@contextmanager
+def commit_boundary() -> Iterator[None]:
+    """Commit what the block flushed, or roll it all back if the block raises."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def committed(handler: F) -> F:
+    """Decorator form of ``commit_boundary`` for socket event handlers and CLI commands."""
+
+    @wraps(handler)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with commit_boundary():
+            return handler(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite enforces foreign keys (and ``ON DELETE CASCADE``) only when asked, per connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

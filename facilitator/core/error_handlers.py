@@ -1,0 +1,94 @@
+"""Where domain and protocol errors become responses: once for HTTP, once for Socket.IO."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_socketio import SocketIO, emit
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from facilitator.core.errors import DomainError
+from facilitator.extensions import db
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def wants_json() -> bool:
+    """API paths and JSON callers get JSON; browsers navigating pages get a page."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _respond(status: int, body: dict[str, Any]) -> tuple[Response | str, int]:
+    if wants_json():
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=body["message"]), status
+
+
+def _http_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be processed."),
+        401: _("Please sign in first."),
+        403: _("You are not allowed to do that."),
+        404: _("Nothing was found here."),
+        405: _("This address does not accept that kind of request."),
+        413: _("What was sent is too large."),
+        415: _("This address expects JSON."),
+        429: _("Too many attempts. Wait a few minutes and try again."),
+    }
+    return messages.get(status, _("The request could not be processed."))
+
+
+def register_http_errors(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> tuple[Response | str, int]:
+        db.session.rollback()
+        return _respond(error.status, error.to_dict())
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+        db.session.rollback()
+        body = {
+            "error": "csrf_failed",
+            "message": _("This form has expired or was not sent by this site. Reload and retry."),
+        }
+        return _respond(400, body)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+        status = error.code or 500
+        if status >= 500 or status < 400:
+            return error
+        db.session.rollback()
+        body = {"error": _HTTP_CODES.get(status, "bad_request"), "message": _http_message(status)}
+        return _respond(status, body)
+
+
+def register_socket_errors(socketio: SocketIO) -> None:
+    """Every event handler's domain error becomes one ``error_occurred`` event to the sender.
+
+    The payload has a code and parameters only: the client translates, since a room mixes locales.
+    """
+
+    @socketio.on_error_default
+    def _socket_error(error: Exception) -> None:
+        db.session.rollback()
+        if isinstance(error, DomainError):
+            emit("error_occurred", error.to_dict(with_message=False))
+            return
+        emit("error_occurred", {"error": "internal_error"})
+        raise error

@@ -1,0 +1,96 @@
+"""Locale choice and locale facts for templates and the browser.
+
+The locale is chosen in this order: the person's explicit choice (kept in their session), then
+the browser's ``Accept-Language``, then English. ``LocaleInfo`` gives the language tag and the
+text direction that ``base.html`` puts on ``<html lang dir>``.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+from flask import request, session
+from flask_babel import get_locale
+
+SUPPORTED_LOCALES: tuple[str, ...] = ("en", "ar", "fr", "ru")
+DEFAULT_LOCALE = "en"
+LOCALE_SESSION_KEY = "locale"
+JS_SOURCE_PREFIX = "static/js/"
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    tag: str
+    direction: str  # "ltr" or "rtl"
+    native_name: str
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+@lru_cache(maxsize=None)
+def locale_info(tag: str) -> LocaleInfo:
+    locale = Locale.parse(tag)
+    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    name = locale.get_display_name(locale) or tag
+    return LocaleInfo(tag=tag, direction=direction, native_name=name[:1].upper() + name[1:])
+
+
+def available_locales() -> list[LocaleInfo]:
+    return [locale_info(tag) for tag in SUPPORTED_LOCALES]
+
+
+def select_locale() -> str:
+    chosen = session.get(LOCALE_SESSION_KEY)
+    if isinstance(chosen, str) and chosen in SUPPORTED_LOCALES:
+        return chosen
+    return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
+
+
+def current_locale_info() -> LocaleInfo:
+    return locale_info(str(get_locale() or DEFAULT_LOCALE))
+
+
+def _category_forms(tag: str, plural_expr: str) -> dict[str, int]:
+    """Which catalogue form each CLDR plural category uses, so the browser can pick one with
+    ``Intl.PluralRules`` instead of evaluating gettext's C expression."""
+    rule = Locale.parse(tag).plural_form
+    pick = gettext.c2py(plural_expr)
+    forms: dict[str, int] = {}
+    for number in range(0, 1001):
+        forms.setdefault(rule(number), pick(number))
+    return forms
+
+
+@lru_cache(maxsize=None)
+def browser_catalog(translations_dir: Path, tag: str) -> dict[str, str | dict[str, str]]:
+    """The messages used by the browser's JavaScript, in one locale, from the same catalogues.
+
+    Only entries extracted from ``static/js`` are sent. A plural entry maps each CLDR category
+    (``one``, ``few``, ``other``…) to its form.
+    """
+    path = translations_dir / tag / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=tag)
+    categories = _category_forms(tag, catalog.plural_expr)
+    result: dict[str, str | dict[str, str]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if not any(str(loc).startswith(JS_SOURCE_PREFIX) for loc, _line in message.locations):
+            continue
+        if isinstance(message.id, tuple):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if all(strings):
+                result[message.id[0]] = {cat: strings[i] for cat, i in categories.items()}
+        elif message.string:
+            result[message.id] = str(message.string)
+    return result

@@ -1,0 +1,177 @@
+"""TD2 v1: the Python reference implementation of the end-to-end protocol.
+
+This package is the only code in the project that imports ``cryptography``.
+Every function here takes and returns plain ``bytes`` (or ``str``/``int``
+where the protocol says so), so that the JavaScript mirror in
+``static/js/td2/`` can be checked against it byte for byte.  The normative
+description is ``docs/protocol.md``.
+
+Public API (all byte strings are raw bytes; base64url only at the edges)::
+
+    b64u_encode(data: bytes) -> str                 # RFC 4648 base64url, no padding
+    b64u_decode(text: str) -> bytes                 # strict: no padding, canonical only
+    u32(n: int) -> bytes ; u64(n: int) -> bytes     # big-endian
+    random_id() -> bytes                            # 16 random bytes
+    random_secret() -> bytes                        # 32 random bytes (epoch secrets)
+
+    derive_subkey(epoch_secret, dialogue_id, epoch: int, record_hash, label: str) -> bytes
+        # label in LABELS = ("msg", "note", "meta"); 32-byte AES-256-GCM key
+    build_aad(kind: str, dialogue_id, channel_id, epoch: int, message_id,
+              author_handle) -> bytes                # 74 bytes; kind in KIND_CODES
+    parse_aad(aad: bytes) -> AadFields
+    frame_plaintext(data: bytes) -> bytes           # u32(len) || data || zeros, 256-multiple
+    unframe_plaintext(padded: bytes) -> bytes
+    seal_blob(key, aad, plaintext: bytes) -> bytes
+        # nonce(12) || AES-256-GCM(key, nonce, frame(plaintext), aad), random nonce
+    open_blob(key, aad, blob) -> bytes              # raises Td2DecryptError / Td2FormatError
+    seal_json(key, aad, obj: object) -> bytes ; open_json(key, aad, blob) -> object
+
+    wrap_info(dialogue_id, epoch: int, member_handle, record_hash) -> bytes
+    wrap_epoch_secret(recipient_public, dialogue_id, epoch: int, member_handle,
+                      record_hash, epoch_secret) -> bytes        # 80 bytes
+    unwrap_epoch_secret(recipient_private, dialogue_id, epoch: int, member_handle,
+                        record_hash, wrap) -> bytes              # 32 bytes
+
+    roster_hash(members: Iterable[RosterMember | tuple[bytes, bytes, str | int]]) -> bytes
+        # RosterMember(handle, x25519_public, role); role name or code (ROLE_CODES)
+    build_epoch_record(dialogue_id, epoch: int, prev_hash, roster_hash, creator_handle,
+                       unix_ms: int) -> bytes                    # 120 bytes
+    parse_epoch_record(record: bytes) -> EpochRecord
+    record_hash(record: bytes) -> bytes                          # SHA-256
+    sign_epoch_record(steward_private, record) -> bytes          # Ed25519, 64 bytes
+    verify_epoch_signature(steward_public, record, signature) -> None  # Td2SignatureError
+    verify_chain(links: Sequence[ChainLink], *, verifier_handle: bytes | None,
+                 anchor: TrustAnchor | None = None) -> list[EpochRecord]  # Td2ChainError
+
+    fingerprint(public: bytes) -> str               # "7WSX-KJSK-TSHS-SN7I"
+    invite_secret_hash(invite_secret) -> bytes
+    join_proof(invite_secret, x25519_public) -> bytes
+    verify_join_proof(invite_secret, x25519_public, proof) -> bool   # constant time
+
+    generate_member_keypair() -> tuple[bytes, bytes]     # X25519 (private raw, public raw)
+    generate_steward_keypair() -> tuple[bytes, bytes]    # Ed25519 (private seed, public raw)
+    x25519_public_from_private(private) -> bytes
+    ed25519_public_from_private(private) -> bytes
+    private_to_pkcs8(private: bytes, key_type: str) -> bytes   # key_type "x25519"|"ed25519"
+    pkcs8_to_private(der: bytes) -> tuple[str, bytes]          # (key_type, raw private)
+
+    generate_passphrase() -> str                     # 120 bits, "xxxx-xxxx-..." groups
+    derive_key_file_key(passphrase: str, salt: bytes, iterations: int) -> bytes
+    seal_key_file(pkcs8: bytes, passphrase: str) -> bytes   # JSON document (UTF-8)
+    open_key_file(data: bytes, passphrase: str) -> bytes    # PKCS#8 DER
+"""
+
+from facilitator.td2.aad import AAD_LENGTH, KIND_CODES, AadFields, build_aad, parse_aad
+from facilitator.td2.chain import ChainLink, TrustAnchor, verify_chain
+from facilitator.td2.content import open_blob, open_json, seal_blob, seal_json
+from facilitator.td2.encoding import (
+    ID_LENGTH,
+    b64u_decode,
+    b64u_encode,
+    random_id,
+    random_secret,
+    u32,
+    u64,
+)
+from facilitator.td2.epoch import (
+    GENESIS_PREV_HASH,
+    EpochRecord,
+    build_epoch_record,
+    parse_epoch_record,
+    record_hash,
+    sign_epoch_record,
+    verify_epoch_signature,
+)
+from facilitator.td2.errors import (
+    Td2ChainError,
+    Td2DecryptError,
+    Td2Error,
+    Td2FormatError,
+    Td2KeyError,
+    Td2SignatureError,
+)
+from facilitator.td2.fingerprint import fingerprint
+from facilitator.td2.framing import frame_plaintext, unframe_plaintext
+from facilitator.td2.invite import invite_secret_hash, join_proof, verify_join_proof
+from facilitator.td2.keyfile import (
+    KEY_FILE_ITERATIONS,
+    derive_key_file_key,
+    generate_passphrase,
+    open_key_file,
+    seal_key_file,
+)
+from facilitator.td2.keys import (
+    ed25519_public_from_private,
+    generate_member_keypair,
+    generate_steward_keypair,
+    pkcs8_to_private,
+    private_to_pkcs8,
+    x25519_public_from_private,
+)
+from facilitator.td2.roster import ROLE_CODES, RosterMember, roster_hash
+from facilitator.td2.subkeys import LABELS, derive_subkey
+from facilitator.td2.wrap import WRAP_LENGTH, unwrap_epoch_secret, wrap_epoch_secret, wrap_info
+
+SUITE = "td2v1"
+
+__all__ = [
+    "AAD_LENGTH",
+    "GENESIS_PREV_HASH",
+    "ID_LENGTH",
+    "KEY_FILE_ITERATIONS",
+    "KIND_CODES",
+    "LABELS",
+    "ROLE_CODES",
+    "SUITE",
+    "WRAP_LENGTH",
+    "AadFields",
+    "ChainLink",
+    "EpochRecord",
+    "RosterMember",
+    "Td2ChainError",
+    "Td2DecryptError",
+    "Td2Error",
+    "Td2FormatError",
+    "Td2KeyError",
+    "Td2SignatureError",
+    "TrustAnchor",
+    "b64u_decode",
+    "b64u_encode",
+    "build_aad",
+    "build_epoch_record",
+    "derive_key_file_key",
+    "derive_subkey",
+    "ed25519_public_from_private",
+    "fingerprint",
+    "frame_plaintext",
+    "generate_member_keypair",
+    "generate_passphrase",
+    "generate_steward_keypair",
+    "invite_secret_hash",
+    "join_proof",
+    "open_blob",
+    "open_json",
+    "open_key_file",
+    "parse_aad",
+    "parse_epoch_record",
+    "pkcs8_to_private",
+    "private_to_pkcs8",
+    "random_id",
+    "random_secret",
+    "record_hash",
+    "roster_hash",
+    "seal_blob",
+    "seal_json",
+    "seal_key_file",
+    "sign_epoch_record",
+    "u32",
+    "u64",
+    "unframe_plaintext",
+    "unwrap_epoch_secret",
+    "verify_chain",
+    "verify_epoch_signature",
+    "verify_join_proof",
+    "wrap_epoch_secret",
+    "wrap_info",
+    "x25519_public_from_private",
+]

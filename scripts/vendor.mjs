@@ -1,0 +1,76 @@
+// Bundles the browser's third-party packages into self-contained ES modules under static/vendor/.
+//
+// Our own code is plain ES modules with no build step. These packages use bare imports
+// ("@hpke/common", "engine.io-client", ...), which a browser cannot resolve without an import map,
+// and our CSP (script-src 'self') forbids the inline script an import map would need. So each
+// package becomes one minified file with no bare imports left; app code imports
+// "/vendor/hpke.js" and friends. Never a CDN. Run after `npm ci`: `node scripts/vendor.mjs`.
+
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import * as esbuild from "esbuild";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(ROOT, "static", "vendor");
+
+/** Output file -> the module source that re-exports what the app uses from the package. */
+const BUNDLES = {
+  "hpke.js": 'export * from "@hpke/core";',
+  "socket.io.js": 'export * from "socket.io-client";\nexport { default } from "socket.io-client";',
+  "qrcode.js": 'export * from "qrcode-generator";\nexport { default } from "qrcode-generator";',
+};
+
+/** Files copied as they are (axe-core is injected by the accessibility tests, not imported). */
+const COPIES = {
+  "axe.min.js": join(ROOT, "node_modules", "axe-core", "axe.min.js"),
+};
+
+/** Fails the build if a bundle could not run under `script-src 'self'` (no eval). */
+function assertNoEval(name, code) {
+  for (const pattern of [/\beval\s*\(/, /\bnew\s+Function\s*\(/]) {
+    if (pattern.test(code)) {
+      throw new Error(`${name}: bundle contains ${pattern}, which the CSP forbids`);
+    }
+  }
+}
+
+async function bundle(name, contents) {
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: ROOT, sourcefile: `vendor-${name}`, loader: "js" },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["es2022"],
+    minify: true,
+    legalComments: "eof",
+    sourcemap: false,
+    write: false,
+    logLevel: "warning",
+    define: { "process.env.NODE_ENV": '"production"' },
+  });
+  const code = result.outputFiles[0].text;
+  assertNoEval(name, code);
+  await writeFile(join(OUT, name), code);
+  return code.length;
+}
+
+async function main() {
+  await rm(OUT, { recursive: true, force: true });
+  await mkdir(OUT, { recursive: true });
+  for (const [name, contents] of Object.entries(BUNDLES)) {
+    const size = await bundle(name, contents);
+    console.log(`static/vendor/${name}  ${size} bytes`);
+  }
+  for (const [name, source] of Object.entries(COPIES)) {
+    await copyFile(source, join(OUT, name));
+    const size = (await readFile(join(OUT, name))).length;
+    console.log(`static/vendor/${name}  ${size} bytes (copied)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

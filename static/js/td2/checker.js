@@ -1,0 +1,247 @@
+// Checks a vector file in the TD2 v1 format (ours or another implementation's), entry by entry,
+// in the browser: the mirror of facilitator/td2/checker.py. Beyond the Python checker it also
+// re-seals each vector key file with its salt and nonce and expects the same document.
+
+import { buildAad } from "./aad.js";
+import { b64uDecode, equalBytes, utf8 } from "./bytes.js";
+import { openBlob, sealBlob } from "./content.js";
+import { buildEpochRecord, parseEpochRecord, recordHash, verifyEpochSignature } from "./epoch.js";
+import { Td2Error } from "./errors.js";
+import { fingerprint } from "./fingerprint.js";
+import { inviteSecretHash, joinProof, verifyJoinProof } from "./invite.js";
+import { deriveKeyFileKey, openKeyFile, sealKeyFile } from "./keyfile.js";
+import { x25519PublicFromPrivate } from "./keys.js";
+import { rosterHash } from "./roster.js";
+import { deriveSubkeyBytes } from "./subkeys.js";
+import { openWrap, sealWrapFixed, unwrapEpochSecret, wrapInfo } from "./wrap.js";
+
+export const SECTIONS = Object.freeze([
+  "subkeys",
+  "aad",
+  "seal",
+  "wrap",
+  "roster",
+  "epoch_record",
+  "fingerprint",
+  "invite",
+  "key_file",
+  "negative",
+]);
+
+/** A vector entry whose expected value differs from the computed one. */
+export class VectorMismatch extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "VectorMismatch";
+  }
+}
+
+/** Typed access to one entry's fields. */
+class Entry {
+  constructor(raw) {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      throw new VectorMismatch("entry is not a JSON object");
+    }
+    this.raw = raw;
+  }
+
+  get(name, type) {
+    const value = this.raw[name];
+    if (value === undefined || value === null) throw new VectorMismatch(`missing field '${name}'`);
+    const ok =
+      type === "integer"
+        ? Number.isSafeInteger(value) || typeof value === "bigint"
+        : type === "array"
+          ? Array.isArray(value)
+          : typeof value === type && !Array.isArray(value);
+    if (!ok) throw new VectorMismatch(`field '${name}' must be a ${type}`);
+    return value;
+  }
+
+  b(name) {
+    try {
+      return b64uDecode(this.get(name, "string"));
+    } catch (error) {
+      if (error instanceof Td2Error) throw new VectorMismatch(`field '${name}': ${error.message}`);
+      throw error;
+    }
+  }
+
+  int(name) {
+    return this.get(name, "integer");
+  }
+
+  str(name) {
+    return this.get(name, "string");
+  }
+}
+
+function expectBytes(name, computed, expected) {
+  if (!equalBytes(computed, expected)) throw new VectorMismatch(`${name} does not match`);
+}
+
+function expectEqual(name, computed, expected) {
+  if (computed !== expected) throw new VectorMismatch(`${name} does not match`);
+}
+
+const CHECKS = {
+  async subkeys(e) {
+    const key = await deriveSubkeyBytes(e.b("epoch_secret"), e.b("dialogue_id"), e.int("epoch"), e.b("record_hash"), e.str("label"));
+    expectBytes("key", key, e.b("key"));
+  },
+
+  async aad(e) {
+    const aad = buildAad(e.str("kind"), e.b("dialogue_id"), e.b("channel_id"), e.int("epoch"), e.b("message_id"), e.b("author_handle"));
+    expectBytes("aad", aad, e.b("aad"));
+  },
+
+  async seal(e) {
+    const [key, aad, blob, plaintext] = [e.b("key"), e.b("aad"), e.b("blob"), e.b("plaintext")];
+    expectBytes("blob", await sealBlob(key, aad, plaintext, { nonce: e.b("nonce") }), blob);
+    expectBytes("opened plaintext", await openBlob(key, aad, blob), plaintext);
+  },
+
+  async wrap(e) {
+    const [priv, pub] = [e.b("recipient_private"), e.b("recipient_public")];
+    expectBytes("recipient_public", await x25519PublicFromPrivate(priv), pub);
+    const args = [e.b("dialogue_id"), e.int("epoch"), e.b("member_handle"), e.b("record_hash")];
+    expectBytes("unwrapped epoch_secret", await unwrapEpochSecret(priv, ...args, e.b("wrap")), e.b("epoch_secret"));
+    if ("ephemeral_private" in e.raw) {
+      const computed = await sealWrapFixed(pub, wrapInfo(...args), e.b("epoch_secret"), e.b("ephemeral_private"));
+      expectBytes("wrap (from ephemeral_private)", computed, e.b("wrap"));
+    }
+  },
+
+  async roster(e) {
+    const members = e.get("members", "array").map((raw) => {
+      const m = new Entry(raw);
+      const role = m.raw.role;
+      if (typeof role !== "string" && !Number.isInteger(role)) {
+        throw new VectorMismatch("member role must be a name or a code");
+      }
+      return { handle: m.b("handle"), x25519Public: m.b("x25519_public"), role };
+    });
+    expectBytes("roster_hash", await rosterHash(members), e.b("roster_hash"));
+  },
+
+  async epoch_record(e) {
+    const record = e.b("record");
+    const fields = [e.b("dialogue_id"), e.int("epoch"), e.b("prev_hash"), e.b("roster_hash"), e.b("creator_handle"), e.int("unix_ms")];
+    expectBytes("record", buildEpochRecord(...fields), record);
+    const parsed = await parseEpochRecord(record);
+    expectBytes("parsed dialogue_id", parsed.dialogueId, fields[0]);
+    expectEqual("parsed epoch", parsed.epoch, fields[1]);
+    expectBytes("parsed prev_hash", parsed.prevHash, fields[2]);
+    expectBytes("parsed roster_hash", parsed.rosterHash, fields[3]);
+    expectBytes("parsed creator_handle", parsed.creatorHandle, fields[4]);
+    expectEqual("parsed unix_ms", parsed.unixMs, fields[5]);
+    expectBytes("record_hash", await recordHash(record), e.b("record_hash"));
+    await verifyEpochSignature(e.b("steward_public"), record, e.b("signature"));
+  },
+
+  async fingerprint(e) {
+    expectEqual("fingerprint", await fingerprint(e.b("public")), e.str("fingerprint"));
+  },
+
+  async invite(e) {
+    const [secret, pub, proof] = [e.b("invite_secret"), e.b("x25519_public"), e.b("proof")];
+    expectBytes("proof", await joinProof(secret, pub), proof);
+    expectEqual("proof verification", await verifyJoinProof(secret, pub, proof), true);
+    expectBytes("secret_hash", await inviteSecretHash(secret), e.b("secret_hash"));
+  },
+
+  async key_file(e) {
+    const passphrase = e.str("passphrase");
+    const key = await deriveKeyFileKey(passphrase, e.b("salt"), e.int("iterations"));
+    expectBytes("key", key, e.b("key"));
+    if ("file" in e.raw) {
+      const file = e.get("file", "object");
+      const pkcs8 = await openKeyFile(utf8(JSON.stringify(file)), passphrase);
+      expectBytes("opened key file", pkcs8, e.b("pkcs8"));
+      const again = JSON.parse(new TextDecoder().decode(await sealKeyFile(pkcs8, passphrase, {
+        salt: b64uDecode(file.salt),
+        nonce: b64uDecode(file.nonce),
+        iterations: file.iterations,
+      })));
+      expectEqual("re-sealed key file", JSON.stringify(again), JSON.stringify(file));
+    }
+  },
+
+  async negative(e) {
+    const primitive = e.raw.primitive ?? "seal";
+    if (primitive !== "seal" && primitive !== "wrap") throw new VectorMismatch(`unknown primitive ${primitive}`);
+    const opener = primitive === "seal" ? openBlob : openWrap;
+    try {
+      await opener(e.b("key"), e.b("aad"), e.b("blob"));
+    } catch (error) {
+      if (error instanceof Td2Error) return;
+      throw error;
+    }
+    throw new VectorMismatch(`opened, but must fail (${e.raw.what ?? "no description"})`);
+  },
+};
+
+/**
+ * Parses a vector file's text. Integers beyond 2^53 - 1 (a u64 unix_ms of 2^64 - 1, say) become
+ * BigInts, read from their source text, instead of being rounded as JSON.parse would.
+ * @param {string} text
+ * @returns {object}
+ */
+export function parseVectorJson(text) {
+  return JSON.parse(text, (key, value, context) => {
+    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      if (!context || typeof context.source !== "string" || !/^[0-9]+$/.test(context.source)) {
+        throw new VectorMismatch(`integer ${key} is too large for this browser's JSON parser`);
+      }
+      return BigInt(context.source);
+    }
+    return value;
+  });
+}
+
+/**
+ * Checks one entry of a section; throws VectorMismatch or a Td2Error on failure.
+ * @param {string} section
+ * @param {object} raw
+ * @returns {Promise<void>}
+ */
+export async function checkEntry(section, raw) {
+  if (!Object.hasOwn(CHECKS, section)) throw new VectorMismatch(`unknown section ${section}`);
+  await CHECKS[section](new Entry(raw));
+}
+
+/**
+ * Checks a parsed vector document; stops at the first failing entry (as the Python checker).
+ * @param {object} data
+ * @returns {Promise<{counts: Record<string, number>, failure: string | null, ok: boolean}>}
+ */
+export async function checkVectors(data) {
+  const report = { counts: {}, failure: null, ok: false };
+  if (typeof data !== "object" || data === null) {
+    report.failure = "the vector file is not a JSON object";
+    return report;
+  }
+  if (data.suite !== "td2v1") {
+    report.failure = `suite must be 'td2v1', got ${JSON.stringify(data.suite)}`;
+    return report;
+  }
+  for (const section of SECTIONS) {
+    const entries = data[section];
+    if (!Array.isArray(entries)) {
+      report.failure = `section '${section}' is missing or not a list`;
+      return report;
+    }
+    report.counts[section] = 0;
+    for (const [index, raw] of entries.entries()) {
+      try {
+        await checkEntry(section, raw);
+      } catch (error) {
+        report.failure = `${section}[${index}]: ${error.name}: ${error.message}`;
+        return report;
+      }
+      report.counts[section] += 1;
+    }
+  }
+  report.ok = true;
+  return report;
+}

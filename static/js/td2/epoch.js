@@ -1,0 +1,149 @@
+// Epoch records: build, parse, hash, sign, verify.
+//   record = "td2/v1/epoch" || dialogue_id(16) || u32(n) || prev_hash(32) || roster_hash(32)
+//            || creator_handle(16) || u64(unix_ms)                                 (120 bytes)
+//   record_hash = SHA-256(record); the genesis record's prev_hash is 32 zero bytes.
+// Stewards sign the record bytes with Ed25519.
+
+import {
+  concat,
+  equalBytes,
+  exactBytes,
+  isAllZero,
+  readU32,
+  readU64,
+  toBytes,
+  u32,
+  u64,
+  utf8,
+} from "./bytes.js";
+import { Td2FormatError, Td2KeyError, Td2SignatureError } from "./errors.js";
+import { ID_LENGTH } from "./ids.js";
+import { importEd25519Private, importEd25519Public } from "./keys.js";
+
+const PREFIX = utf8("td2/v1/epoch");
+export const HASH_LENGTH = 32;
+export const RECORD_LENGTH = PREFIX.length + ID_LENGTH + 4 + 2 * HASH_LENGTH + ID_LENGTH + 8;
+export const SIGNATURE_LENGTH = 64;
+export const GENESIS_PREV_HASH = new Uint8Array(HASH_LENGTH);
+
+/**
+ * @typedef {object} EpochRecord
+ * @property {Uint8Array} dialogueId
+ * @property {number} epoch
+ * @property {Uint8Array} prevHash
+ * @property {Uint8Array} rosterHash
+ * @property {Uint8Array} creatorHandle
+ * @property {number | bigint} unixMs a Number, or a BigInt above 2^53 - 1 (never a real time)
+ * @property {Uint8Array} record the serialised record
+ * @property {Uint8Array} recordHash
+ * @property {boolean} isGenesis
+ */
+
+/**
+ * @param {Uint8Array} dialogueId
+ * @param {number} epoch
+ * @param {Uint8Array} prevHash
+ * @param {Uint8Array} rosterHash
+ * @param {Uint8Array} creatorHandle
+ * @param {number | bigint} unixMs
+ * @returns {Uint8Array} 120 bytes
+ */
+export function buildEpochRecord(dialogueId, epoch, prevHash, rosterHash, creatorHandle, unixMs) {
+  return concat(
+    PREFIX,
+    exactBytes(dialogueId, ID_LENGTH, "dialogue_id"),
+    u32(epoch),
+    exactBytes(prevHash, HASH_LENGTH, "prev_hash"),
+    exactBytes(rosterHash, HASH_LENGTH, "roster_hash"),
+    exactBytes(creatorHandle, ID_LENGTH, "creator_handle"),
+    u64(unixMs),
+  );
+}
+
+/**
+ * @param {Uint8Array} record
+ * @returns {Promise<Uint8Array>} SHA-256 of the record
+ */
+export async function recordHash(record) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", toBytes(record)));
+}
+
+/**
+ * @param {Uint8Array} record
+ * @returns {Promise<EpochRecord>}
+ * @throws {Td2FormatError}
+ */
+export async function parseEpochRecord(record) {
+  const data = exactBytes(record, RECORD_LENGTH, "record").slice();
+  if (!equalBytes(data.subarray(0, PREFIX.length), PREFIX)) {
+    throw new Td2FormatError("record does not start with 'td2/v1/epoch'");
+  }
+  let pos = PREFIX.length;
+  const take = (size) => {
+    const part = data.slice(pos, pos + size);
+    pos += size;
+    return part;
+  };
+  const dialogueId = take(ID_LENGTH);
+  const epoch = readU32(take(4), 0);
+  const prevHash = take(HASH_LENGTH);
+  const rosterHash = take(HASH_LENGTH);
+  const creatorHandle = take(ID_LENGTH);
+  const unixMs = readU64(take(8), 0);
+  return {
+    dialogueId,
+    epoch,
+    prevHash,
+    rosterHash,
+    creatorHandle,
+    unixMs,
+    record: data,
+    recordHash: await recordHash(data),
+    isGenesis: isAllZero(prevHash),
+  };
+}
+
+function isCryptoKey(value) {
+  return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
+}
+
+/**
+ * Signs a record with a steward's Ed25519 private key (a non-extractable CryptoKey, or the raw
+ * 32-byte seed for vectors and tests).
+ * @param {CryptoKey | Uint8Array} stewardPrivate
+ * @param {Uint8Array} record
+ * @returns {Promise<Uint8Array>} 64 bytes
+ */
+export async function signEpochRecord(stewardPrivate, record) {
+  await parseEpochRecord(record);
+  const key = isCryptoKey(stewardPrivate)
+    ? stewardPrivate
+    : (await importEd25519Private(stewardPrivate)).privateKey;
+  if (key.algorithm.name !== "Ed25519" || key.type !== "private") {
+    throw new Td2KeyError("steward key must be an Ed25519 private key");
+  }
+  return new Uint8Array(await crypto.subtle.sign("Ed25519", key, toBytes(record)));
+}
+
+/**
+ * Throws unless `signature` is the steward's over `record`.
+ * @param {CryptoKey | Uint8Array} stewardPublic raw 32 bytes or an Ed25519 public CryptoKey
+ * @param {Uint8Array} record
+ * @param {Uint8Array} signature
+ * @returns {Promise<void>}
+ * @throws {Td2SignatureError}
+ */
+export async function verifyEpochSignature(stewardPublic, record, signature) {
+  const key = isCryptoKey(stewardPublic) ? stewardPublic : await importEd25519Public(stewardPublic);
+  const sig = toBytes(signature);
+  if (sig.length !== SIGNATURE_LENGTH) {
+    throw new Td2SignatureError(`signature must be ${SIGNATURE_LENGTH} bytes`);
+  }
+  let ok = false;
+  try {
+    ok = await crypto.subtle.verify("Ed25519", key, sig, toBytes(record));
+  } catch (error) {
+    throw new Td2SignatureError("epoch record signature does not verify", { cause: error });
+  }
+  if (!ok) throw new Td2SignatureError("epoch record signature does not verify");
+}

@@ -1,0 +1,71 @@
+// Per-epoch content keys:
+//   K_label = HKDF-SHA256(ikm=epoch_secret, salt=dialogue_id,
+//                         info="td2/v1/" || label || "/" || u32(epoch) || record_hash, L=32)
+// Binding record_hash means a server that shows members different rosters (hence different
+// records) makes decryption fail loudly instead of silently admitting someone.
+
+import { concat, exactBytes, u32, utf8 } from "./bytes.js";
+import { Td2FormatError } from "./errors.js";
+import { ID_LENGTH, SECRET_LENGTH } from "./ids.js";
+
+export const LABELS = Object.freeze(["msg", "note", "meta"]);
+
+/**
+ * @param {string} label
+ * @param {number} epoch
+ * @param {Uint8Array} recordHash
+ * @returns {Uint8Array}
+ */
+export function subkeyInfo(label, epoch, recordHash) {
+  if (!LABELS.includes(label)) throw new Td2FormatError(`unknown subkey label ${String(label)}`);
+  return concat(utf8(`td2/v1/${label}/`), u32(epoch), exactBytes(recordHash, 32, "record_hash"));
+}
+
+async function hkdfParams(epochSecret, dialogueId, epoch, recordHash, label) {
+  const ikm = await crypto.subtle.importKey(
+    "raw",
+    exactBytes(epochSecret, SECRET_LENGTH, "epoch_secret"),
+    "HKDF",
+    false,
+    ["deriveBits", "deriveKey"],
+  );
+  const params = {
+    name: "HKDF",
+    hash: "SHA-256",
+    salt: exactBytes(dialogueId, ID_LENGTH, "dialogue_id"),
+    info: subkeyInfo(label, epoch, recordHash),
+  };
+  return { ikm, params };
+}
+
+/**
+ * The raw 32-byte subkey (what facilitator.td2.derive_subkey returns). For vectors and tests;
+ * the app uses deriveSubkey, which never exposes the bytes.
+ * @param {Uint8Array} epochSecret
+ * @param {Uint8Array} dialogueId
+ * @param {number} epoch
+ * @param {Uint8Array} recordHash
+ * @param {string} label "msg" | "note" | "meta"
+ * @returns {Promise<Uint8Array>}
+ */
+export async function deriveSubkeyBytes(epochSecret, dialogueId, epoch, recordHash, label) {
+  const { ikm, params } = await hkdfParams(epochSecret, dialogueId, epoch, recordHash, label);
+  return new Uint8Array(await crypto.subtle.deriveBits(params, ikm, 256));
+}
+
+/**
+ * The subkey as a non-extractable AES-256-GCM CryptoKey for sealBlob/openBlob.
+ * @param {Uint8Array} epochSecret
+ * @param {Uint8Array} dialogueId
+ * @param {number} epoch
+ * @param {Uint8Array} recordHash
+ * @param {string} label "msg" | "note" | "meta"
+ * @returns {Promise<CryptoKey>}
+ */
+export async function deriveSubkey(epochSecret, dialogueId, epoch, recordHash, label) {
+  const { ikm, params } = await hkdfParams(epochSecret, dialogueId, epoch, recordHash, label);
+  return crypto.subtle.deriveKey(params, ikm, { name: "AES-GCM", length: 256 }, false, [
+    "encrypt",
+    "decrypt",
+  ]);
+}

@@ -1,0 +1,141 @@
+"""Fixtures: settings -> app -> db (a freshly migrated SQLite file per test) -> client.
+
+Factories are callable fixtures. Services that a fresh machine may lack (PostgreSQL, Redis,
+Chromium) make their tests skip with the reason, except on CI where that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from facilitator import create_app
+from facilitator.accounts import service
+from facilitator.core.db import commit_boundary
+from facilitator.extensions import db as _db
+from facilitator.settings import Settings
+
+ORIGIN = "http://localhost"
+PASSWORD = "correct horse battery staple"
+
+
+def need_service(reason: str) -> None:
+    """Skip for a missing local service, but fail on CI, where every service must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)
+
+
+def migrate_to_head(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated through Alembic; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "facilitator.db"
+    settings = Settings(secret_key="x" * 32, database_url=f"sqlite:///{path}", testing=True)
+    migrate_to_head(create_app(settings))
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, migrated_template: Path) -> Settings:
+    database = tmp_path / "facilitator.db"
+    shutil.copyfile(migrated_template, database)
+    return Settings(
+        secret_key="test-secret-key-" + "k" * 32,
+        database_url=f"sqlite:///{database}",
+        secure_cookies=False,
+        public_origin=ORIGIN,
+        testing=True,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """The app, with no context pushed: each request gets its own, as in production.
+
+    Tests that touch the database directly do it inside ``with app.app_context():``.
+    """
+    application = create_app(settings)
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ORIGIN"] = ORIGIN
+    return test_client
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    username: str
+    role: str
+    password: str
+    totp_secret: str
+
+    def code(self, offset_steps: int = 0) -> str:
+        totp = pyotp.TOTP(self.totp_secret)
+        return totp.at(time.time() + offset_steps * totp.interval)
+
+
+@pytest.fixture
+def make_member(app: Flask) -> Callable[..., Member]:
+    """Create an active team account with the given role."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str = "convener", username: str | None = None) -> Member:
+        name = username or f"{role}{next(counter)}"
+        with app.app_context(), commit_boundary():
+            account = service.create_convener(_db.session, name, PASSWORD)
+            account.role = role
+            account.activated_at = account.created_at
+            _db.session.flush()
+            member = Member(account.id, account.username, role, PASSWORD, account.totp_secret)
+        return member
+
+    return factory
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token the page at ``path`` hands out (as a browser would read it)."""
+    page = client.get(path).get_data(as_text=True)
+    marker = 'name="csrf-token" content="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Callable[[Member], FlaskClient]:
+    def do(member: Member) -> FlaskClient:
+        token = csrf_token(client)
+        form = {"username": member.username, "password": member.password, "csrf_token": token}
+        assert client.post("/login", data=form).status_code == 302
+        token = csrf_token(client, "/login/code")
+        response = client.post("/login/code", data={"code": member.code(), "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any], page: str = "/") -> Any:
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)})

@@ -1,0 +1,112 @@
+"""Locale choice, <html lang dir>, the browser catalogue, and the catalogues' completeness."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from facilitator.core.i18n import SUPPORTED_LOCALES, locale_info
+from tests.conftest import csrf_token
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATED = [tag for tag in SUPPORTED_LOCALES if tag != "en"]
+
+
+def html_tag(response):
+    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("ar", '<html lang="ar" dir="rtl">'), ("en-GB,en;q=0.8", '<html lang="en" dir="ltr">'),
+     ("fr-CA, ar;q=0.5", '<html lang="fr" dir="ltr">'), ("de, ja", '<html lang="en" dir="ltr">')],
+)
+def test_accept_language_then_english(client, accept, expected):
+    assert html_tag(client.get("/login", headers={"Accept-Language": accept})) == expected
+
+
+def test_explicit_choice_wins_over_accept_language(client):
+    token = csrf_token(client)
+    response = client.post("/locale", data={"locale": "ar", "next": "/login", "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/login"
+    page = client.get("/login", headers={"Accept-Language": "fr"})
+    assert html_tag(page) == '<html lang="ar" dir="rtl">'
+    assert "تسجيل الدخول" in page.get_data(as_text=True)
+
+
+def test_unknown_locale_is_refused_and_changes_nothing(client):
+    token = csrf_token(client)
+    response = client.post("/locale", data={"locale": "xx", "csrf_token": token})
+    assert response.status_code == 400
+    assert html_tag(client.get("/login")) == '<html lang="en" dir="ltr">'
+
+
+def test_locale_switch_never_redirects_off_site(client):
+    token = csrf_token(client)
+    for target in ["//evil.example/", "https://evil.example/", "/\\evil.example"]:
+        response = client.post(
+            "/locale", data={"locale": "fr", "next": target, "csrf_token": token}
+        )
+        assert response.location == "/", target
+
+
+def test_locale_info_directions():
+    assert locale_info("ar").direction == "rtl" and locale_info("ar").is_rtl
+    assert locale_info("fa").direction == "rtl"
+    assert locale_info("ru").direction == "ltr"
+    assert locale_info("en").tag == "en"
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_browser_catalogue_comes_from_the_same_catalogue(client, tag):
+    body = client.get(f"/i18n/{tag}.json").get_json()
+    assert body["locale"] == tag
+    messages = body["messages"]
+    assert "Scan with your authenticator app" in messages
+    assert messages["Scan with your authenticator app"] != "Scan with your authenticator app"
+    assert "Sign in" not in messages, "only strings used by JavaScript are sent"
+
+
+def test_unknown_catalogue_is_404_json(client):
+    response = client.get("/i18n/xx.json")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_catalogue_is_complete(tag):
+    with (ROOT / "translations" / tag / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=tag)
+    with (ROOT / "translations" / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    untranslated = [m.id for m in catalog if m.id and not (
+        all(m.string) if isinstance(m.string, tuple) else m.string)]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    missing = [m.id for m in template if m.id and m.id not in catalog]
+    assert untranslated == [], f"{tag}: untranslated {untranslated}"
+    assert fuzzy == [], f"{tag}: fuzzy {fuzzy}"
+    assert missing == [], f"{tag}: not in the catalogue {missing}"
+
+
+def test_messages_pot_is_current(tmp_path):
+    """Re-extracting gives the same set of messages as the committed template."""
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "--no-wrap", "--sort-by-file", "--omit-header",
+         "-q", "-o", str(fresh), "."],
+        cwd=ROOT, check=True,
+    )
+
+    def ids(path):
+        with path.open("rb") as handle:
+            return {m.id for m in read_po(handle) if m.id}
+
+    committed = ids(ROOT / "translations" / "messages.pot")
+    current = ids(fresh)
+    assert current - committed == set(), "new strings: run `make translations-update`"
+    assert committed - current == set(), "stale strings: run `make translations-update`"

@@ -9,17 +9,16 @@ from pathlib import Path
 
 from flask import Flask
 
+# Socket.IO handlers must be declared before the first ``init_app`` so that every app (and
+# every test app) gets them: Flask-SocketIO copies its pending handlers into each new server.
+from facilitator.core import sockets as _sockets  # noqa: F401
 from facilitator.core.auth import init_auth
 from facilitator.core.db import init_commit_point
 from facilitator.core.error_handlers import register_http_errors, register_socket_errors
-from facilitator.core.i18n import current_locale_info, available_locales, select_locale
+from facilitator.core.i18n import available_locales, current_locale_info, select_locale
 from facilitator.core.security import init_security
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
 from facilitator.settings import Settings
-
-# Socket.IO handlers must be declared before the first ``init_app`` so that every app (and
-# every test app) gets them: Flask-SocketIO copies its pending handlers into each new server.
-from facilitator.core import sockets as _sockets  # noqa: E402, F401, I001
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -76,7 +75,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         return {"locale_info": current_locale_info(), "available_locales": available_locales()}
 
     from facilitator.accounts import models as _account_models  # noqa: F401
-    from facilitator.accounts.views import bp as accounts_bp, team_role_label
+    from facilitator.accounts.views import bp as accounts_bp
+    from facilitator.accounts.views import team_role_label
     from facilitator.core.i18n_views import bp as i18n_bp
 
     app.register_blueprint(accounts_bp)

@@ -57,7 +57,9 @@ class Settings:
         host = env.get("FACILITATOR_HOST", "127.0.0.1")
         port = int(env.get("FACILITATOR_PORT", "5000"))
         local = host in {"127.0.0.1", "localhost", "::1"}
-        database_url = env.get("DATABASE_URL") or f"sqlite:///{(instance / 'facilitator.db').resolve()}"
+        database_url = (
+            env.get("DATABASE_URL") or f"sqlite:///{(instance / 'facilitator.db').resolve()}"
+        )
         return cls(
             secret_key=env.get("SECRET_KEY") or _secret_key_from_instance(instance),
             database_url=database_url,

@@ -43,7 +43,7 @@ def fresh_postgres_database() -> Iterator[str]:
     try:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         admin.connect().close()
-    except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+    except Exception as error:
         need_service(f"PostgreSQL not reachable at {POSTGRES_URL}: {error.__class__.__name__}")
     name = f"facilitator_schema_{secrets.token_hex(4)}"
     with admin.connect() as connection:

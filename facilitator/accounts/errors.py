@@ -36,9 +36,7 @@ class UsernameTakenError(ConflictError):
 
 class UsernameInvalidError(InvalidInputError):
     code = "username_invalid"
-    default_message = _l(
-        "A username has 3 to 64 letters, digits, dots, dashes or underscores."
-    )
+    default_message = _l("A username has 3 to 64 letters, digits, dots, dashes or underscores.")
 
 
 class PasswordInvalidError(InvalidInputError):

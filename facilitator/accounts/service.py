@@ -6,7 +6,6 @@ import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from facilitator.accounts import credentials
 from facilitator.accounts.errors import (
@@ -19,17 +18,18 @@ from facilitator.accounts.errors import (
 )
 from facilitator.accounts.models import Account, LoginSession, OneTimeLink, utcnow
 from facilitator.core.authz import Permission, TeamRole, require
+from facilitator.core.db import DbSession
 from facilitator.core.errors import InvalidInputError, NotFoundError
 
 SETUP = "setup"
 INVITE = "invite"
 
 
-def count_active_accounts(db: Session) -> int:
+def count_active_accounts(db: DbSession) -> int:
     return db.scalar(select(func.count()).where(Account.activated_at.is_not(None))) or 0
 
 
-def create_setup_link(db: Session, ttl_s: int) -> str:
+def create_setup_link(db: DbSession, ttl_s: int) -> str:
     """A one-time link to create the first convener; only while there is none."""
     if count_active_accounts(db):
         raise SetupClosedError()
@@ -50,7 +50,7 @@ def create_setup_link(db: Session, ttl_s: int) -> str:
     return token
 
 
-def create_invitation(db: Session, actor: Account, role: str, ttl_s: int) -> str:
+def create_invitation(db: DbSession, actor: Account, role: str, ttl_s: int) -> str:
     require(actor, Permission.INVITE_TEAM_MEMBER)
     try:
         team_role = TeamRole(role)
@@ -70,7 +70,7 @@ def create_invitation(db: Session, actor: Account, role: str, ttl_s: int) -> str
     return token
 
 
-def list_open_invitations(db: Session, actor: Account) -> list[OneTimeLink]:
+def list_open_invitations(db: DbSession, actor: Account) -> list[OneTimeLink]:
     require(actor, Permission.INVITE_TEAM_MEMBER)
     query = (
         select(OneTimeLink)
@@ -81,13 +81,13 @@ def list_open_invitations(db: Session, actor: Account) -> list[OneTimeLink]:
     return list(db.scalars(query))
 
 
-def list_team(db: Session, actor: Account) -> list[Account]:
+def list_team(db: DbSession, actor: Account) -> list[Account]:
     require(actor, Permission.VIEW_TEAM)
     query = select(Account).where(Account.activated_at.is_not(None)).order_by(Account.username)
     return list(db.scalars(query))
 
 
-def revoke_invitation(db: Session, actor: Account, link_id: int) -> None:
+def revoke_invitation(db: DbSession, actor: Account, link_id: int) -> None:
     require(actor, Permission.INVITE_TEAM_MEMBER)
     link = db.get(OneTimeLink, link_id)
     if link is None or link.purpose != INVITE or link.used_at or link.revoked_at:
@@ -100,7 +100,7 @@ def revoke_invitation(db: Session, actor: Account, link_id: int) -> None:
     db.flush()
 
 
-def find_usable_link(db: Session, token: str, purpose: str) -> OneTimeLink:
+def find_usable_link(db: DbSession, token: str, purpose: str) -> OneTimeLink:
     link = db.scalar(
         select(OneTimeLink).where(OneTimeLink.token_hash == credentials.token_hash(token))
     )
@@ -118,7 +118,7 @@ def find_usable_link(db: Session, token: str, purpose: str) -> OneTimeLink:
 
 
 def start_enrolment(
-    db: Session, token: str, purpose: str, username: str, password: str, confirm: str
+    db: DbSession, token: str, purpose: str, username: str, password: str, confirm: str
 ) -> Account:
     """Create the pending account a link was sent for; it becomes usable once TOTP is confirmed.
 
@@ -149,7 +149,7 @@ def start_enrolment(
     return account
 
 
-def pending_enrolment(db: Session, token: str, purpose: str, account_id: int) -> Account:
+def pending_enrolment(db: DbSession, token: str, purpose: str, account_id: int) -> Account:
     link = find_usable_link(db, token, purpose)
     account = db.get(Account, account_id)
     if account is None or account.is_active or link.claimed_by_id != account.id:
@@ -158,7 +158,7 @@ def pending_enrolment(db: Session, token: str, purpose: str, account_id: int) ->
 
 
 def confirm_enrolment(
-    db: Session, token: str, purpose: str, account_id: int, code: str, now: float | None = None
+    db: DbSession, token: str, purpose: str, account_id: int, code: str, now: float | None = None
 ) -> Account:
     account = pending_enrolment(db, token, purpose, account_id)
     accept_totp(db, account, code, now)
@@ -169,7 +169,7 @@ def confirm_enrolment(
     return account
 
 
-def create_convener(db: Session, username: str, password: str) -> Account:
+def create_convener(db: DbSession, username: str, password: str) -> Account:
     """The command line's way to make a convener; active once a TOTP code is confirmed."""
     name = credentials.normalise_username(username)
     if db.scalar(select(Account).where(Account.username == name)) is not None:
@@ -185,13 +185,13 @@ def create_convener(db: Session, username: str, password: str) -> Account:
     return account
 
 
-def activate_with_totp(db: Session, account: Account, code: str) -> None:
+def activate_with_totp(db: DbSession, account: Account, code: str) -> None:
     accept_totp(db, account, code)
     account.activated_at = utcnow()
     db.flush()
 
 
-def check_password(db: Session, username: str, password: str) -> Account:
+def check_password(db: DbSession, username: str, password: str) -> Account:
     """The account these credentials open. The caller has already applied the login throttle."""
     try:
         name = credentials.normalise_username(username)
@@ -207,7 +207,7 @@ def check_password(db: Session, username: str, password: str) -> Account:
     return account
 
 
-def accept_totp(db: Session, account: Account, code: str, now: float | None = None) -> None:
+def accept_totp(db: DbSession, account: Account, code: str, now: float | None = None) -> None:
     step = credentials.matching_totp_step(
         account.totp_secret, code, time.time() if now is None else now, account.totp_last_step
     )
@@ -217,7 +217,7 @@ def accept_totp(db: Session, account: Account, code: str, now: float | None = No
     db.flush()
 
 
-def open_login_session(db: Session, account: Account) -> str:
+def open_login_session(db: DbSession, account: Account) -> str:
     token = credentials.new_token()
     db.add(LoginSession(token_hash=credentials.token_hash(token), account_id=account.id))
     db.flush()
@@ -225,7 +225,7 @@ def open_login_session(db: Session, account: Account) -> str:
 
 
 def resolve_login_session(
-    db: Session, token: str, idle_timeout_s: int, absolute_timeout_s: int
+    db: DbSession, token: str, idle_timeout_s: int, absolute_timeout_s: int
 ) -> Account | None:
     """The account a session token belongs to, or None once it is unknown or timed out.
 
@@ -247,17 +247,17 @@ def resolve_login_session(
     return row.account
 
 
-def close_login_session(db: Session, token: str) -> None:
+def close_login_session(db: DbSession, token: str) -> None:
     db.execute(delete(LoginSession).where(LoginSession.token_hash == credentials.token_hash(token)))
     db.flush()
 
 
-def close_all_login_sessions(db: Session, account: Account) -> int:
+def close_all_login_sessions(db: DbSession, account: Account) -> int:
     result = db.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
     db.flush()
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def session_started_at(db: Session, token: str) -> datetime | None:
+def session_started_at(db: DbSession, token: str) -> datetime | None:
     row = db.get(LoginSession, credentials.token_hash(token))
     return row.created_at if row else None

@@ -281,4 +281,4 @@ def team_role_label(role: str) -> str:
         TeamRole.RAPPORTEUR: _("Rapporteur"),
         TeamRole.OBSERVER: _("Observer"),
     }
-    return labels.get(TeamRole(role), role)
+    return str(labels.get(TeamRole(role), role))

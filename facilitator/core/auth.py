@@ -17,7 +17,7 @@ from facilitator.core.errors import NotAuthenticatedError
 from facilitator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
 
 
 def public(view: F) -> F:
@@ -27,7 +27,8 @@ def public(view: F) -> F:
 
 
 def current_account() -> Account | None:
-    return g.get("account")
+    account: Account | None = g.get("account")
+    return account
 
 
 def _load_account() -> Account | None:

@@ -15,10 +15,13 @@ from typing import Any, TypeVar
 from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
 
 from facilitator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
+# What services take: a plain session, or Flask-SQLAlchemy's request-scoped proxy to one.
+DbSession = Session | scoped_session[Any]
 
 
 def init_commit_point(app: Flask) -> None:

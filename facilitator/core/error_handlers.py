@@ -27,7 +27,7 @@ _HTTP_CODES = {
 
 def wants_json() -> bool:
     """API paths and JSON callers get JSON; browsers navigating pages get a page."""
-    if request.path.startswith("/api/") or request.is_json:
+    if request.path.startswith("/api/") or request.path.endswith(".json") or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
@@ -50,7 +50,7 @@ def _http_message(status: int) -> str:
         415: _("This address expects JSON."),
         429: _("Too many attempts. Wait a few minutes and try again."),
     }
-    return messages.get(status, _("The request could not be processed."))
+    return str(messages.get(status) or _("The request could not be processed."))
 
 
 def register_http_errors(app: Flask) -> None:
@@ -84,7 +84,7 @@ def register_socket_errors(socketio: SocketIO) -> None:
     The payload has a code and parameters only: the client translates, since a room mixes locales.
     """
 
-    @socketio.on_error_default
+    @socketio.on_error_default  # type: ignore[untyped-decorator]
     def _socket_error(error: Exception) -> None:
         db.session.rollback()
         if isinstance(error, DomainError):

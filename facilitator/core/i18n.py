@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, negotiate_locale
 from babel.messages.pofile import read_po
 from flask import request, session
 from flask_babel import get_locale
@@ -34,7 +34,7 @@ class LocaleInfo:
         return self.direction == "rtl"
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale_info(tag: str) -> LocaleInfo:
     locale = Locale.parse(tag)
     direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
@@ -50,7 +50,10 @@ def select_locale() -> str:
     chosen = session.get(LOCALE_SESSION_KEY)
     if isinstance(chosen, str) and chosen in SUPPORTED_LOCALES:
         return chosen
-    return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
+    # Babel's negotiation tries each preference in order, its base language included
+    # ("fr-CA" -> "fr") before the next preference.
+    preferred = [tag for tag, _quality in request.accept_languages]
+    return negotiate_locale(preferred, SUPPORTED_LOCALES, sep="-") or DEFAULT_LOCALE
 
 
 def current_locale_info() -> LocaleInfo:
@@ -68,7 +71,7 @@ def _category_forms(tag: str, plural_expr: str) -> dict[str, int]:
     return forms
 
 
-@lru_cache(maxsize=None)
+@cache
 def browser_catalog(translations_dir: Path, tag: str) -> dict[str, str | dict[str, str]]:
     """The messages used by the browser's JavaScript, in one locale, from the same catalogues.
 
@@ -87,10 +90,11 @@ def browser_catalog(translations_dir: Path, tag: str) -> dict[str, str | dict[st
             continue
         if not any(str(loc).startswith(JS_SOURCE_PREFIX) for loc, _line in message.locations):
             continue
-        if isinstance(message.id, tuple):
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if isinstance(message.id, tuple | list):
+            raw = message.string
+            strings = [str(s) for s in raw] if isinstance(raw, tuple | list) else [str(raw)]
             if all(strings):
-                result[message.id[0]] = {cat: strings[i] for cat, i in categories.items()}
+                result[str(message.id[0])] = {cat: strings[i] for cat, i in categories.items()}
         elif message.string:
-            result[message.id] = str(message.string)
+            result[str(message.id)] = str(message.string)
     return result

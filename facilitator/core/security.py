@@ -30,12 +30,19 @@ def allowed_origins(public_origin: str) -> set[str]:
 
 
 def check_origin(public_origin: str) -> None:
-    """Refuse a state-changing request whose ``Origin`` is absent or another site's.
+    """Refuse a state-changing request that is not from this site.
 
-    Browsers send ``Origin`` on every POST; non-browser clients (the Python client) send it too.
+    A real origin must be ours. Under ``Referrer-Policy: no-referrer`` browsers send
+    ``Origin: null`` on form submissions, so a ``null`` or absent origin is accepted only with the
+    browser's own ``Sec-Fetch-Site: same-origin``. Non-browser clients (the Python client) send
+    their ``Origin`` explicitly. Anything else is refused.
     """
     origin = request.headers.get("Origin")
-    if origin is None or origin.rstrip("/") not in allowed_origins(public_origin):
+    if origin is not None and origin != "null":
+        if origin.rstrip("/") not in allowed_origins(public_origin):
+            raise OriginRejectedError()
+        return
+    if request.headers.get("Sec-Fetch-Site") != "same-origin":
         raise OriginRejectedError()
 
 

@@ -17,7 +17,7 @@ from facilitator.core.db import committed
 from facilitator.extensions import db, socketio
 
 
-@socketio.on("connect")
+@socketio.on("connect")  # type: ignore[untyped-decorator]
 @committed
 def on_connect(auth: Any = None) -> bool:
     """Sent by every browser that opens the live connection; refused unless signed in."""

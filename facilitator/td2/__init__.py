@@ -59,10 +59,17 @@ Public API (all byte strings are raw bytes; base64url only at the edges)::
     derive_key_file_key(passphrase: str, salt: bytes, iterations: int) -> bytes
     seal_key_file(pkcs8: bytes, passphrase: str) -> bytes   # JSON document (UTF-8)
     open_key_file(data: bytes, passphrase: str) -> bytes    # PKCS#8 DER
+
+    check_vectors(data: object) -> VectorReport      # .ok, .counts, .failure ("seal[3]: ...")
+
+Errors: Td2Error, with Td2FormatError, Td2DecryptError, Td2KeyError, Td2SignatureError and
+Td2ChainError.  Vector-only helpers with fixed nonces/keys live outside this API:
+content.seal_blob_with_nonce, hpke_fixed.seal_fixed, keyfile.seal_key_file_fixed.
 """
 
 from facilitator.td2.aad import AAD_LENGTH, KIND_CODES, AadFields, build_aad, parse_aad
 from facilitator.td2.chain import ChainLink, TrustAnchor, verify_chain
+from facilitator.td2.checker import VectorReport, check_vectors
 from facilitator.td2.content import open_blob, open_json, seal_blob, seal_json
 from facilitator.td2.encoding import (
     ID_LENGTH,
@@ -135,10 +142,12 @@ __all__ = [
     "Td2KeyError",
     "Td2SignatureError",
     "TrustAnchor",
+    "VectorReport",
     "b64u_decode",
     "b64u_encode",
     "build_aad",
     "build_epoch_record",
+    "check_vectors",
     "derive_key_file_key",
     "derive_subkey",
     "ed25519_public_from_private",

@@ -44,7 +44,10 @@ def roster_hash(members: Iterable[RosterMember | tuple[bytes, bytes, str | int]]
     """
     entries = []
     for member in members:
-        handle, public, role = member
+        try:
+            handle, public, role = member
+        except (TypeError, ValueError):
+            raise Td2FormatError("a roster member is (handle, x25519_public, role)") from None
         entries.append(
             require_bytes("handle", handle, ID_LENGTH)
             + require_bytes("x25519_public", public, 32)

@@ -1,13 +1,12 @@
 """accounts
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 05:06:50.117016
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

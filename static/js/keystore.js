@@ -56,7 +56,8 @@ function dialogueKey(dialogueId) {
 function promised(request) {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new KeystoreError("IndexedDB request failed", { cause: request.error }));
+    request.onerror = () =>
+      reject(new KeystoreError("IndexedDB request failed", { cause: request.error }));
   });
 }
 
@@ -75,7 +76,8 @@ function openDatabase() {
       db.onversionchange = () => db.close();
       resolve(db);
     };
-    request.onerror = () => reject(new KeystoreError("cannot open the keystore", { cause: request.error }));
+    request.onerror = () =>
+      reject(new KeystoreError("cannot open the keystore", { cause: request.error }));
     request.onblocked = () => reject(new KeystoreError("keystore is blocked by another tab"));
   });
 }
@@ -93,8 +95,10 @@ async function withStore(mode, work) {
     const tx = db.transaction(STORE, mode);
     const done = new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
-      tx.onabort = () => reject(new KeystoreError("keystore transaction aborted", { cause: tx.error }));
-      tx.onerror = () => reject(new KeystoreError("keystore transaction failed", { cause: tx.error }));
+      tx.onabort = () =>
+        reject(new KeystoreError("keystore transaction aborted", { cause: tx.error }));
+      tx.onerror = () =>
+        reject(new KeystoreError("keystore transaction failed", { cause: tx.error }));
     });
     let result;
     try {
@@ -263,7 +267,8 @@ export function wipeKeystore() {
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(DB_NAME);
     request.onsuccess = () => resolve();
-    request.onerror = () => reject(new KeystoreError("cannot wipe the keystore", { cause: request.error }));
+    request.onerror = () =>
+      reject(new KeystoreError("cannot wipe the keystore", { cause: request.error }));
     // onblocked: other connections get `versionchange` and close themselves (see openDatabase);
     // the deletion then proceeds and onsuccess fires.
   });

@@ -50,7 +50,7 @@ def browser() -> Iterator[object]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
 
     def end_headers(self) -> None:
@@ -62,7 +62,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def static_server() -> Iterator[str]:
     """Serves the repository's ``static/`` folder on 127.0.0.1 (a secure context for WebCrypto).
 
-    ``/`` is ``static/``; ``/blank.html`` is an empty page to import modules from.
+    ``/`` is ``static/`` (a directory listing: a same-origin page to import modules from).
     """
     handler = functools.partial(_QuietHandler, directory=str(ROOT / "static"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -71,3 +71,30 @@ def static_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def live_app(settings):  # type: ignore[no-untyped-def]
+    """The real app on a free 127.0.0.1 port, in a thread, over a fresh migrated SQLite file."""
+    from werkzeug.serving import make_server
+
+    from facilitator import create_app
+
+    server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]
+    origin = f"http://127.0.0.1:{server.server_port}"
+    app = create_app(settings.with_(public_origin=origin))
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_ORIGIN"] = origin
+    yield app
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where browser tests leave screenshots for people to look at (git-ignored)."""
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -83,7 +83,23 @@ def test_foreign_or_missing_origin_is_rejected(client, make_member):
     del client.environ_base["HTTP_ORIGIN"]
     missing = client.post("/login", data=form)
     assert missing.status_code == 403
+    null_cross_site = client.post(
+        "/login", data=form, headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"}
+    )
+    assert null_cross_site.status_code == 403
     assert client.get("/login/code").status_code == 302, "nothing happened"
+
+
+def test_browser_form_post_with_null_origin_from_this_site_is_accepted(client, make_member):
+    """What Chromium sends for a form under no-referrer: ``Origin: null`` + Fetch Metadata."""
+    member = make_member()
+    del client.environ_base["HTTP_ORIGIN"]
+    form = {"username": member.username, "password": member.password,
+            "csrf_token": csrf_token(client)}
+    response = client.post(
+        "/login", data=form, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 302
 
 
 def test_session_cookie_flags_local_development(client, sign_in, make_member):

@@ -19,7 +19,13 @@ def test_roster_hash_layout_and_order_independence() -> None:
     a = RosterMember(b"\x80" + bytes(15), bytes(range(32)), "convener")
     b = RosterMember(b"\x7f" + bytes(15), bytes(32), 5)
     expected = hashlib.sha256(
-        b"td2/v1/roster" + b.handle + b.x25519_public + b"\x05" + a.handle + a.x25519_public + b"\x01"
+        b"td2/v1/roster"
+        + b.handle
+        + b.x25519_public
+        + b"\x05"
+        + a.handle
+        + a.x25519_public
+        + b"\x01"
     ).digest()
     assert td2.roster_hash([a, b]) == expected
     assert td2.roster_hash([b, a]) == expected
@@ -54,11 +60,13 @@ def test_role_codes() -> None:
         [RosterMember(bytes(15), bytes(32), 1)],
         [RosterMember(bytes(16), bytes(31), 1)],
         [RosterMember(bytes(16), bytes(32), 1), RosterMember(bytes(16), b"\x01" * 32, 2)],
+        [(bytes(16), bytes(32))],
+        [None],
     ],
 )
-def test_bad_rosters_are_rejected(members: list[RosterMember]) -> None:
+def test_bad_rosters_are_rejected(members: list[object]) -> None:
     with pytest.raises(td2.Td2FormatError):
-        td2.roster_hash(members)
+        td2.roster_hash(members)  # type: ignore[arg-type]
 
 
 def test_record_layout_parse_and_hash() -> None:
@@ -70,7 +78,11 @@ def test_record_layout_parse_and_hash() -> None:
     )
     parsed = td2.parse_epoch_record(record)
     assert (parsed.dialogue_id, parsed.epoch, parsed.roster_hash) == (d, 7, rh)
-    assert (parsed.creator_handle, parsed.unix_ms, parsed.is_genesis) == (c, 1_767_225_600_000, True)
+    assert (parsed.creator_handle, parsed.unix_ms, parsed.is_genesis) == (
+        c,
+        1_767_225_600_000,
+        True,
+    )
     assert parsed.record_hash == td2.record_hash(record) == hashlib.sha256(record).digest()
 
 
@@ -89,9 +101,12 @@ def test_signatures_verify_and_reject_forgeries() -> None:
     td2.verify_epoch_signature(public, record, signature)
     other = td2.generate_steward_keypair()[1]
     changed = record[:-1] + b"\x02"
-    for args in ((other, record, signature), (public, changed, signature),
-                 (public, record, signature[:-1] + bytes([signature[-1] ^ 1])),
-                 (public, record, signature[:63])):
+    for args in (
+        (other, record, signature),
+        (public, changed, signature),
+        (public, record, signature[:-1] + bytes([signature[-1] ^ 1])),
+        (public, record, signature[:63]),
+    ):
         with pytest.raises(td2.Td2SignatureError):
             td2.verify_epoch_signature(*args)
 
@@ -160,11 +175,21 @@ def test_a_good_chain_verifies(good: Dialogue, alice: RosterMember) -> None:
 def test_a_chain_can_continue_from_a_trust_anchor(good: Dialogue, alice: RosterMember) -> None:
     first = td2.parse_epoch_record(good.links[1].record)
     anchor = td2.TrustAnchor(
-        first.dialogue_id, first.epoch, first.record_hash, good.links[1].roster,
+        first.dialogue_id,
+        first.epoch,
+        first.record_hash,
+        good.links[1].roster,
         good.links[1].steward_publics,
     )
     records = td2.verify_chain(good.links[2:], verifier_handle=alice.handle, anchor=anchor)
     assert [r.epoch for r in records] == [2]
+
+
+def test_malformed_steward_keys_are_a_chain_error(good: Dialogue, alice: RosterMember) -> None:
+    link = good.links[1]
+    good.links[1] = ChainLink(link.record, link.signature, link.roster, [b"short"])
+    with pytest.raises(td2.Td2ChainError, match="not signed by a steward"):
+        td2.verify_chain(good.links, verifier_handle=alice.handle)
 
 
 def test_forged_signature_is_rejected(good: Dialogue, alice: RosterMember) -> None:
@@ -208,8 +233,9 @@ def test_roster_not_listing_the_verifier_is_rejected(good: Dialogue, alice: Rost
 
 def test_roster_not_matching_the_record_is_rejected(good: Dialogue, alice: RosterMember) -> None:
     link = good.links[2]
-    good.links[2] = ChainLink(link.record, link.signature, [*link.roster, member()],
-                              link.steward_publics)
+    good.links[2] = ChainLink(
+        link.record, link.signature, [*link.roster, member()], link.steward_publics
+    )
     with pytest.raises(td2.Td2ChainError, match="roster does not match"):
         td2.verify_chain(good.links, verifier_handle=alice.handle)
 

@@ -17,7 +17,8 @@ export function b64uEncode(bytes) {
   let i = 0;
   for (; i + 3 <= data.length; i += 3) {
     const n = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-    out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
+    out +=
+      ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
   }
   const rest = data.length - i;
   if (rest === 1) {

@@ -74,13 +74,21 @@ async function verifyLink(index, link, parsed, previous) {
     fail(CHAIN_REASONS.ROSTER_MALFORMED, `${where}: roster is malformed: ${error.message}`, index);
   }
   if (!equalBytes(committed, parsed.rosterHash)) {
-    fail(CHAIN_REASONS.ROSTER_MISMATCH, `${where}: roster does not match the record's roster_hash`, index);
+    fail(
+      CHAIN_REASONS.ROSTER_MISMATCH,
+      `${where}: roster does not match the record's roster_hash`,
+      index,
+    );
   }
   let signers;
   let signerRoster;
   if (previous === null) {
     if (!parsed.isGenesis || parsed.epoch !== GENESIS_EPOCH) {
-      fail(CHAIN_REASONS.NOT_GENESIS, `${where}: first record is not a genesis record (epoch 0)`, index);
+      fail(
+        CHAIN_REASONS.NOT_GENESIS,
+        `${where}: first record is not a genesis record (epoch 0)`,
+        index,
+      );
     }
     signers = link.stewardPublics;
     signerRoster = link.roster;
@@ -89,10 +97,18 @@ async function verifyLink(index, link, parsed, previous) {
       fail(CHAIN_REASONS.DIALOGUE, `${where}: belongs to another dialogue`, index);
     }
     if (!equalBytes(parsed.prevHash, previous.recordHash)) {
-      fail(CHAIN_REASONS.PREV_HASH, `${where}: prev_hash does not match the previous record`, index);
+      fail(
+        CHAIN_REASONS.PREV_HASH,
+        `${where}: prev_hash does not match the previous record`,
+        index,
+      );
     }
     if (parsed.epoch !== previous.epoch + 1) {
-      fail(CHAIN_REASONS.EPOCH, `${where}: epoch number does not follow ${previous.epoch} consecutively`, index);
+      fail(
+        CHAIN_REASONS.EPOCH,
+        `${where}: epoch number does not follow ${previous.epoch} consecutively`,
+        index,
+      );
     }
     signers = previous.stewardPublics;
     signerRoster = previous.roster;
@@ -101,7 +117,11 @@ async function verifyLink(index, link, parsed, previous) {
     fail(CHAIN_REASONS.CREATOR, `${where}: creator is not in the previous roster`, index);
   }
   if (!(await signedByOneOf(signers, link.record, link.signature))) {
-    fail(CHAIN_REASONS.SIGNATURE, `${where}: not signed by a steward of the previous roster`, index);
+    fail(
+      CHAIN_REASONS.SIGNATURE,
+      `${where}: not signed by a steward of the previous roster`,
+      index,
+    );
   }
 }
 
@@ -119,7 +139,10 @@ export async function verifyChain(links, options) {
     throw new Td2FormatError("verifyChain: pass verifierHandle (null only for a non-member)");
   }
   if (!links || links.length === 0) fail(CHAIN_REASONS.EMPTY, "no epoch records to verify");
-  const me = options.verifierHandle === null ? null : exactBytes(options.verifierHandle, ID_LENGTH, "verifier_handle");
+  const me =
+    options.verifierHandle === null
+      ? null
+      : exactBytes(options.verifierHandle, ID_LENGTH, "verifier_handle");
   const anchor = options.anchor ?? null;
   if (anchor !== null) {
     exactBytes(anchor.recordHash, HASH_LENGTH, "anchor record_hash");

@@ -27,18 +27,27 @@ async function aesKey(key, usage) {
 }
 
 /**
- * Seals plaintext bytes. A fixed `nonce` is for test vectors only: never reuse one.
+ * Seals plaintext bytes under a fresh random nonce.
  * @param {CryptoKey | Uint8Array} key
  * @param {Uint8Array} aad 74 bytes from buildAad
  * @param {Uint8Array} plaintext before framing
- * @param {{nonce?: Uint8Array}} [options]
  * @returns {Promise<Uint8Array>}
  */
-export async function sealBlob(key, aad, plaintext, options = {}) {
-  const nonce =
-    options.nonce === undefined
-      ? crypto.getRandomValues(new Uint8Array(NONCE_LENGTH))
-      : exactBytes(options.nonce, NONCE_LENGTH, "nonce");
+export async function sealBlob(key, aad, plaintext) {
+  return sealBlobWithNonce(key, aad, plaintext, crypto.getRandomValues(new Uint8Array(12)));
+}
+
+/**
+ * Seals with a caller-chosen nonce. FOR TEST VECTORS ONLY (reusing a nonce under one key
+ * destroys AES-GCM); not exported from index.js, as seal_blob_with_nonce on the Python side.
+ * @param {CryptoKey | Uint8Array} key
+ * @param {Uint8Array} aad
+ * @param {Uint8Array} plaintext
+ * @param {Uint8Array} fixedNonce 12 bytes
+ * @returns {Promise<Uint8Array>}
+ */
+export async function sealBlobWithNonce(key, aad, plaintext, fixedNonce) {
+  const nonce = exactBytes(fixedNonce, NONCE_LENGTH, "nonce");
   const ciphertext = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv: nonce, additionalData: exactBytes(aad, AAD_LENGTH, "aad") },
     await aesKey(key, "encrypt"),
@@ -89,7 +98,13 @@ export async function openBlob(key, aad, blob) {
  * @returns {Promise<Uint8Array>}
  */
 export async function sealJson(key, aad, value) {
-  const text = JSON.stringify(value);
+  // Like the Python side (allow_nan=False): refuse NaN and infinities rather than send null.
+  const text = JSON.stringify(value, (key, item) => {
+    if (typeof item === "number" && !Number.isFinite(item)) {
+      throw new Td2FormatError("JSON cannot carry NaN or infinities");
+    }
+    return item;
+  });
   if (text === undefined) throw new Td2FormatError("value is not JSON-serialisable");
   return sealBlob(key, aad, utf8(text));
 }

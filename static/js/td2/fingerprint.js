@@ -33,8 +33,12 @@ function base32(bytes) {
 export async function fingerprint(publicKey) {
   const input = concat(utf8("td2/v1/fp"), exactBytes(publicKey, 32, "public key"));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
-  const text = base32(digest.subarray(0, 10));
-  return `${text.slice(0, 4)}-${text.slice(4, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}`;
+  return grouped(base32(digest.subarray(0, 10)));
+}
+
+/** "ABCDEFGHIJKLMNOP" -> "ABCD-EFGH-IJKL-MNOP" */
+function grouped(text) {
+  return [0, 4, 8, 12].map((i) => text.slice(i, i + 4)).join("-");
 }
 
 /**
@@ -45,7 +49,9 @@ export async function fingerprint(publicKey) {
  */
 export function normaliseFingerprint(text) {
   const compact = String(text).toUpperCase().replace(/[\s-]/g, "");
-  const canonical = `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8, 12)}-${compact.slice(12)}`;
-  if (!PATTERN.test(canonical)) throw new Td2FormatError("not a fingerprint");
+  const canonical = grouped(compact);
+  if (compact.length !== 16 || !PATTERN.test(canonical)) {
+    throw new Td2FormatError("not a fingerprint");
+  }
   return canonical;
 }

@@ -9,7 +9,16 @@
 // AAD: "td2/v1/keyfile" || key_type_code(1 x25519, 2 ed25519) || u32(iterations) || salt || public,
 // so no header field can be changed without the file failing to open.
 
-import { b64uDecode, b64uEncode, concat, equalBytes, exactBytes, toBytes, u32, utf8 } from "./bytes.js";
+import {
+  b64uDecode,
+  b64uEncode,
+  concat,
+  equalBytes,
+  exactBytes,
+  toBytes,
+  u32,
+  utf8,
+} from "./bytes.js";
 import { Td2DecryptError, Td2FormatError, Td2KeyError } from "./errors.js";
 import { randomBytes } from "./ids.js";
 import { exportPkcs8, importPkcs8, pkcs8ToPrivate } from "./keys.js";
@@ -78,17 +87,34 @@ async function gcmKey(passphrase, salt, iterations, usage) {
 }
 
 /**
- * Seals a PKCS#8 X25519 or Ed25519 private key under a passphrase.
- * `salt`, `nonce` and `iterations` are for test vectors only.
+ * Seals a PKCS#8 X25519 or Ed25519 private key under a passphrase (fresh salt and nonce).
  * @param {Uint8Array} pkcs8
  * @param {string} passphrase
- * @param {{salt?: Uint8Array, nonce?: Uint8Array, iterations?: number}} [options]
  * @returns {Promise<Uint8Array>} the key file: UTF-8 JSON
  */
-export async function sealKeyFile(pkcs8, passphrase, options = {}) {
-  const salt = options.salt === undefined ? randomBytes(SALT_LENGTH) : exactBytes(options.salt, SALT_LENGTH, "salt");
-  const nonce = options.nonce === undefined ? randomBytes(NONCE_LENGTH) : exactBytes(options.nonce, NONCE_LENGTH, "nonce");
-  const iterations = options.iterations ?? KEY_FILE_ITERATIONS;
+export async function sealKeyFile(pkcs8, passphrase) {
+  return sealKeyFileFixed(
+    pkcs8,
+    passphrase,
+    randomBytes(SALT_LENGTH),
+    randomBytes(NONCE_LENGTH),
+    KEY_FILE_ITERATIONS,
+  );
+}
+
+/**
+ * Seals with a chosen salt, nonce and iteration count. FOR TEST VECTORS ONLY; not exported from
+ * index.js, as seal_key_file_fixed on the Python side.
+ * @param {Uint8Array} pkcs8
+ * @param {string} passphrase
+ * @param {Uint8Array} fixedSalt 16 bytes
+ * @param {Uint8Array} fixedNonce 12 bytes
+ * @param {number} iterations
+ * @returns {Promise<Uint8Array>}
+ */
+export async function sealKeyFileFixed(pkcs8, passphrase, fixedSalt, fixedNonce, iterations) {
+  const salt = exactBytes(fixedSalt, SALT_LENGTH, "salt");
+  const nonce = exactBytes(fixedNonce, NONCE_LENGTH, "nonce");
   const der = toBytes(pkcs8);
   const { keyType, publicRaw } = await importPkcs8(der);
   const key = await gcmKey(passphrase, salt, iterations, "encrypt");
@@ -131,7 +157,10 @@ function field(document, name, type) {
 export async function openKeyFile(data, passphrase) {
   let document;
   try {
-    const text = typeof data === "string" ? data : new TextDecoder("utf-8", { fatal: true }).decode(toBytes(data));
+    const text =
+      typeof data === "string"
+        ? data
+        : new TextDecoder("utf-8", { fatal: true }).decode(toBytes(data));
     document = JSON.parse(text);
   } catch (error) {
     throw new Td2FormatError("key file is not UTF-8 JSON", { cause: error });
@@ -141,15 +170,18 @@ export async function openKeyFile(data, passphrase) {
   }
   const expected = { format: FORMAT, version: VERSION, suite: "td2v1", kdf: "pbkdf2-sha256" };
   for (const [name, value] of Object.entries(expected)) {
-    if (document[name] !== value) throw new Td2FormatError(`key file field '${name}' must be ${JSON.stringify(value)}`);
+    if (document[name] !== value)
+      throw new Td2FormatError(`key file field '${name}' must be ${JSON.stringify(value)}`);
   }
   const keyType = field(document, "key_type", "string");
-  if (!Object.hasOwn(KEY_TYPE_CODES, keyType)) throw new Td2FormatError(`unknown key type ${keyType}`);
+  if (!Object.hasOwn(KEY_TYPE_CODES, keyType))
+    throw new Td2FormatError(`unknown key type ${keyType}`);
   const iterations = field(document, "iterations", "integer");
   if (iterations < KEY_FILE_ITERATIONS) {
     throw new Td2FormatError(`key file uses ${iterations} iterations, fewer than 600,000`);
   }
-  if (iterations > MAX_ITERATIONS) throw new Td2FormatError("key file iteration count is implausibly large");
+  if (iterations > MAX_ITERATIONS)
+    throw new Td2FormatError("key file iteration count is implausibly large");
   let salt;
   let nonce;
   let publicRaw;
@@ -167,7 +199,11 @@ export async function openKeyFile(data, passphrase) {
   try {
     pkcs8 = new Uint8Array(
       await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: nonce, additionalData: fileAad(keyType, iterations, salt, publicRaw) },
+        {
+          name: "AES-GCM",
+          iv: nonce,
+          additionalData: fileAad(keyType, iterations, salt, publicRaw),
+        },
         key,
         sealed,
       ),

@@ -120,7 +120,13 @@ export async function importPkcs8(der, options = {}) {
   const bytes = toBytes(der);
   let temporary;
   try {
-    temporary = await crypto.subtle.importKey("pkcs8", bytes, algorithm, true, PRIVATE_USAGES[type]);
+    temporary = await crypto.subtle.importKey(
+      "pkcs8",
+      bytes,
+      algorithm,
+      true,
+      PRIVATE_USAGES[type],
+    );
   } catch (error) {
     throw new Td2KeyError(`invalid ${algorithm} private key`, { cause: error });
   }
@@ -133,7 +139,13 @@ export async function importPkcs8(der, options = {}) {
     options.extractable === true,
     PRIVATE_USAGES[type],
   );
-  const publicKey = await crypto.subtle.importKey("raw", publicRaw, algorithm, true, PUBLIC_USAGES[type]);
+  const publicKey = await crypto.subtle.importKey(
+    "raw",
+    publicRaw,
+    algorithm,
+    true,
+    PUBLIC_USAGES[type],
+  );
   return { keyType: type, privateKey, publicKey, publicRaw };
 }
 
@@ -172,8 +184,14 @@ export async function importEd25519Private(seed, options = {}) {
  * @returns {Promise<CryptoKeyPair & {publicRaw: Uint8Array}>}
  */
 export async function generateMemberKeyPair(options = {}) {
-  const pair = await crypto.subtle.generateKey("X25519", options.extractable === true, ["deriveBits"]);
-  return { privateKey: pair.privateKey, publicKey: pair.publicKey, publicRaw: await exportPublicRaw(pair.publicKey) };
+  const pair = await crypto.subtle.generateKey("X25519", options.extractable === true, [
+    "deriveBits",
+  ]);
+  return {
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    publicRaw: await exportPublicRaw(pair.publicKey),
+  };
 }
 
 /**
@@ -182,8 +200,15 @@ export async function generateMemberKeyPair(options = {}) {
  * @returns {Promise<CryptoKeyPair & {publicRaw: Uint8Array}>}
  */
 export async function generateStewardKeyPair(options = {}) {
-  const pair = await crypto.subtle.generateKey("Ed25519", options.extractable === true, ["sign", "verify"]);
-  return { privateKey: pair.privateKey, publicKey: pair.publicKey, publicRaw: await exportPublicRaw(pair.publicKey) };
+  const pair = await crypto.subtle.generateKey("Ed25519", options.extractable === true, [
+    "sign",
+    "verify",
+  ]);
+  return {
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    publicRaw: await exportPublicRaw(pair.publicKey),
+  };
 }
 
 /**

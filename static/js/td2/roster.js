@@ -31,11 +31,16 @@ export function roleCode(role) {
  * @throws {Td2FormatError} a malformed member, an empty roster or a handle listed twice
  */
 export async function rosterHash(members) {
-  const entries = Array.from(members, (m) => ({
-    handle: exactBytes(m.handle, ID_LENGTH, "handle"),
-    x25519Public: exactBytes(m.x25519Public, 32, "x25519_public"),
-    role: roleCode(m.role),
-  }));
+  const entries = Array.from(members, (m) => {
+    if (typeof m !== "object" || m === null) {
+      throw new Td2FormatError("a roster member is {handle, x25519Public, role}");
+    }
+    return {
+      handle: exactBytes(m.handle, ID_LENGTH, "handle"),
+      x25519Public: exactBytes(m.x25519Public, 32, "x25519_public"),
+      role: roleCode(m.role),
+    };
+  });
   if (entries.length === 0) throw new Td2FormatError("a roster needs at least one member");
   entries.sort((a, b) => compareBytes(a.handle, b.handle));
   for (let i = 1; i < entries.length; i += 1) {

@@ -8,12 +8,7 @@
 // which runs on WebCrypto and opens with a non-extractable X25519 private key (it takes the
 // recipient's public key from the CryptoKeyPair, or recomputes it with deriveBits).
 
-import {
-  Aes256Gcm,
-  CipherSuite,
-  DhkemX25519HkdfSha256,
-  HkdfSha256,
-} from "../../vendor/hpke.js";
+import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "../../vendor/hpke.js";
 import { concat, exactBytes, toBytes, u32, utf8 } from "./bytes.js";
 import { Td2DecryptError, Td2KeyError } from "./errors.js";
 import { ID_LENGTH, SECRET_LENGTH } from "./ids.js";
@@ -72,7 +67,9 @@ export async function wrapEpochSecret(
   const info = wrapInfo(dialogueId, epoch, memberHandle, recordHash);
   const secret = exactBytes(epochSecret, SECRET_LENGTH, "epoch_secret");
   const publicKey = isCryptoKey(recipientPublic)
-    ? await importX25519Public(new Uint8Array(await crypto.subtle.exportKey("raw", recipientPublic)))
+    ? await importX25519Public(
+        new Uint8Array(await crypto.subtle.exportKey("raw", recipientPublic)),
+      )
     : await importX25519Public(recipientPublic);
   const sealed = await suite.seal({ recipientPublicKey: publicKey, info }, secret);
   const wrap = concat(new Uint8Array(sealed.enc), new Uint8Array(sealed.ct));

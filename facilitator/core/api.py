@@ -1,0 +1,43 @@
+"""The JSON API's edges: request bodies parsed by pydantic models, responses serialised by them.
+
+A body that is not JSON, not an object, of the wrong types or too large becomes one
+``InvalidInputError`` (400) naming the fields; nothing reaches a service.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Response, jsonify, request
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from facilitator.core.errors import InvalidInputError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiModel(BaseModel):
+    """Base of every API body: unknown fields are refused, strings are not coerced to numbers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def parse_body(model: type[M]) -> M:
+    if not request.is_json:
+        raise InvalidInputError(field="body", reason="not_json")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInputError(field="body", reason="not_an_object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = sorted(
+            {".".join(str(part) for part in e["loc"]) or "body" for e in error.errors()}
+        )
+        raise InvalidInputError(fields=fields) from error
+
+
+def respond(model: BaseModel | list[Any], status: int = 200) -> tuple[Response, int]:
+    if isinstance(model, list):
+        return jsonify([item.model_dump(mode="json") for item in model]), status
+    return jsonify(model.model_dump(mode="json")), status

@@ -54,7 +54,7 @@ translations-extract: $(STAMP)
 	  -o translations/messages.pot .
 
 translations-update: translations-extract
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
 
 vectors: $(STAMP)
 	$(BIN)/python scripts/gen_vectors.py

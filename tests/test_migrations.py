@@ -28,6 +28,8 @@ def differences(database_url: str) -> list[object]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
         tables = set(inspect(connection).get_table_names())
+    with app.app_context():
+        db.engine.dispose()
     assert {"account", "login_session", "one_time_link", "alembic_version"} <= tables
     return diff
 

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import pgettext
 from werkzeug.wrappers import Response
 
 from facilitator.accounts import credentials, service, throttle
@@ -275,10 +275,10 @@ def enrol_totp_submit() -> Page:
 
 def team_role_label(role: str) -> str:
     labels = {
-        TeamRole.CONVENER: _("Convener"),
-        TeamRole.FACILITATOR: _("Facilitator"),
-        TeamRole.INTERPRETER: _("Interpreter"),
-        TeamRole.RAPPORTEUR: _("Rapporteur"),
-        TeamRole.OBSERVER: _("Observer"),
+        TeamRole.CONVENER: pgettext("team role", "Convener"),
+        TeamRole.FACILITATOR: pgettext("team role", "Facilitator"),
+        TeamRole.INTERPRETER: pgettext("team role", "Interpreter"),
+        TeamRole.RAPPORTEUR: pgettext("team role", "Rapporteur"),
+        TeamRole.OBSERVER: pgettext("team role", "Observer"),
     }
     return str(labels.get(TeamRole(role), role))

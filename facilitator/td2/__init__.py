@@ -108,6 +108,7 @@ from facilitator.td2.keyfile import (
     seal_key_file,
 )
 from facilitator.td2.keys import (
+    check_x25519_public,
     ed25519_public_from_private,
     generate_member_keypair,
     generate_steward_keypair,
@@ -117,7 +118,14 @@ from facilitator.td2.keys import (
 )
 from facilitator.td2.roster import ROLE_CODES, RosterMember, roster_hash
 from facilitator.td2.subkeys import LABELS, derive_subkey
-from facilitator.td2.wrap import WRAP_LENGTH, unwrap_epoch_secret, wrap_epoch_secret, wrap_info
+from facilitator.td2.wrap import (
+    WRAP_LENGTH,
+    open_wrap,
+    seal_to_public,
+    unwrap_epoch_secret,
+    wrap_epoch_secret,
+    wrap_info,
+)
 
 SUITE = "td2v1"
 
@@ -148,6 +156,7 @@ __all__ = [
     "build_aad",
     "build_epoch_record",
     "check_vectors",
+    "check_x25519_public",
     "derive_key_file_key",
     "derive_subkey",
     "ed25519_public_from_private",
@@ -161,6 +170,7 @@ __all__ = [
     "open_blob",
     "open_json",
     "open_key_file",
+    "open_wrap",
     "parse_aad",
     "parse_epoch_record",
     "pkcs8_to_private",
@@ -172,6 +182,7 @@ __all__ = [
     "seal_blob",
     "seal_json",
     "seal_key_file",
+    "seal_to_public",
     "sign_epoch_record",
     "u32",
     "u64",

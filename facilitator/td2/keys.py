@@ -125,3 +125,8 @@ def public_from_private(key_type: str, private: bytes) -> bytes:
     if key_type == "ed25519":
         return ed25519_public_from_private(private)
     raise Td2KeyError(f"unknown key type {key_type!r}")
+
+
+def check_x25519_public(public: bytes) -> None:
+    """Raise ``Td2KeyError``/``Td2FormatError`` unless ``public`` is a usable X25519 key."""
+    load_x25519_public(public)

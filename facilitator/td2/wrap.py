@@ -73,3 +73,13 @@ def unwrap_epoch_secret(
     """Open a wrap made by :func:`wrap_epoch_secret`; returns the 32-byte epoch secret."""
     info = wrap_info(dialogue_id, epoch, member_handle, record_hash)
     return open_wrap(recipient_private, info, wrap)
+
+
+def seal_to_public(recipient_public: bytes, info: bytes, secret: bytes) -> bytes:
+    """HPKE-seal a 32-byte ``secret`` under a raw ``info`` (the device challenge uses this)."""
+    sealed = _SUITE.encrypt(
+        require_bytes("secret", secret, SECRET_LENGTH),
+        load_x25519_public(recipient_public),
+        info=require_bytes("info", info),
+    )
+    return sealed

@@ -1,0 +1,373 @@
+"""``DialogueClient``: sign in, create dialogues, invite, knock, approve, remove, read and write
+sealed ``meta`` documents — the browser's flows, with ``facilitator.td2``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyotp
+
+from facilitator import td2
+from facilitator.client.transport import ApiError, Transport
+
+b64e = td2.b64u_encode
+b64d = td2.b64u_decode
+
+
+def meta_channel_id(dialogue_id: bytes) -> bytes:
+    """``SHA-256("td2/v1/channel/meta/" || dialogue_id)[:16]`` (docs/dialogue-content.md)."""
+    return hashlib.sha256(b"td2/v1/channel/meta/" + dialogue_id).digest()[:16]
+
+
+@dataclass
+class KeyRing:
+    """One device's keys in one dialogue."""
+
+    dialogue_id: bytes
+    handle: bytes
+    x25519_private: bytes
+    x25519_public: bytes
+    ed25519_private: bytes | None = None
+    ed25519_public: bytes | None = None
+    # The steward key this device trusts for the chain (its own, or the invite link's).
+    anchor_fingerprint: str | None = None
+
+
+@dataclass
+class EpochState:
+    number: int
+    record_hash: bytes
+    roster: list[td2.RosterMember]
+    secret: bytes
+
+
+@dataclass
+class DialogueClient:
+    transport: Transport
+    keyrings: dict[str, KeyRing] = field(default_factory=dict)
+    invite_secrets: dict[str, bytes] = field(default_factory=dict)
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        status, data, _headers = self.transport.request(method, path, json_body=body)
+        if status >= 400:
+            raise ApiError(status, data)
+        return data
+
+    def sign_in(self, username: str, password: str, totp_secret: str) -> None:
+        """A team member's sign-in: password, then a TOTP code (the same forms a browser posts)."""
+        form = {"username": username, "password": password}
+        status, body, _ = self.transport.request("POST", "/login", form=form)
+        if status != 302:
+            raise ApiError(status, body)
+        code = pyotp.TOTP(totp_secret).now()
+        status, body, _ = self.transport.request("POST", "/login/code", form={"code": code})
+        if status != 302:
+            raise ApiError(status, body)
+
+    # --- dialogues and epochs ---------------------------------------------------------------
+
+    def create_dialogue(self, document: dict[str, Any]) -> str:
+        """Make the dialogue's keys and genesis epoch, then seal its ``dialogue`` document."""
+        dialogue_id, handle = td2.random_id(), td2.random_id()
+        x_private, x_public = td2.generate_member_keypair()
+        e_private, e_public = td2.generate_steward_keypair()
+        ring = KeyRing(
+            dialogue_id, handle, x_private, x_public, e_private, e_public, td2.fingerprint(e_public)
+        )
+        roster = [td2.RosterMember(handle, x_public, "convener")]
+        genesis, _state = self._epoch_body(
+            ring, 0, td2.GENESIS_PREV_HASH, roster, td2.random_secret()
+        )
+        self.call(
+            "POST",
+            "/api/v1/dialogues",
+            {
+                "dialogue_id": b64e(dialogue_id),
+                "member": {
+                    "handle": b64e(handle),
+                    "x25519_public": b64e(x_public),
+                    "ed25519_public": b64e(e_public),
+                },
+                "genesis": genesis,
+            },
+        )
+        self.keyrings[b64e(dialogue_id)] = ring
+        self.write_meta(b64e(dialogue_id), {"type": "dialogue", **document})
+        return b64e(dialogue_id)
+
+    def _epoch_body(
+        self,
+        ring: KeyRing,
+        number: int,
+        prev_hash: bytes,
+        roster: list[td2.RosterMember],
+        secret: bytes,
+    ) -> tuple[dict[str, Any], EpochState]:
+        assert ring.ed25519_private is not None
+        record = td2.build_epoch_record(
+            ring.dialogue_id,
+            number,
+            prev_hash,
+            td2.roster_hash(roster),
+            ring.handle,
+            int(time.time() * 1000),
+        )
+        digest = td2.record_hash(record)
+        body = {
+            "epoch": number,
+            "record": b64e(record),
+            "signature": b64e(td2.sign_epoch_record(ring.ed25519_private, record)),
+            "roster": [
+                {"handle": b64e(m.handle), "x25519_public": b64e(m.x25519_public), "role": m.role}
+                for m in roster
+            ],
+            "wraps": [
+                {
+                    "handle": b64e(m.handle),
+                    "wrap": b64e(
+                        td2.wrap_epoch_secret(
+                            m.x25519_public, ring.dialogue_id, number, m.handle, digest, secret
+                        )
+                    ),
+                }
+                for m in roster
+            ],
+        }
+        return body, EpochState(number, digest, roster, secret)
+
+    def epochs(self, dialogue_id: str) -> list[EpochState]:
+        """Every epoch this device can open, after verifying the whole chain."""
+        ring = self.keyrings[dialogue_id]
+        raw = self.call("GET", f"/api/v1/dialogues/{dialogue_id}/epochs")
+        members = self.call("GET", f"/api/v1/dialogues/{dialogue_id}")["members"]
+        stewards = {
+            m["handle"]: b64d(m["ed25519_public"])
+            for m in members
+            if m["is_steward"] and m["ed25519_public"]
+        }
+        links = []
+        for entry in raw:
+            roster = [
+                td2.RosterMember(b64d(m["handle"]), b64d(m["x25519_public"]), m["role"])
+                for m in entry["roster"]
+            ]
+            keys = [stewards[m["handle"]] for m in entry["roster"] if m["handle"] in stewards]
+            links.append(
+                td2.ChainLink(b64d(entry["record"]), b64d(entry["signature"]), roster, keys)
+            )
+        if (
+            ring.anchor_fingerprint
+            and not any(
+                td2.fingerprint(key) == ring.anchor_fingerprint for key in links[0].steward_publics
+            )
+            and not any(td2.fingerprint(k) == ring.anchor_fingerprint for k in stewards.values())
+        ):
+            raise td2.Td2ChainError("no steward key matches the trusted fingerprint")
+        records = td2.verify_chain(links, verifier_handle=ring.handle)
+        wraps = {
+            w["epoch"]: b64d(w["wrap"])
+            for w in self.call("GET", f"/api/v1/dialogues/{dialogue_id}/wraps")
+        }
+        states = []
+        for record, link in zip(records, links, strict=True):
+            if record.epoch not in wraps:
+                continue
+            secret = td2.unwrap_epoch_secret(
+                ring.x25519_private,
+                ring.dialogue_id,
+                record.epoch,
+                ring.handle,
+                record.record_hash,
+                wraps[record.epoch],
+            )
+            states.append(EpochState(record.epoch, record.record_hash, list(link.roster), secret))
+        return states
+
+    def cut_epoch(
+        self, dialogue_id: str, roster: list[td2.RosterMember], approve: list[str] | None = None
+    ) -> dict[str, Any]:
+        ring = self.keyrings[dialogue_id]
+        current = self.epochs(dialogue_id)[-1]
+        documents = self.read_meta(dialogue_id)
+        body, state = self._epoch_body(
+            ring, current.number + 1, current.record_hash, roster, td2.random_secret()
+        )
+        body["approve"] = approve or []
+        # Seal the current meta documents again under the new epoch (docs/dialogue-content.md).
+        body["reseal"] = [
+            self._meta_envelope(ring, state, document, replaces=document.pop("_message_id"))
+            for document in documents
+        ]
+        result: dict[str, Any] = self.call("POST", f"/api/v1/dialogues/{dialogue_id}/epochs", body)
+        return result
+
+    def roster(self, dialogue_id: str) -> list[td2.RosterMember]:
+        return list(self.epochs(dialogue_id)[-1].roster)
+
+    def remove(self, dialogue_id: str, handles: list[str]) -> dict[str, Any]:
+        gone = {b64d(h) for h in handles}
+        keep = [m for m in self.roster(dialogue_id) if m.handle not in gone]
+        return self.cut_epoch(dialogue_id, keep)
+
+    # --- invitations and knocks -------------------------------------------------------------
+
+    def invite_participant(self, dialogue_id: str, role: str = "participant") -> str:
+        """Create an invitation; returns the link path with its fragment."""
+        invite_id, secret = td2.random_id(), td2.random_id()
+        self.call(
+            "POST",
+            f"/api/v1/dialogues/{dialogue_id}/invitations",
+            {
+                "invite_id": b64e(invite_id),
+                "role": role,
+                "secret_hash": b64e(td2.invite_secret_hash(secret)),
+            },
+        )
+        self.invite_secrets[b64e(invite_id)] = secret
+        steward = self.keyrings[dialogue_id].ed25519_public
+        assert steward is not None
+        return f"/j/{b64e(invite_id)}#{b64e(secret)}.{td2.fingerprint(steward)}"
+
+    def add_team_seat(
+        self, dialogue_id: str, username: str, role: str, steward: bool = False
+    ) -> str:
+        invite_id = b64e(td2.random_id())
+        self.call(
+            "POST",
+            f"/api/v1/dialogues/{dialogue_id}/invitations",
+            {"invite_id": invite_id, "role": role, "username": username, "steward": steward},
+        )
+        return invite_id
+
+    def knock(self, link_or_invite_id: str, steward: bool = False) -> dict[str, Any]:
+        """Knock with a fresh key pair; with a link, prove knowledge of its secret."""
+        invite_id, _, fragment = link_or_invite_id.removeprefix("/j/").partition("#")
+        x_private, x_public = td2.generate_member_keypair()
+        body: dict[str, Any] = {"x25519_public": b64e(x_public)}
+        anchor = None
+        if fragment:
+            secret_text, _, anchor = fragment.partition(".")
+            body["proof"] = b64e(td2.join_proof(b64d(secret_text), x_public))
+        e_private = e_public = None
+        if steward:
+            e_private, e_public = td2.generate_steward_keypair()
+            body["ed25519_public"] = b64e(e_public)
+        knock: dict[str, Any] = self.call("POST", f"/api/v1/invitations/{invite_id}/knocks", body)
+        self.keyrings[knock["dialogue_id"]] = KeyRing(
+            b64d(knock["dialogue_id"]),
+            b64d(knock["handle"]),
+            x_private,
+            x_public,
+            e_private,
+            e_public,
+            anchor or None,
+        )
+        knock["fingerprint"] = td2.fingerprint(x_public)
+        return knock
+
+    def pending_knocks(self, dialogue_id: str) -> list[dict[str, Any]]:
+        """Knocks waiting, with their fingerprints and whether their proof checks out."""
+        knocks: list[dict[str, Any]] = self.call("GET", f"/api/v1/dialogues/{dialogue_id}/knocks")
+        for knock in knocks:
+            public = b64d(knock["x25519_public"])
+            knock["fingerprint"] = td2.fingerprint(public)
+            secret = self.invite_secrets.get(knock["invite_id"])
+            knock["proof_ok"] = knock["proof"] is None or (
+                secret is not None and td2.verify_join_proof(secret, public, b64d(knock["proof"]))
+            )
+        return knocks
+
+    def approve(self, dialogue_id: str, knocks: list[dict[str, Any]]) -> dict[str, Any]:
+        newcomers = [
+            td2.RosterMember(b64d(k["handle"]), b64d(k["x25519_public"]), k["role"]) for k in knocks
+        ]
+        return self.cut_epoch(
+            dialogue_id,
+            self.roster(dialogue_id) + newcomers,
+            approve=[k["knock_id"] for k in knocks],
+        )
+
+    def open_device_session(self, dialogue_id: str) -> dict[str, Any]:
+        """Prove possession of the member key; the server answers with a device session."""
+        ring = self.keyrings[dialogue_id]
+        handle = b64e(ring.handle)
+        challenge = self.call(
+            "POST", "/api/v1/device-challenges", {"dialogue_id": dialogue_id, "handle": handle}
+        )
+        info = (
+            b"td2/v1/challenge" + ring.dialogue_id + ring.handle + b64d(challenge["challenge_id"])
+        )
+        nonce = td2.open_wrap(ring.x25519_private, info, b64d(challenge["sealed"]))
+        result: dict[str, Any] = self.call(
+            "POST",
+            "/api/v1/device-sessions",
+            {"challenge_id": challenge["challenge_id"], "nonce": b64e(nonce)},
+        )
+        return result
+
+    # --- meta documents ---------------------------------------------------------------------
+
+    def write_meta(
+        self, dialogue_id: str, document: dict[str, Any], replaces: str | None = None
+    ) -> str:
+        ring = self.keyrings[dialogue_id]
+        current = self.epochs(dialogue_id)[-1]
+        body = self._meta_envelope(
+            ring, current, {"id": b64e(td2.random_id()), **document}, replaces
+        )
+        self.call("POST", f"/api/v1/dialogues/{dialogue_id}/envelopes", body)
+        return str(body["message_id"])
+
+    @staticmethod
+    def _meta_envelope(
+        ring: KeyRing, state: EpochState, document: dict[str, Any], replaces: str | None
+    ) -> dict[str, Any]:
+        message_id = td2.random_id()
+        channel = meta_channel_id(ring.dialogue_id)
+        key = td2.derive_subkey(
+            state.secret, ring.dialogue_id, state.number, state.record_hash, "meta"
+        )
+        aad = td2.build_aad(
+            "meta", ring.dialogue_id, channel, state.number, message_id, ring.handle
+        )
+        return {
+            "kind": "meta",
+            "channel_id": b64e(channel),
+            "message_id": b64e(message_id),
+            "epoch": state.number,
+            "author_handle": b64e(ring.handle),
+            "blob": b64e(td2.seal_blob(key, aad, json.dumps(document).encode())),
+            "replaces": replaces,
+        }
+
+    def read_meta(self, dialogue_id: str) -> list[dict[str, Any]]:
+        """Every current ``meta`` document; one that does not open raises ``Td2Error``."""
+        ring = self.keyrings[dialogue_id]
+        states = {s.number: s for s in self.epochs(dialogue_id)}
+        channel = b64e(meta_channel_id(ring.dialogue_id))
+        envelopes = self.call("GET", f"/api/v1/dialogues/{dialogue_id}/envelopes?channel={channel}")
+        documents = []
+        for envelope in envelopes:
+            state = states.get(envelope["epoch"])
+            if state is None:
+                raise td2.Td2DecryptError(f"no key for epoch {envelope['epoch']}")
+            key = td2.derive_subkey(
+                state.secret, ring.dialogue_id, state.number, state.record_hash, "meta"
+            )
+            aad = td2.build_aad(
+                "meta",
+                ring.dialogue_id,
+                b64d(envelope["channel_id"]),
+                envelope["epoch"],
+                b64d(envelope["message_id"]),
+                b64d(envelope["author_handle"]),
+            )
+            document = json.loads(td2.open_blob(key, aad, b64d(envelope["blob"])))
+            documents.append({**document, "_message_id": envelope["message_id"]})
+        return documents

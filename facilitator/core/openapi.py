@@ -1,0 +1,105 @@
+"""The OpenAPI 3.1 document of ``/api/v1``, built from the pydantic models the views use.
+
+Each feature declares its operations with ``operation(...)``; the document is assembled on demand
+and served at ``/api/v1/openapi.json``. A test checks the document and validates responses
+against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "params": {"type": "object"},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # OpenAPI style: /dialogues/{dialogue_id}
+    summary: str
+    response: type[BaseModel] | None
+    many: bool = False
+    body: type[BaseModel] | None = None
+    status: int = 200
+    access: str = "member"  # public, team, member, device-or-team
+
+
+OPERATIONS: list[Operation] = []
+
+
+def operation(*args: Any, **kwargs: Any) -> None:
+    OPERATIONS.append(Operation(*args, **kwargs))
+
+
+def _response(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
+    if op.response is None:
+        schema: dict[str, Any] = {"type": "array", "maxItems": 0}
+    else:
+        schema = refs[(op.response, "serialization")]
+        if op.many:
+            schema = {"type": "array", "items": schema}
+    return {"description": "Success", "content": {"application/json": {"schema": schema}}}
+
+
+def build_document() -> dict[str, Any]:
+    models = {op.response for op in OPERATIONS if op.response} | {
+        op.body for op in OPERATIONS if op.body
+    }
+    pairs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (m, "serialization") for m in models
+    ] + [(op.body, "validation") for op in OPERATIONS if op.body]
+    refs, definitions = models_json_schema(
+        list(dict.fromkeys(pairs)), ref_template="#/components/schemas/{model}"
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        entry: dict[str, Any] = {
+            "summary": op.summary,
+            "x-access": op.access,
+            "responses": {
+                str(op.status): _response(op, refs),
+                "4XX": {
+                    "description": "Refused: the body says why",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+            },
+        }
+        names = [part[1:-1] for part in op.path.split("/") if part.startswith("{")]
+        if names:
+            entry["parameters"] = [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                for n in names
+            ]
+        if op.body is not None:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+            }
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+    schemas = dict(definitions.get("$defs", {}))
+    schemas["Error"] = ERROR_SCHEMA
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Facilitator API",
+            "version": "1",
+            "description": "Every content-bearing value is TD2 ciphertext (docs/protocol.md).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }

@@ -1,0 +1,79 @@
+"""Who is calling about a dialogue, and what they may do there.
+
+A caller is a signed-in team account or a participant device session. Either way the caller is
+resolved to their active ``Member`` row; anyone else, including removed members, gets the same
+"not found" answer as for a dialogue that does not exist, and no ciphertext at all.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import select
+
+from facilitator.accounts.models import Account
+from facilitator.core.db import DbSession
+from facilitator.core.errors import PermissionDeniedError
+from facilitator.dialogues.errors import DialogueNotFoundError
+from facilitator.dialogues.models import Dialogue, Member
+
+TEAM_ROLES = frozenset({"convener", "facilitator", "interpreter", "rapporteur", "observer"})
+META_WRITERS = frozenset({"convener", "facilitator"})
+
+
+class DialoguePermission(enum.StrEnum):
+    READ = "read"  # epochs, own wraps, envelopes, roster
+    WRITE_META = "write_meta"  # titles, agenda, display names
+    STEWARD = "steward"  # cut epochs, invite, approve or refuse knocks
+
+
+class Caller:
+    """A team account, a participant device (its member row), or both absent."""
+
+    def __init__(self, account: Account | None = None, device: Member | None = None) -> None:
+        self.account = account
+        self.device = device
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.account is None and self.device is None
+
+
+def find_member(db: DbSession, caller: Caller, dialogue_id: str) -> Member:
+    """The caller's active membership of the dialogue, or ``DialogueNotFoundError``."""
+    member: Member | None = None
+    if caller.device is not None and caller.device.dialogue_id == dialogue_id:
+        member = caller.device
+    elif caller.account is not None:
+        member = db.scalar(
+            select(Member).where(
+                Member.dialogue_id == dialogue_id,
+                Member.account_id == caller.account.id,
+                Member.removed_epoch.is_(None),
+            )
+        )
+    if member is None or not member.is_active:
+        raise DialogueNotFoundError()
+    return member
+
+
+def allowed(member: Member, permission: DialoguePermission) -> bool:
+    if not member.is_active:
+        return False
+    if permission is DialoguePermission.READ:
+        return True
+    if permission is DialoguePermission.WRITE_META:
+        return member.role in META_WRITERS
+    return member.is_steward and member.role in META_WRITERS
+
+
+def require_member(
+    db: DbSession, caller: Caller, dialogue_id: str, permission: DialoguePermission
+) -> tuple[Dialogue, Member]:
+    member = find_member(db, caller, dialogue_id)
+    if not allowed(member, permission):
+        raise PermissionDeniedError()
+    dialogue = db.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        raise DialogueNotFoundError()
+    return dialogue, member

@@ -1,0 +1,123 @@
+"""The dialogue API's operations, as the OpenAPI document describes them."""
+
+from facilitator.core.openapi import operation
+from facilitator.dialogues import schemas as s
+
+operation(
+    "POST",
+    "/dialogues",
+    "Create a dialogue with its signed genesis epoch",
+    s.DialogueOut,
+    body=s.DialogueCreate,
+    status=201,
+    access="team",
+)
+operation(
+    "GET",
+    "/dialogues",
+    "The caller's dialogues",
+    s.DialogueSummary,
+    many=True,
+    access="device-or-team",
+)
+operation(
+    "GET", "/dialogues/{dialogue_id}", "A dialogue's members and current epoch", s.DialogueOut
+)
+operation("GET", "/dialogues/{dialogue_id}/epochs", "The signed epoch chain", s.EpochOut, many=True)
+operation(
+    "POST",
+    "/dialogues/{dialogue_id}/epochs",
+    "Cut the next epoch (stewards)",
+    s.DialogueOut,
+    body=s.EpochIn,
+    status=201,
+)
+operation(
+    "GET", "/dialogues/{dialogue_id}/wraps", "The caller's epoch-secret wraps", s.WrapOut, many=True
+)
+operation(
+    "GET",
+    "/dialogues/{dialogue_id}/envelopes",
+    "Current sealed envelopes, in seq order",
+    s.EnvelopeOut,
+    many=True,
+)
+operation(
+    "POST",
+    "/dialogues/{dialogue_id}/envelopes",
+    "Store a sealed envelope",
+    s.Seq,
+    body=s.EnvelopeIn,
+    status=201,
+)
+operation("DELETE", "/dialogues/{dialogue_id}/envelopes/{message_id}", "Delete an envelope", None)
+operation(
+    "POST",
+    "/dialogues/{dialogue_id}/invitations",
+    "Invite a participant or seat a team member (stewards)",
+    s.InvitationOut,
+    body=s.InvitationCreate,
+    status=201,
+)
+operation(
+    "GET",
+    "/dialogues/{dialogue_id}/invitations",
+    "Invitations (stewards)",
+    s.InvitationOut,
+    many=True,
+)
+operation(
+    "DELETE", "/dialogues/{dialogue_id}/invitations/{invite_id}", "Revoke an invitation", None
+)
+operation(
+    "GET", "/dialogues/{dialogue_id}/knocks", "Pending knocks (stewards)", s.KnockOut, many=True
+)
+operation("POST", "/dialogues/{dialogue_id}/knocks/{knock_id}/refuse", "Refuse a knock", None)
+operation(
+    "GET",
+    "/team-seats",
+    "Team seats waiting for the signed-in account",
+    s.InvitationOut,
+    many=True,
+    access="team",
+)
+operation(
+    "GET", "/invitations/{invite_id}", "An invitation's state", s.InvitationOut, access="public"
+)
+operation(
+    "POST",
+    "/invitations/{invite_id}/knocks",
+    "Knock with a device key",
+    s.KnockOut,
+    body=s.KnockIn,
+    status=201,
+    access="public",
+)
+operation(
+    "GET",
+    "/knocks/{knock_id}",
+    "A knock's state (for the knocking device)",
+    s.KnockOut,
+    access="public",
+)
+operation(
+    "POST",
+    "/device-challenges",
+    "A nonce sealed to a member's key",
+    s.ChallengeOut,
+    body=s.ChallengeIn,
+    status=201,
+    access="public",
+)
+operation(
+    "POST",
+    "/device-sessions",
+    "Answer a challenge: opens a device session",
+    s.MemberOut,
+    body=s.ChallengeAnswer,
+    status=201,
+    access="public",
+)
+operation(
+    "DELETE", "/device-sessions/current", "End this device's session", None, access="device-or-team"
+)

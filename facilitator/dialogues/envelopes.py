@@ -1,0 +1,150 @@
+"""Sealed envelopes: stored with the next ``seq`` of their dialogue, listed in ``seq`` order.
+
+What the server checks without plaintext: the caller may write this kind; the author handle is
+the caller's own (all zeros for notes); the epoch is the current one, or the previous one for a
+short grace after a rotation; the message id is new; the blob is base64url of a plausible size.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from facilitator import td2
+from facilitator.accounts.models import utcnow
+from facilitator.core.db import DbSession
+from facilitator.core.errors import NotFoundError, PermissionDeniedError
+from facilitator.dialogues.access import Caller, DialoguePermission, allowed, require_member
+from facilitator.dialogues.errors import DuplicateIdError, EnvelopeRejectedError
+from facilitator.dialogues.models import Dialogue, Envelope, Epoch, Member
+from facilitator.dialogues.schemas import EnvelopeIn
+
+ROTATION_GRACE = timedelta(seconds=60)
+NOTE_AUTHOR = td2.b64u_encode(bytes(16))
+PAD_BLOCK = 256
+BLOB_OVERHEAD = 12 + 16  # nonce and tag
+
+
+def next_seq(db: DbSession, dialogue_id: str) -> int:
+    """Increment the dialogue's counter in the database: processes never disagree on ``seq``."""
+    db.execute(
+        update(Dialogue).where(Dialogue.id == dialogue_id).values(last_seq=Dialogue.last_seq + 1)
+    )
+    seq = db.scalar(select(Dialogue.last_seq).where(Dialogue.id == dialogue_id))
+    assert seq is not None
+    return int(seq)
+
+
+def _epoch_accepted(db: DbSession, dialogue: Dialogue, epoch: int) -> bool:
+    if epoch == dialogue.current_epoch:
+        return True
+    if epoch != dialogue.current_epoch - 1:
+        return False
+    newest = db.get(Epoch, (dialogue.id, dialogue.current_epoch))
+    return newest is not None and utcnow() - newest.created_at <= ROTATION_GRACE
+
+
+def _blob_plausible(blob: str) -> bool:
+    try:
+        raw = td2.b64u_decode(blob)
+    except td2.Td2Error:
+        return False
+    return len(raw) > BLOB_OVERHEAD and (len(raw) - BLOB_OVERHEAD) % PAD_BLOCK == 0
+
+
+def post_envelope(db: DbSession, caller: Caller, dialogue_id: str, payload: EnvelopeIn) -> int:
+    permission = (
+        DialoguePermission.WRITE_META if payload.kind == "meta" else DialoguePermission.READ
+    )
+    dialogue, member = require_member(db, caller, dialogue_id, permission)
+    return store_envelope(db, dialogue, member, payload)
+
+
+def store_envelope(db: DbSession, dialogue: Dialogue, member: Member, payload: EnvelopeIn) -> int:
+    """Check what can be checked without plaintext, then store with the next ``seq``."""
+    dialogue_id = dialogue.id
+    if payload.kind == "msg":
+        # Live messages travel over Socket.IO with their own checks.
+        raise EnvelopeRejectedError(reason="kind")
+    expected_author = NOTE_AUTHOR if payload.kind == "note" else member.handle
+    if payload.author_handle != expected_author:
+        raise EnvelopeRejectedError(reason="author_handle")
+    if not _epoch_accepted(db, dialogue, payload.epoch):
+        raise EnvelopeRejectedError(reason="epoch", current_epoch=dialogue.current_epoch)
+    if not _blob_plausible(payload.blob):
+        raise EnvelopeRejectedError(reason="blob")
+    if db.scalar(
+        select(Envelope.id).where(
+            Envelope.dialogue_id == dialogue_id, Envelope.message_id == payload.message_id
+        )
+    ):
+        raise DuplicateIdError(field="message_id")
+    if payload.replaces is not None:
+        _supersede(db, dialogue_id, payload)
+    seq = next_seq(db, dialogue_id)
+    db.add(
+        Envelope(
+            dialogue_id=dialogue_id,
+            seq=seq,
+            kind=payload.kind,
+            channel_id=payload.channel_id,
+            message_id=payload.message_id,
+            epoch=payload.epoch,
+            author_handle=payload.author_handle,
+            blob=payload.blob,
+            replaces=payload.replaces,
+        )
+    )
+    db.flush()
+    return seq
+
+
+def _supersede(db: DbSession, dialogue_id: str, payload: EnvelopeIn) -> None:
+    older = db.scalar(
+        select(Envelope).where(
+            Envelope.dialogue_id == dialogue_id,
+            Envelope.message_id == payload.replaces,
+            Envelope.superseded.is_(False),
+        )
+    )
+    if older is None or older.kind != payload.kind or older.channel_id != payload.channel_id:
+        raise NotFoundError(field="replaces")
+    older.superseded = True
+    older.blob = ""  # an edit leaves no older version behind
+
+
+def list_envelopes(
+    db: DbSession,
+    caller: Caller,
+    dialogue_id: str,
+    after_seq: int = 0,
+    channel_id: str | None = None,
+) -> list[Envelope]:
+    require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    query = select(Envelope).where(
+        Envelope.dialogue_id == dialogue_id,
+        Envelope.seq > after_seq,
+        Envelope.superseded.is_(False),
+        Envelope.kind != "msg",
+    )
+    if channel_id is not None:
+        query = query.where(Envelope.channel_id == channel_id)
+    return list(db.scalars(query.order_by(Envelope.seq).limit(5000)))
+
+
+def delete_envelope(db: DbSession, caller: Caller, dialogue_id: str, message_id: str) -> None:
+    _dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    envelope = db.scalar(
+        select(Envelope).where(
+            Envelope.dialogue_id == dialogue_id,
+            Envelope.message_id == message_id,
+            Envelope.superseded.is_(False),
+        )
+    )
+    if envelope is None:
+        raise NotFoundError(field="message_id")
+    if envelope.kind == "meta" and not allowed(member, DialoguePermission.WRITE_META):
+        raise PermissionDeniedError()
+    db.delete(envelope)
+    db.flush()

@@ -1,0 +1,34 @@
+"""Live connection rooms for dialogue members, and cutting off removed members at once.
+
+Each connection joins one room per active membership (``member:<dialogue>:<handle>``). When an
+epoch removes a member, their connections are told and closed, and every later event re-checks
+membership, so nothing more reaches them.
+"""
+
+from __future__ import annotations
+
+from facilitator.dialogues.models import Member
+from facilitator.extensions import socketio
+
+
+def member_room(dialogue_id: str, handle: str) -> str:
+    return f"member:{dialogue_id}:{handle}"
+
+
+def join_member_rooms(members: list[Member]) -> None:
+    from flask_socketio import join_room
+
+    for member in members:
+        join_room(member_room(member.dialogue_id, member.handle))
+
+
+def disconnect_removed(dialogue_id: str, handles: list[str]) -> None:
+    """Tell removed members' connections (in every process) and close those in this one."""
+    server = socketio.server
+    if server is None:
+        return
+    for handle in handles:
+        room = member_room(dialogue_id, handle)
+        socketio.emit("membership_revoked", {"dialogue_id": dialogue_id}, to=room)
+        for sid, _eio_sid in list(server.manager.get_participants("/", room)):
+            server.disconnect(sid, namespace="/")

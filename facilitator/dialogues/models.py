@@ -1,0 +1,176 @@
+"""Dialogue models. The server stores handles, public keys, roles, signed epoch records, wraps
+and ciphertext envelopes; never a name, a title or any other plaintext.
+
+Binary protocol values (ids, keys, records, blobs) are stored as unpadded base64url text, exactly
+as they travel, so what is stored can be compared with what was sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from facilitator.accounts.models import utcnow
+from facilitator.extensions import db
+
+B64_ID = 22  # 16 bytes
+B64_KEY = 43  # 32 bytes
+
+
+class Dialogue(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "dialogue"
+
+    id: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    current_epoch: Mapped[int] = mapped_column(default=0)
+    # The last sequence number handed out; incremented in the database, never in memory.
+    last_seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Member(db.Model):  # type: ignore[name-defined,misc]
+    """One device key of one person in one dialogue, known by a random handle."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    handle: Mapped[str] = mapped_column(String(B64_ID))
+    x25519_public: Mapped[str] = mapped_column(String(B64_KEY))
+    ed25519_public: Mapped[str | None] = mapped_column(String(B64_KEY), default=None)
+    role: Mapped[str] = mapped_column(String(16))
+    is_steward: Mapped[bool] = mapped_column(default=False)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), default=None
+    )
+    joined_epoch: Mapped[int] = mapped_column()
+    removed_epoch: Mapped[int | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        UniqueConstraint("dialogue_id", "handle", name="uq_member_dialogue_handle"),
+        Index("ix_member_account_id", "account_id"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_epoch is None
+
+
+class Epoch(db.Model):  # type: ignore[name-defined,misc]
+    """A signed epoch record and the roster whose hash it carries."""
+
+    __tablename__ = "epoch"
+
+    dialogue_id: Mapped[str] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True)
+    record: Mapped[str] = mapped_column(Text)
+    record_hash: Mapped[str] = mapped_column(String(B64_KEY))
+    signature: Mapped[str] = mapped_column(String(86))
+    creator_handle: Mapped[str] = mapped_column(String(B64_ID))
+    # JSON list of {"handle", "x25519_public", "role"}: what the roster hash covers.
+    roster: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Wrap(db.Model):  # type: ignore[name-defined,misc]
+    """An epoch secret sealed (HPKE) to one member's public key."""
+
+    __tablename__ = "wrap"
+
+    dialogue_id: Mapped[str] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    epoch: Mapped[int] = mapped_column(primary_key=True)
+    member_handle: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    wrap: Mapped[str] = mapped_column(String(108))
+
+
+class Invitation(db.Model):  # type: ignore[name-defined,misc]
+    """A single-use, expiring invitation. For participants the server keeps only the hash of
+    the secret that travels in the link's fragment; a team seat names an account instead."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    secret_hash: Mapped[str | None] = mapped_column(String(B64_KEY), default=None)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), default=None
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    steward: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_invitation_dialogue_id", "dialogue_id"),)
+
+
+class Knock(db.Model):  # type: ignore[name-defined,misc]
+    """A device asking to join: its public key and proof, waiting for a steward's decision."""
+
+    __tablename__ = "knock"
+
+    id: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    invitation_id: Mapped[str] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"))
+    handle: Mapped[str] = mapped_column(String(B64_ID))
+    x25519_public: Mapped[str] = mapped_column(String(B64_KEY))
+    ed25519_public: Mapped[str | None] = mapped_column(String(B64_KEY), default=None)
+    proof: Mapped[str | None] = mapped_column(String(B64_KEY), default=None)
+    role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_knock_dialogue_id", "dialogue_id"),)
+
+
+class Envelope(db.Model):  # type: ignore[name-defined,misc]
+    """A sealed TD2 blob with its routing fields, in the dialogue's ``seq`` order."""
+
+    __tablename__ = "envelope"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(8))
+    channel_id: Mapped[str] = mapped_column(String(B64_ID))
+    message_id: Mapped[str] = mapped_column(String(B64_ID))
+    epoch: Mapped[int] = mapped_column()
+    author_handle: Mapped[str] = mapped_column(String(B64_ID))
+    blob: Mapped[str] = mapped_column(Text)
+    # An edit is a new envelope replacing an older one; a deletion leaves no blob behind.
+    replaces: Mapped[str | None] = mapped_column(String(B64_ID), default=None)
+    superseded: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        UniqueConstraint("dialogue_id", "seq", name="uq_envelope_dialogue_seq"),
+        UniqueConstraint("dialogue_id", "message_id", name="uq_envelope_dialogue_message"),
+        Index("ix_envelope_dialogue_channel", "dialogue_id", "channel_id"),
+    )
+
+
+class DeviceSession(db.Model):  # type: ignore[name-defined,misc]
+    """A participant device's session, opened by proving possession of its member key."""
+
+    __tablename__ = "device_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeviceChallenge(db.Model):  # type: ignore[name-defined,misc]
+    """A one-time nonce sealed to a member's key; answering it opens a device session."""
+
+    __tablename__ = "device_challenge"
+
+    id: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    nonce_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column()

@@ -1,0 +1,180 @@
+"""Request and response bodies of the dialogue API (also the source of its OpenAPI document).
+
+Binary values travel as unpadded base64url; the patterns pin their exact lengths.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from facilitator.core.api import ApiModel
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{21}[AQgw]$")]  # 16 bytes
+Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")]  # 32
+Signature = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{85}[AQgw]$")]  # 64 bytes
+Record = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{160}$")]  # 120 bytes
+WrapText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{106}[AEIMQUYcgkosw048]$")]
+# A sealed blob: nonce(12) + k*256 framed bytes + tag(16), at most 64 KiB of ciphertext.
+Blob = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", min_length=379, max_length=87_500)
+]
+Role = Literal["convener", "facilitator", "interpreter", "rapporteur", "participant", "observer"]
+TeamRoleName = Literal["convener", "facilitator", "interpreter", "rapporteur", "observer"]
+Kind = Literal["msg", "note", "meta"]
+MAX_ROSTER = 200
+
+
+class RosterEntry(ApiModel):
+    handle: Id
+    x25519_public: Key
+    role: Role
+
+
+class WrapEntry(ApiModel):
+    handle: Id
+    wrap: WrapText
+
+
+class EnvelopeIn(ApiModel):
+    kind: Kind
+    channel_id: Id
+    message_id: Id
+    epoch: int = Field(ge=0, le=2**32 - 1)
+    author_handle: Id
+    blob: Blob
+    replaces: Id | None = None
+
+
+class EpochIn(ApiModel):
+    epoch: int = Field(ge=0, le=2**32 - 1)
+    record: Record
+    signature: Signature
+    roster: list[RosterEntry] = Field(min_length=1, max_length=MAX_ROSTER)
+    wraps: list[WrapEntry] = Field(min_length=1, max_length=MAX_ROSTER)
+    approve: list[Id] = Field(default_factory=list, max_length=MAX_ROSTER)
+    # The current meta documents sealed again under the new epoch (replacing their versions),
+    # so newcomers can read them and removed members cannot read later edits.
+    reseal: list[EnvelopeIn] = Field(default_factory=list, max_length=2000)
+
+
+class DeviceKeys(ApiModel):
+    handle: Id
+    x25519_public: Key
+    ed25519_public: Key
+
+
+class DialogueCreate(ApiModel):
+    dialogue_id: Id
+    member: DeviceKeys
+    genesis: EpochIn
+
+
+class InvitationCreate(ApiModel):
+    invite_id: Id
+    role: Role
+    expires_in_s: int = Field(default=48 * 3600, ge=300, le=14 * 24 * 3600)
+    # A participant invitation carries the hash of the secret in the link's fragment;
+    # a team seat names the account instead.
+    secret_hash: Key | None = None
+    username: str | None = Field(default=None, min_length=3, max_length=64)
+    steward: bool = False
+
+
+class KnockIn(ApiModel):
+    x25519_public: Key
+    proof: Key | None = None
+    ed25519_public: Key | None = None
+
+
+class ChallengeIn(ApiModel):
+    dialogue_id: Id
+    handle: Id
+
+
+class ChallengeAnswer(ApiModel):
+    challenge_id: Id
+    nonce: Key
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+class MemberOut(ApiModel):
+    handle: str
+    x25519_public: str
+    ed25519_public: str | None
+    role: str
+    is_steward: bool
+    joined_epoch: int
+    removed_epoch: int | None
+
+
+class EpochOut(ApiModel):
+    epoch: int
+    record: str
+    record_hash: str
+    signature: str
+    creator_handle: str
+    roster: list[RosterEntry]
+
+
+class DialogueOut(ApiModel):
+    dialogue_id: str
+    current_epoch: int
+    me: MemberOut
+    members: list[MemberOut]
+
+
+class DialogueSummary(ApiModel):
+    dialogue_id: str
+    current_epoch: int
+    role: str
+    handle: str
+
+
+class WrapOut(ApiModel):
+    epoch: int
+    wrap: str
+
+
+class EnvelopeOut(ApiModel):
+    seq: int
+    kind: str
+    channel_id: str
+    message_id: str
+    epoch: int
+    author_handle: str
+    blob: str
+    replaces: str | None
+
+
+class InvitationOut(ApiModel):
+    invite_id: str
+    dialogue_id: str
+    role: str
+    status: Literal["open", "used", "revoked", "expired"]
+    expires_at: str
+    team_seat: bool
+
+
+class KnockOut(ApiModel):
+    knock_id: str
+    dialogue_id: str
+    handle: str
+    x25519_public: str
+    ed25519_public: str | None
+    proof: str | None
+    invite_id: str
+    role: str
+    status: Literal["pending", "approved", "refused"]
+
+
+class ChallengeOut(ApiModel):
+    challenge_id: str
+    sealed: str
+
+
+class Seq(ApiModel):
+    seq: int

@@ -1,0 +1,339 @@
+"""The dialogue JSON API under ``/api/v1``. Thin: parse, one service call, respond."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, request, session
+from sqlalchemy import select
+
+from facilitator.core.api import parse_body, respond
+from facilitator.core.auth import (
+    DEVICE_TOKEN_KEY,
+    current_account,
+    current_device,
+    devices_allowed,
+    public,
+)
+from facilitator.core.errors import InvalidInputError, NotAuthenticatedError
+from facilitator.dialogues import devices, envelopes, epochs, invitations
+from facilitator.dialogues.access import Caller, DialoguePermission, require_member
+from facilitator.dialogues.errors import InvitationUnusableError
+from facilitator.dialogues.events import disconnect_removed
+from facilitator.dialogues.models import Dialogue, Epoch, Invitation, Knock, Member, Wrap
+from facilitator.dialogues.schemas import (
+    ChallengeAnswer,
+    ChallengeIn,
+    ChallengeOut,
+    DialogueCreate,
+    DialogueOut,
+    DialogueSummary,
+    EnvelopeIn,
+    EnvelopeOut,
+    EpochIn,
+    EpochOut,
+    InvitationCreate,
+    InvitationOut,
+    KnockIn,
+    KnockOut,
+    MemberOut,
+    RosterEntry,
+    Seq,
+    WrapOut,
+)
+from facilitator.extensions import db, limiter
+
+bp = Blueprint("api_dialogues", __name__, url_prefix="/api/v1")
+Reply = tuple[Response, int]
+
+
+def caller() -> Caller:
+    return Caller(account=current_account(), device=current_device())
+
+
+def _member_out(member: Member) -> MemberOut:
+    return MemberOut(
+        handle=member.handle,
+        x25519_public=member.x25519_public,
+        ed25519_public=member.ed25519_public,
+        role=member.role,
+        is_steward=member.is_steward,
+        joined_epoch=member.joined_epoch,
+        removed_epoch=member.removed_epoch,
+    )
+
+
+def _epoch_out(epoch: Epoch) -> EpochOut:
+    return EpochOut(
+        epoch=epoch.number,
+        record=epoch.record,
+        record_hash=epoch.record_hash,
+        signature=epoch.signature,
+        creator_handle=epoch.creator_handle,
+        roster=[RosterEntry.model_validate(e) for e in json.loads(epoch.roster)],
+    )
+
+
+def _invitation_out(invitation: Invitation) -> InvitationOut:
+    return InvitationOut(
+        invite_id=invitation.id,
+        dialogue_id=invitation.dialogue_id,
+        role=invitation.role,
+        status=invitations.invitation_status(invitation),  # type: ignore[arg-type]
+        expires_at=invitation.expires_at.isoformat() + "Z",
+        team_seat=invitation.account_id is not None,
+    )
+
+
+def _knock_out(knock: Knock) -> KnockOut:
+    return KnockOut(
+        knock_id=knock.id,
+        dialogue_id=knock.dialogue_id,
+        handle=knock.handle,
+        x25519_public=knock.x25519_public,
+        ed25519_public=knock.ed25519_public,
+        proof=knock.proof,
+        invite_id=knock.invitation_id,
+        role=knock.role,
+        status=knock.status,  # type: ignore[arg-type]
+    )
+
+
+@bp.post("/dialogues")
+def create_dialogue() -> Reply:
+    account = current_account()
+    if account is None:
+        raise NotAuthenticatedError()
+    result = epochs.create_dialogue(db.session, account, parse_body(DialogueCreate))
+    return respond(_dialogue_out(result.dialogue_id), 201)
+
+
+def _dialogue_out(dialogue_id: str) -> DialogueOut:
+    dialogue, me = require_member(db.session, caller(), dialogue_id, DialoguePermission.READ)
+    members = db.session.scalars(
+        select(Member).where(Member.dialogue_id == dialogue_id).order_by(Member.id)
+    )
+    return DialogueOut(
+        dialogue_id=dialogue.id,
+        current_epoch=dialogue.current_epoch,
+        me=_member_out(me),
+        members=[_member_out(m) for m in members],
+    )
+
+
+@bp.get("/dialogues")
+@devices_allowed
+def list_dialogues() -> Reply:
+    who = caller()
+    rows: list[Member] = []
+    if who.account is not None:
+        rows = list(
+            db.session.scalars(
+                select(Member).where(
+                    Member.account_id == who.account.id, Member.removed_epoch.is_(None)
+                )
+            )
+        )
+    elif who.device is not None:
+        rows = [who.device]
+    summaries = []
+    for member in rows:
+        dialogue = db.session.get(Dialogue, member.dialogue_id)
+        assert dialogue is not None
+        summaries.append(
+            DialogueSummary(
+                dialogue_id=dialogue.id,
+                current_epoch=dialogue.current_epoch,
+                role=member.role,
+                handle=member.handle,
+            )
+        )
+    return respond(summaries)
+
+
+@bp.get("/dialogues/<dialogue_id>")
+@devices_allowed
+def get_dialogue(dialogue_id: str) -> Reply:
+    return respond(_dialogue_out(dialogue_id))
+
+
+@bp.get("/dialogues/<dialogue_id>/epochs")
+@devices_allowed
+def list_epochs(dialogue_id: str) -> Reply:
+    require_member(db.session, caller(), dialogue_id, DialoguePermission.READ)
+    after = _int_arg("after", -1)
+    rows = db.session.scalars(
+        select(Epoch)
+        .where(Epoch.dialogue_id == dialogue_id, Epoch.number > after)
+        .order_by(Epoch.number)
+    )
+    return respond([_epoch_out(e) for e in rows])
+
+
+@bp.post("/dialogues/<dialogue_id>/epochs")
+def add_epoch(dialogue_id: str) -> Reply:
+    result = epochs.add_epoch(db.session, caller(), dialogue_id, parse_body(EpochIn))
+    removed = result.removed_handles
+    if removed:
+        ids = list(
+            db.session.scalars(
+                select(Member.id).where(
+                    Member.dialogue_id == dialogue_id, Member.handle.in_(removed)
+                )
+            )
+        )
+        devices.end_device_sessions(db.session, ids)
+        disconnect_removed(dialogue_id, removed)
+    return respond(_dialogue_out(dialogue_id), 201)
+
+
+@bp.get("/dialogues/<dialogue_id>/wraps")
+@devices_allowed
+def my_wraps(dialogue_id: str) -> Reply:
+    _dialogue, me = require_member(db.session, caller(), dialogue_id, DialoguePermission.READ)
+    rows = db.session.scalars(
+        select(Wrap)
+        .where(Wrap.dialogue_id == dialogue_id, Wrap.member_handle == me.handle)
+        .order_by(Wrap.epoch)
+    )
+    return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
+
+
+@bp.get("/dialogues/<dialogue_id>/envelopes")
+@devices_allowed
+def list_envelopes(dialogue_id: str) -> Reply:
+    channel = request.args.get("channel")
+    rows = envelopes.list_envelopes(
+        db.session, caller(), dialogue_id, _int_arg("after", 0), channel
+    )
+    return respond(
+        [
+            EnvelopeOut(
+                seq=e.seq,
+                kind=e.kind,
+                channel_id=e.channel_id,
+                message_id=e.message_id,
+                epoch=e.epoch,
+                author_handle=e.author_handle,
+                blob=e.blob,
+                replaces=e.replaces,
+            )
+            for e in rows
+        ]
+    )
+
+
+@bp.post("/dialogues/<dialogue_id>/envelopes")
+@devices_allowed
+def post_envelope(dialogue_id: str) -> Reply:
+    seq = envelopes.post_envelope(db.session, caller(), dialogue_id, parse_body(EnvelopeIn))
+    return respond(Seq(seq=seq), 201)
+
+
+@bp.delete("/dialogues/<dialogue_id>/envelopes/<message_id>")
+@devices_allowed
+def delete_envelope(dialogue_id: str, message_id: str) -> Reply:
+    envelopes.delete_envelope(db.session, caller(), dialogue_id, message_id)
+    return respond([], 200)
+
+
+@bp.post("/dialogues/<dialogue_id>/invitations")
+def create_invitation(dialogue_id: str) -> Reply:
+    body = parse_body(InvitationCreate)
+    invitation = invitations.create_invitation(db.session, caller(), dialogue_id, body)
+    return respond(_invitation_out(invitation), 201)
+
+
+@bp.get("/dialogues/<dialogue_id>/invitations")
+def list_invitations(dialogue_id: str) -> Reply:
+    rows = invitations.list_invitations(db.session, caller(), dialogue_id)
+    return respond([_invitation_out(i) for i in rows])
+
+
+@bp.delete("/dialogues/<dialogue_id>/invitations/<invite_id>")
+def revoke_invitation(dialogue_id: str, invite_id: str) -> Reply:
+    invitations.revoke_invitation(db.session, caller(), dialogue_id, invite_id)
+    return respond([], 200)
+
+
+@bp.get("/team-seats")
+def my_team_seats() -> Reply:
+    account = current_account()
+    assert account is not None
+    rows = invitations.seats_for_account(db.session, account)
+    return respond([_invitation_out(i) for i in rows])
+
+
+@bp.get("/invitations/<invite_id>")
+@public
+def invitation_state(invite_id: str) -> Reply:
+    found = db.session.get(Invitation, invite_id)
+    if found is None:
+        raise InvitationUnusableError()
+    return respond(_invitation_out(found))
+
+
+@bp.post("/invitations/<invite_id>/knocks")
+@public
+@limiter.limit(
+    "30 per hour", key_func=lambda: "knock:" + (request.view_args or {}).get("invite_id", "")
+)
+def knock(invite_id: str) -> Reply:
+    found = invitations.knock(db.session, caller(), invite_id, parse_body(KnockIn))
+    return respond(_knock_out(found), 201)
+
+
+@bp.get("/knocks/<knock_id>")
+@public
+def knock_state(knock_id: str) -> Reply:
+    return respond(_knock_out(invitations.knock_status(db.session, knock_id)))
+
+
+@bp.get("/dialogues/<dialogue_id>/knocks")
+def list_knocks(dialogue_id: str) -> Reply:
+    rows = invitations.list_knocks(db.session, caller(), dialogue_id)
+    return respond([_knock_out(k) for k in rows])
+
+
+@bp.post("/dialogues/<dialogue_id>/knocks/<knock_id>/refuse")
+def refuse_knock(dialogue_id: str, knock_id: str) -> Reply:
+    invitations.refuse_knock(db.session, caller(), dialogue_id, knock_id)
+    return respond([], 200)
+
+
+@bp.post("/device-challenges")
+@public
+@limiter.limit("60 per hour")
+def device_challenge() -> Reply:
+    body = parse_body(ChallengeIn)
+    challenge_id, sealed = devices.issue_challenge(db.session, body.dialogue_id, body.handle)
+    return respond(ChallengeOut(challenge_id=challenge_id, sealed=sealed), 201)
+
+
+@bp.post("/device-sessions")
+@public
+@limiter.limit("60 per hour")
+def device_session() -> Reply:
+    body = parse_body(ChallengeAnswer)
+    member, token = devices.answer_challenge(db.session, body.challenge_id, body.nonce)
+    session[DEVICE_TOKEN_KEY] = token
+    return respond(_member_out(member), 201)
+
+
+@bp.delete("/device-sessions/current")
+@devices_allowed
+def end_device_session() -> Reply:
+    device = current_device()
+    if device is not None:
+        devices.end_device_sessions(db.session, [device.id])
+    session.pop(DEVICE_TOKEN_KEY, None)
+    return respond([], 200)
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.lstrip("-").isdigit() or len(raw) > 12:
+        raise InvalidInputError(field=name)
+    return int(raw)

@@ -1,0 +1,139 @@
+"""Bad input to every dialogue API endpoint that takes a body: a clear 4xx JSON error, nothing
+changed, never a 500. Includes the scenario's hostile strings and other dialogues' ids."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from facilitator import td2
+from tests.dialogues.test_api_authz import snapshot
+
+SCENARIO_FILE = Path(__file__).resolve().parents[3] / "shared/scenarios/vell-water-dialogue.json"
+# The shared scenario sits beside the repository; a lone clone falls back to a few of its strings.
+HOSTILE = (
+    json.loads(SCENARIO_FILE.read_text())["hostile_inputs"]
+    if SCENARIO_FILE.exists()
+    else ["<script>alert(1)</script>", "' OR 1=1 --", "a\u0000b", "\u202egnp.exe", "{{7*7}}"]
+)
+b64e = td2.b64u_encode
+
+
+def endpoints(d):
+    return [
+        ("POST", "/api/v1/dialogues"),
+        ("POST", f"/api/v1/dialogues/{d}/epochs"),
+        ("POST", f"/api/v1/dialogues/{d}/envelopes"),
+        ("POST", f"/api/v1/dialogues/{d}/invitations"),
+        ("POST", "/api/v1/device-challenges"),
+        ("POST", "/api/v1/device-sessions"),
+    ]
+
+
+def bad_bodies():
+    yield "not json at all", "text/plain"
+    yield "{broken json", "application/json"
+    yield json.dumps([1, 2, 3]), "application/json"
+    yield json.dumps("a string"), "application/json"
+    yield json.dumps({}), "application/json"
+    yield json.dumps({"dialogue_id": 5, "epoch": "one", "kind": ["meta"]}), "application/json"
+    yield json.dumps({"unexpected": True}), "application/json"
+    for text in HOSTILE:
+        yield json.dumps({"dialogue_id": text, "invite_id": text, "role": text, "kind": text,
+                          "handle": text, "challenge_id": text, "nonce": text}), "application/json"
+
+
+def send(api, method, path, raw, content_type):
+    client = api.transport.client
+    token = api.call("GET", "/api/v1/csrf")["csrf_token"]
+    return client.open(path, method=method, data=raw, content_type=content_type,
+                       headers={"Origin": api.transport.origin, "X-CSRFToken": token})
+
+
+def test_bad_bodies_are_refused_clearly_and_change_nothing(app, workshop):
+    convener = workshop.clients["convener"]
+    before = snapshot(app)
+    for method, path in endpoints(workshop.dialogue_id):
+        for raw, content_type in bad_bodies():
+            response = send(convener, method, path, raw, content_type)
+            assert 400 <= response.status_code < 500, (path, raw, response.status_code)
+            body = response.get_json()
+            assert body["error"] and body["message"], (path, raw)
+            assert "<script>" not in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_oversize_body_is_refused(app, workshop):
+    convener = workshop.clients["convener"]
+    before = snapshot(app)
+    huge = json.dumps({"blob": "A" * (2 * 1024 * 1024)})
+    response = send(convener, "POST", f"/api/v1/dialogues/{workshop.dialogue_id}/envelopes",
+                    huge, "application/json")
+    assert response.status_code == 413 and response.get_json()["error"] == "payload_too_large"
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("field", ["author_handle", "epoch", "blob", "message_id", "replaces"])
+def test_envelope_checks(app, workshop, field):
+    convener = workshop.clients["convener"]
+    d = workshop.dialogue_id
+    ring = convener.keyrings[d]
+    state = convener.epochs(d)[-1]
+    existing = convener.write_meta(d, {"type": "x"})
+    body = convener._meta_envelope(ring, state, {"type": "y"}, None)
+    body[field] = {
+        "author_handle": workshop.clients["facilitator"].call("GET", f"/api/v1/dialogues/{d}")[
+            "me"]["handle"],
+        "epoch": state.number + 5,
+        "blob": "A" * 400,
+        "message_id": existing,
+        "replaces": b64e(td2.random_id()),
+    }[field]
+    before = snapshot(app)
+    status, data, _ = convener.transport.request(
+        "POST", f"/api/v1/dialogues/{d}/envelopes", json_body=body)
+    assert status in (400, 404, 409), (field, status, data)
+    assert data["error"]
+    assert snapshot(app) == before
+
+
+def test_stale_or_forged_epochs_are_refused(app, workshop):
+    convener = workshop.clients["convener"]
+    d = workshop.dialogue_id
+    ring = convener.keyrings[d]
+    current = convener.epochs(d)[-1]
+    before = snapshot(app)
+    stale, _ = convener._epoch_body(ring, current.number, current.record_hash, current.roster,
+                                    td2.random_secret())
+    status, data, _ = convener.transport.request("POST", f"/api/v1/dialogues/{d}/epochs",
+                                                 json_body=stale)
+    assert status == 409 and data["error"] == "epoch_stale"
+    forged, _ = convener._epoch_body(ring, current.number + 1, bytes(32), current.roster,
+                                     td2.random_secret())
+    status, data, _ = convener.transport.request("POST", f"/api/v1/dialogues/{d}/epochs",
+                                                 json_body=forged)
+    assert status == 400 and data["error"] == "epoch_invalid"
+    outsider = td2.RosterMember(td2.random_id(), td2.generate_member_keypair()[1], "participant")
+    sneaky, _ = convener._epoch_body(ring, current.number + 1, current.record_hash,
+                                     [*current.roster, outsider], td2.random_secret())
+    status, data, _ = convener.transport.request("POST", f"/api/v1/dialogues/{d}/epochs",
+                                                 json_body=sneaky)
+    assert status == 400, "a member cannot be added without an approved knock"
+    assert snapshot(app) == before
+
+
+def test_unknown_and_used_invitations_fail_clearly(app, workshop, client_for):
+    newcomer = client_for(None)
+    status, data, _ = newcomer.transport.request(
+        "POST", f"/api/v1/invitations/{b64e(td2.random_id())}/knocks",
+        json_body={"x25519_public": b64e(td2.generate_member_keypair()[1]),
+                   "proof": b64e(td2.random_secret())})
+    assert status == 404 and data["error"] == "invitation_unusable"
+    zero_key = {"x25519_public": b64e(bytes(32)), "proof": b64e(td2.random_secret())}
+    link = workshop.clients["convener"].invite_participant(workshop.dialogue_id)
+    invite_id = link.split("#")[0].removeprefix("/j/")
+    status, data, _ = newcomer.transport.request(
+        "POST", f"/api/v1/invitations/{invite_id}/knocks", json_body=zero_key)
+    assert status == 400, "the all-zero X25519 key is refused"

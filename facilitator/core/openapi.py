@@ -57,9 +57,13 @@ def build_document() -> dict[str, Any]:
     models = {op.response for op in OPERATIONS if op.response} | {
         op.body for op in OPERATIONS if op.body
     }
-    pairs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+    serialised: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (m, "serialization") for m in models
-    ] + [(op.body, "validation") for op in OPERATIONS if op.body]
+    ]
+    validated: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (op.body, "validation") for op in OPERATIONS if op.body
+    ]
+    pairs = serialised + validated
     refs, definitions = models_json_schema(
         list(dict.fromkeys(pairs)), ref_template="#/components/schemas/{model}"
     )

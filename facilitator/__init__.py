@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import socketio as socketio_lib
 from flask import Flask
 
 # Socket.IO handlers must be declared before the first ``init_app`` so that every app (and
@@ -22,6 +23,15 @@ from facilitator.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUEST_BYTES = 1024 * 1024
+
+
+def client_manager(redis_url: str | None) -> socketio_lib.RedisManager | None:
+    """Several processes share rooms through Redis. The manager is built here, not by
+    Flask-SocketIO, to lift redis-py's 100-connection pool cap, under which bursts lose
+    broadcasts; and passed explicitly every time so no app inherits another app's queue."""
+    if not redis_url:
+        return None
+    return socketio_lib.RedisManager(redis_url, redis_options={"max_connections": 2000})
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -59,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=settings.socketio_async_mode,
-        message_queue=settings.redis_url,
+        client_manager=client_manager(settings.redis_url),
         cors_allowed_origins=[settings.public_origin],
         manage_session=False,
     )

@@ -167,6 +167,7 @@ PUBLIC = {
     "i18n.choose_locale",
     "i18n.catalog",
     "api_core.csrf_token",
+    "api_core.openapi_document",
 }
 ROLES = ["convener", "facilitator", "interpreter", "rapporteur", "observer"]
 EXPECTED = {

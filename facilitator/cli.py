@@ -69,7 +69,9 @@ def create_convener_command(username: str, password: str) -> None:
 @main.command("serve")
 def serve_command() -> None:
     """Serve the app with the production server (gevent) on FACILITATOR_HOST:FACILITATOR_PORT."""
-    os.execv(sys.executable, [sys.executable, "-m", "facilitator.serve"])  # noqa: S606
+    from facilitator.serve import GEVENT_ENTRY
+
+    os.execv(sys.executable, [sys.executable, "-c", GEVENT_ENTRY])  # noqa: S606
 
 
 def _register_td2() -> None:

@@ -1,25 +1,30 @@
-"""Production entry point: ``python -m facilitator.serve``.
+"""Production server: gevent, one process (several share Redis, see README).
 
-gevent must patch the standard library before anything else is imported, so this module is
-run on its own rather than from the ``facilitator`` command's process.
+gevent must patch the standard library before anything else is imported — including this
+package's ``__init__`` — so ``facilitator serve`` starts a fresh interpreter that patches first
+and only then imports and calls ``main`` (see ``GEVENT_ENTRY``).
 """
 
-from gevent import monkey
+from __future__ import annotations
 
-monkey.patch_all()
+import click
+from flask_migrate import upgrade
 
-import click  # noqa: E402
+from facilitator import create_app
+from facilitator.cli import setup_link_or_none
+from facilitator.extensions import socketio
+from facilitator.settings import Settings
 
-from facilitator import create_app  # noqa: E402
-from facilitator.cli import setup_link_or_none  # noqa: E402
-from facilitator.extensions import socketio  # noqa: E402
-from facilitator.settings import Settings  # noqa: E402
+GEVENT_ENTRY = (
+    "from gevent import monkey; monkey.patch_all(); from facilitator.serve import main; main()"
+)
 
 
 def main() -> None:
     settings = Settings.from_env().with_(socketio_async_mode="gevent")
     app = create_app(settings)
     with app.app_context():
+        upgrade()  # the schema is always the one this code expects
         link = setup_link_or_none()
     if link:
         click.echo("No convener yet. Open this one-time link to create the first account:")
@@ -27,7 +32,3 @@ def main() -> None:
         click.echo("(or run: .venv/bin/facilitator create-convener)")
     click.echo(f"Serving on {settings.public_origin}")
     socketio.run(app, host=settings.host, port=settings.port, log_output=False)
-
-
-if __name__ == "__main__":
-    main()

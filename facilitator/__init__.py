@@ -19,6 +19,7 @@ from facilitator.core.error_handlers import register_http_errors, register_socke
 from facilitator.core.i18n import available_locales, current_locale_info, select_locale
 from facilitator.core.security import init_security
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
+from facilitator.live import events as _live_events  # noqa: F401
 from facilitator.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

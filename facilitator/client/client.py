@@ -311,6 +311,49 @@ class DialogueClient:
         )
         return result
 
+    # --- live messages ----------------------------------------------------------------------
+
+    def seal_message(
+        self, dialogue_id: str, channel_id: bytes, content: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A sealed ``msg`` envelope for ``send_message`` (content: text, lang, counters…)."""
+        ring = self.keyrings[dialogue_id]
+        state = self.epochs(dialogue_id)[-1]
+        message_id = td2.random_id()
+        key = td2.derive_subkey(
+            state.secret, ring.dialogue_id, state.number, state.record_hash, "msg"
+        )
+        aad = td2.build_aad(
+            "msg", ring.dialogue_id, channel_id, state.number, message_id, ring.handle
+        )
+        return {
+            "channel_id": b64e(channel_id),
+            "message_id": b64e(message_id),
+            "epoch": state.number,
+            "author_handle": b64e(ring.handle),
+            "blob": b64e(td2.seal_blob(key, aad, json.dumps(content).encode())),
+        }
+
+    def open_message(self, dialogue_id: str, envelope: dict[str, Any]) -> dict[str, Any]:
+        ring = self.keyrings[dialogue_id]
+        states = {s.number: s for s in self.epochs(dialogue_id)}
+        state = states.get(envelope["epoch"])
+        if state is None:
+            raise td2.Td2DecryptError(f"no key for epoch {envelope['epoch']}")
+        key = td2.derive_subkey(
+            state.secret, ring.dialogue_id, state.number, state.record_hash, "msg"
+        )
+        aad = td2.build_aad(
+            "msg",
+            ring.dialogue_id,
+            b64d(envelope["channel_id"]),
+            envelope["epoch"],
+            b64d(envelope["message_id"]),
+            b64d(envelope["author_handle"]),
+        )
+        content: dict[str, Any] = json.loads(td2.open_blob(key, aad, b64d(envelope["blob"])))
+        return content
+
     # --- meta documents ---------------------------------------------------------------------
 
     def write_meta(

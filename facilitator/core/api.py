@@ -25,7 +25,11 @@ class ApiModel(BaseModel):
 def parse_body(model: type[M]) -> M:
     if not request.is_json:
         raise InvalidInputError(field="body", reason="not_json")
-    data = request.get_json(silent=True)
+    return parse_payload(model, request.get_json(silent=True))
+
+
+def parse_payload(model: type[M], data: object) -> M:
+    """Validate an HTTP body or a socket event's payload against ``model``."""
     if not isinstance(data, dict):
         raise InvalidInputError(field="body", reason="not_an_object")
     try:

@@ -61,11 +61,16 @@ def post_envelope(db: DbSession, caller: Caller, dialogue_id: str, payload: Enve
     return store_envelope(db, dialogue, member, payload)
 
 
-def store_envelope(db: DbSession, dialogue: Dialogue, member: Member, payload: EnvelopeIn) -> int:
-    """Check what can be checked without plaintext, then store with the next ``seq``."""
+def store_envelope(
+    db: DbSession, dialogue: Dialogue, member: Member, payload: EnvelopeIn, live: bool = False
+) -> int:
+    """Check what can be checked without plaintext, then store with the next ``seq``.
+
+    Live messages (``msg``) arrive only over Socket.IO (``live=True``), where they are also
+    broadcast; the HTTP API stores notes and ``meta`` documents.
+    """
     dialogue_id = dialogue.id
-    if payload.kind == "msg":
-        # Live messages travel over Socket.IO with their own checks.
+    if (payload.kind == "msg") != live:
         raise EnvelopeRejectedError(reason="kind")
     expected_author = NOTE_AUTHOR if payload.kind == "note" else member.handle
     if payload.author_handle != expected_author:

@@ -1,0 +1,117 @@
+"""The live room's state, rebuilt from the ordered log of opened messages (docs/live-room.md).
+
+A pure function: the same verified log gives the same state on every device. Messages that break
+the counters or come from a role not allowed to send them are recorded as errors and change
+nothing. The browser has the same reducer in JavaScript; both pass ``tests/live/room_cases.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LEADS = frozenset({"convener", "facilitator"})
+
+
+@dataclass
+class Speaker:
+    who: str  # a handle, or "label:<text>" for someone in the room without a device
+    since_ms: int
+
+
+@dataclass
+class RoomState:
+    queue: list[str] = field(default_factory=list)
+    speaker: Speaker | None = None
+    totals_ms: dict[str, int] = field(default_factory=dict)
+    item: str | None = None
+    item_started_ms: int | None = None
+    paused_at_ms: int | None = None
+    paused_total_ms: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def item_elapsed_ms(self, now_ms: int) -> int:
+        if self.item_started_ms is None:
+            return 0
+        end = self.paused_at_ms if self.paused_at_ms is not None else now_ms
+        return max(0, end - self.item_started_ms - self.paused_total_ms)
+
+
+def _who(author: str, content: dict[str, Any], role: str) -> str | None:
+    """Whom a hand event is about: the author, or (for facilitators) someone they name."""
+    if "for_handle" in content or "label" in content:
+        if role not in LEADS:
+            return None
+        if isinstance(content.get("for_handle"), str):
+            return str(content["for_handle"])
+        return f"label:{content.get('label', '')}"
+    return author
+
+
+def _finish_speaker(state: RoomState, at: int) -> None:
+    if state.speaker is not None:
+        spoken = max(0, at - state.speaker.since_ms)
+        state.totals_ms[state.speaker.who] = state.totals_ms.get(state.speaker.who, 0) + spoken
+        state.speaker = None
+
+
+def _apply(state: RoomState, author: str, role: str, content: dict[str, Any]) -> str | None:
+    """Apply one message; return an error code instead when it may not change the state."""
+    kind, at = content.get("type"), content.get("at", 0)
+    if not isinstance(at, int):
+        return "malformed"
+    if kind == "text":
+        return None
+    if kind in {"hand_raised", "hand_lowered"}:
+        who = _who(author, content, role)
+        if who is None:
+            return "not_allowed"
+        if kind == "hand_raised" and who not in state.queue:
+            state.queue.append(who)
+        elif kind == "hand_lowered" and who in state.queue:
+            state.queue.remove(who)
+        return None
+    if role not in LEADS:
+        return "not_allowed"
+    if kind == "speaker_called":
+        _finish_speaker(state, at)
+        who = content.get("handle") or f"label:{content.get('label', '')}"
+        if who in state.queue:
+            state.queue.remove(who)
+        state.speaker = Speaker(str(who), at)
+    elif kind == "speaker_done":
+        _finish_speaker(state, at)
+    elif kind == "item_started":
+        state.item, state.item_started_ms = str(content.get("item")), at
+        state.paused_at_ms, state.paused_total_ms = None, 0
+    elif kind == "timer_paused" and state.paused_at_ms is None:
+        state.paused_at_ms = at
+    elif kind == "timer_resumed" and state.paused_at_ms is not None:
+        state.paused_total_ms += max(0, at - state.paused_at_ms)
+        state.paused_at_ms = None
+    elif kind not in {"timer_paused", "timer_resumed"}:
+        return "unknown_type"
+    return None
+
+
+def replay(log: list[dict[str, Any]], roles: dict[str, str]) -> RoomState:
+    """``log``: opened messages in ``seq`` order, each ``{seq, epoch, author, content}``;
+    ``roles``: handle -> role from the verified roster."""
+    state = RoomState()
+    counters: dict[tuple[str, int], int] = {}
+    for entry in log:
+        author, content = entry["author"], entry["content"]
+        role = roles.get(author)
+        ctr = content.get("sender_ctr")
+        key = (author, entry["epoch"])
+        if role is None:
+            state.errors.append((entry["seq"], "not_in_roster"))
+            continue
+        if not isinstance(ctr, int) or ctr <= counters.get(key, -1):
+            state.errors.append((entry["seq"], "replay"))
+            continue
+        counters[key] = ctr
+        error = _apply(state, author, role, content)
+        if error:
+            state.errors.append((entry["seq"], error))
+    return state

@@ -91,11 +91,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     from facilitator.core.api_views import bp as api_core_bp
     from facilitator.core.i18n_views import bp as i18n_bp
     from facilitator.dialogues import models as _dialogue_models  # noqa: F401
+    from facilitator.dialogues.pages import bp as dialogue_pages_bp
     from facilitator.dialogues.views import bp as dialogues_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(api_core_bp)
     app.register_blueprint(dialogues_bp)
+    app.register_blueprint(dialogue_pages_bp)
     app.jinja_env.filters["team_role"] = team_role_label
     return app

@@ -335,16 +335,26 @@ class DialogueClient:
         }
 
     def open_message(self, dialogue_id: str, envelope: dict[str, Any]) -> dict[str, Any]:
-        ring = self.keyrings[dialogue_id]
         states = {s.number: s for s in self.epochs(dialogue_id)}
+        return self._open_envelope(dialogue_id, states, "msg", envelope)
+
+    def _open_envelope(
+        self,
+        dialogue_id: str,
+        states: dict[int, EpochState],
+        kind: str,
+        envelope: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Open one envelope with its epoch's subkey; every routing field is in the AAD."""
+        ring = self.keyrings[dialogue_id]
         state = states.get(envelope["epoch"])
         if state is None:
             raise td2.Td2DecryptError(f"no key for epoch {envelope['epoch']}")
         key = td2.derive_subkey(
-            state.secret, ring.dialogue_id, state.number, state.record_hash, "msg"
+            state.secret, ring.dialogue_id, state.number, state.record_hash, kind
         )
         aad = td2.build_aad(
-            "msg",
+            kind,
             ring.dialogue_id,
             b64d(envelope["channel_id"]),
             envelope["epoch"],
@@ -397,20 +407,6 @@ class DialogueClient:
         envelopes = self.call("GET", f"/api/v1/dialogues/{dialogue_id}/envelopes?channel={channel}")
         documents = []
         for envelope in envelopes:
-            state = states.get(envelope["epoch"])
-            if state is None:
-                raise td2.Td2DecryptError(f"no key for epoch {envelope['epoch']}")
-            key = td2.derive_subkey(
-                state.secret, ring.dialogue_id, state.number, state.record_hash, "meta"
-            )
-            aad = td2.build_aad(
-                "meta",
-                ring.dialogue_id,
-                b64d(envelope["channel_id"]),
-                envelope["epoch"],
-                b64d(envelope["message_id"]),
-                b64d(envelope["author_handle"]),
-            )
-            document = json.loads(td2.open_blob(key, aad, b64d(envelope["blob"])))
+            document = self._open_envelope(dialogue_id, states, "meta", envelope)
             documents.append({**document, "_message_id": envelope["message_id"]})
         return documents

@@ -90,11 +90,14 @@ def browser_catalog(translations_dir: Path, tag: str) -> dict[str, str | dict[st
             continue
         if not any(str(loc).startswith(JS_SOURCE_PREFIX) for loc, _line in message.locations):
             continue
+        # gettext's convention for a message in a context: "context\x04msgid".
+        prefix = f"{message.context}\x04" if message.context else ""
         if isinstance(message.id, tuple | list):
             raw = message.string
             strings = [str(s) for s in raw] if isinstance(raw, tuple | list) else [str(raw)]
             if all(strings):
-                result[str(message.id[0])] = {cat: strings[i] for cat, i in categories.items()}
+                key = prefix + str(message.id[0])
+                result[key] = {cat: strings[i] for cat, i in categories.items()}
         elif message.string:
-            result[str(message.id)] = str(message.string)
+            result[prefix + str(message.id)] = str(message.string)
     return result

@@ -21,6 +21,7 @@ from facilitator.accounts.models import Account, utcnow
 from facilitator.core.authz import Permission, require
 from facilitator.core.db import DbSession
 from facilitator.dialogues.access import Caller, DialoguePermission, require_member
+from facilitator.dialogues.devices import end_device_sessions
 from facilitator.dialogues.envelopes import store_envelope
 from facilitator.dialogues.errors import DuplicateIdError, EpochInvalidError, EpochStaleError
 from facilitator.dialogues.models import Dialogue, Epoch, Invitation, Knock, Member, Wrap
@@ -175,6 +176,7 @@ def add_epoch(db: DbSession, caller: Caller, dialogue_id: str, payload: EpochIn)
     removed = [handle for handle in members if handle not in in_roster]
     for handle in removed:
         members[handle].removed_epoch = payload.epoch
+    end_device_sessions(db, [members[handle].id for handle in removed])
     roles = {entry.handle: entry.role for entry in payload.roster}
     for handle, knock in newcomers.items():
         _admit(db, knock, roles[handle], payload.epoch)

@@ -157,6 +157,7 @@ class InvitationOut(ApiModel):
     status: Literal["open", "used", "revoked", "expired"]
     expires_at: str
     team_seat: bool
+    steward: bool
 
 
 class KnockOut(ApiModel):

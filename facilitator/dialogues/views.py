@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, request, session
-from sqlalchemy import select
 
 from facilitator.core.api import parse_body, respond
 from facilitator.core.auth import (
@@ -16,11 +15,11 @@ from facilitator.core.auth import (
     public,
 )
 from facilitator.core.errors import InvalidInputError, NotAuthenticatedError
-from facilitator.dialogues import devices, envelopes, epochs, invitations
-from facilitator.dialogues.access import Caller, DialoguePermission, require_member
+from facilitator.dialogues import devices, envelopes, epochs, invitations, reading
+from facilitator.dialogues.access import Caller
 from facilitator.dialogues.errors import InvitationUnusableError
 from facilitator.dialogues.events import disconnect_removed
-from facilitator.dialogues.models import Dialogue, Epoch, Invitation, Knock, Member, Wrap
+from facilitator.dialogues.models import Epoch, Invitation, Knock, Member
 from facilitator.dialogues.schemas import (
     ChallengeAnswer,
     ChallengeIn,
@@ -82,6 +81,7 @@ def _invitation_out(invitation: Invitation) -> InvitationOut:
         status=invitations.invitation_status(invitation),  # type: ignore[arg-type]
         expires_at=invitation.expires_at.isoformat() + "Z",
         team_seat=invitation.account_id is not None,
+        steward=invitation.steward,
     )
 
 
@@ -109,46 +109,29 @@ def create_dialogue() -> Reply:
 
 
 def _dialogue_out(dialogue_id: str) -> DialogueOut:
-    dialogue, me = require_member(db.session, caller(), dialogue_id, DialoguePermission.READ)
-    members = db.session.scalars(
-        select(Member).where(Member.dialogue_id == dialogue_id).order_by(Member.id)
-    )
+    dialogue, me, everyone = reading.members(db.session, caller(), dialogue_id)
     return DialogueOut(
         dialogue_id=dialogue.id,
         current_epoch=dialogue.current_epoch,
         me=_member_out(me),
-        members=[_member_out(m) for m in members],
+        members=[_member_out(m) for m in everyone],
     )
 
 
 @bp.get("/dialogues")
 @devices_allowed
 def list_dialogues() -> Reply:
-    who = caller()
-    rows: list[Member] = []
-    if who.account is not None:
-        rows = list(
-            db.session.scalars(
-                select(Member).where(
-                    Member.account_id == who.account.id, Member.removed_epoch.is_(None)
-                )
-            )
-        )
-    elif who.device is not None:
-        rows = [who.device]
-    summaries = []
-    for member in rows:
-        dialogue = db.session.get(Dialogue, member.dialogue_id)
-        assert dialogue is not None
-        summaries.append(
+    return respond(
+        [
             DialogueSummary(
                 dialogue_id=dialogue.id,
                 current_epoch=dialogue.current_epoch,
                 role=member.role,
                 handle=member.handle,
             )
-        )
-    return respond(summaries)
+            for dialogue, member in reading.memberships(db.session, caller())
+        ]
+    )
 
 
 @bp.get("/dialogues/<dialogue_id>")
@@ -160,42 +143,21 @@ def get_dialogue(dialogue_id: str) -> Reply:
 @bp.get("/dialogues/<dialogue_id>/epochs")
 @devices_allowed
 def list_epochs(dialogue_id: str) -> Reply:
-    require_member(db.session, caller(), dialogue_id, DialoguePermission.READ)
-    after = _int_arg("after", -1)
-    rows = db.session.scalars(
-        select(Epoch)
-        .where(Epoch.dialogue_id == dialogue_id, Epoch.number > after)
-        .order_by(Epoch.number)
-    )
+    rows = reading.epochs_after(db.session, caller(), dialogue_id, _int_arg("after", -1))
     return respond([_epoch_out(e) for e in rows])
 
 
 @bp.post("/dialogues/<dialogue_id>/epochs")
 def add_epoch(dialogue_id: str) -> Reply:
     result = epochs.add_epoch(db.session, caller(), dialogue_id, parse_body(EpochIn))
-    removed = result.removed_handles
-    if removed:
-        ids = list(
-            db.session.scalars(
-                select(Member.id).where(
-                    Member.dialogue_id == dialogue_id, Member.handle.in_(removed)
-                )
-            )
-        )
-        devices.end_device_sessions(db.session, ids)
-        disconnect_removed(dialogue_id, removed)
+    disconnect_removed(dialogue_id, result.removed_handles)
     return respond(_dialogue_out(dialogue_id), 201)
 
 
 @bp.get("/dialogues/<dialogue_id>/wraps")
 @devices_allowed
 def my_wraps(dialogue_id: str) -> Reply:
-    _dialogue, me = require_member(db.session, caller(), dialogue_id, DialoguePermission.READ)
-    rows = db.session.scalars(
-        select(Wrap)
-        .where(Wrap.dialogue_id == dialogue_id, Wrap.member_handle == me.handle)
-        .order_by(Wrap.epoch)
-    )
+    rows = reading.own_wraps(db.session, caller(), dialogue_id)
     return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
 
 

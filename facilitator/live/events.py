@@ -47,27 +47,27 @@ def socket_caller() -> Caller:
     return Caller(account=account, device=device)
 
 
-@socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
-def on_join_dialogue(data: Any) -> dict[str, Any]:
-    """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
-    payload = parse_payload(JoinDialogue, data)
+def _missed(payload: JoinDialogue) -> dict[str, Any]:
     with commit_boundary():
         _member, messages, more = service.missed_messages(
             db.session, socket_caller(), payload.dialogue_id, payload.after_seq
         )
-    join_room(dialogue_room(payload.dialogue_id))
     return {"messages": messages, "more": more}
+
+
+@socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
+def on_join_dialogue(data: Any) -> dict[str, Any]:
+    """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
+    payload = parse_payload(JoinDialogue, data)
+    page = _missed(payload)
+    join_room(dialogue_room(payload.dialogue_id))
+    return page
 
 
 @socketio.on("catch_up")  # type: ignore[untyped-decorator]
 def on_catch_up(data: Any) -> dict[str, Any]:
     """A member's browser asks for the next page of messages after ``after_seq``."""
-    payload = parse_payload(JoinDialogue, data)
-    with commit_boundary():
-        _member, messages, more = service.missed_messages(
-            db.session, socket_caller(), payload.dialogue_id, payload.after_seq
-        )
-    return {"messages": messages, "more": more}
+    return _missed(parse_payload(JoinDialogue, data))
 
 
 @socketio.on("send_message")  # type: ignore[untyped-decorator]

@@ -28,6 +28,12 @@ export function _(msgid, params = {}) {
   return interpolate(typeof found === "string" ? found : msgid, params);
 }
 
+/** Translate `msgid` in a context (the catalogue key is `context + "\u0004" + msgid`). */
+export function pgettext(context, msgid, params = {}) {
+  const found = messages[`${context}\u0004${msgid}`];
+  return interpolate(typeof found === "string" ? found : msgid, params);
+}
+
 /** Plural: the form is picked by `Intl.PluralRules`, as the catalogue maps categories to forms. */
 export function ngettext(singular, plural, count, params = {}) {
   const found = messages[singular];

@@ -111,3 +111,9 @@ def test_messages_pot_is_current(tmp_path):
     current = ids(fresh)
     assert current - committed == set(), "new strings: run `make translations-update`"
     assert committed - current == set(), "stale strings: run `make translations-update`"
+
+
+def test_browser_catalogue_keeps_message_contexts_apart(client):
+    """The role "Facilitator" and the product name "Facilitator" translate differently."""
+    messages = client.get("/i18n/ar.json").get_json()["messages"]
+    assert messages["team role\x04Facilitator"] == "الميسِّر"

@@ -168,6 +168,8 @@ PUBLIC = {
     "i18n.catalog",
     "api_core.csrf_token",
     "api_core.openapi_document",
+    "dialogue_pages.join",
+    "dialogue_pages.participant_home",
 }
 ROLES = ["convener", "facilitator", "interpreter", "rapporteur", "observer"]
 EXPECTED = {
@@ -178,6 +180,9 @@ EXPECTED = {
     "accounts.team": {"convener", "facilitator", "interpreter", "rapporteur"},
     "accounts.invite": {"convener"},
     "accounts.revoke": {"convener"},
+    "dialogue_pages.dashboard": set(ROLES),
+    "dialogue_pages.new_dialogue": {"convener"},
+    "dialogue_pages.workspace": set(ROLES),
 }
 
 

@@ -1,0 +1,58 @@
+"""What members read about a dialogue: memberships, the member list, epochs and their own wraps.
+
+Every function checks membership first; a removed member gets "not found" and no ciphertext.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from facilitator.core.db import DbSession
+from facilitator.dialogues.access import Caller, DialoguePermission, require_member
+from facilitator.dialogues.models import Dialogue, Epoch, Member, Wrap
+
+
+def memberships(db: DbSession, caller: Caller) -> list[tuple[Dialogue, Member]]:
+    """The dialogues the caller is an active member of (a device is in exactly one)."""
+    if caller.account is not None:
+        rows = list(
+            db.scalars(
+                select(Member).where(
+                    Member.account_id == caller.account.id, Member.removed_epoch.is_(None)
+                )
+            )
+        )
+    elif caller.device is not None:
+        rows = [caller.device]
+    else:
+        rows = []
+    result = []
+    for member in rows:
+        dialogue = db.get(Dialogue, member.dialogue_id)
+        if dialogue is not None:
+            result.append((dialogue, member))
+    return result
+
+
+def members(
+    db: DbSession, caller: Caller, dialogue_id: str
+) -> tuple[Dialogue, Member, list[Member]]:
+    """The dialogue, the caller's membership, and every member (removed ones included)."""
+    dialogue, me = require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    everyone = db.scalars(
+        select(Member).where(Member.dialogue_id == dialogue_id).order_by(Member.id)
+    )
+    return dialogue, me, list(everyone)
+
+
+def epochs_after(db: DbSession, caller: Caller, dialogue_id: str, after: int) -> list[Epoch]:
+    require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    query = select(Epoch).where(Epoch.dialogue_id == dialogue_id, Epoch.number > after)
+    return list(db.scalars(query.order_by(Epoch.number)))
+
+
+def own_wraps(db: DbSession, caller: Caller, dialogue_id: str) -> list[Wrap]:
+    """The caller's wraps only: nobody fetches another member's."""
+    _dialogue, me = require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    query = select(Wrap).where(Wrap.dialogue_id == dialogue_id, Wrap.member_handle == me.handle)
+    return list(db.scalars(query.order_by(Wrap.epoch)))

@@ -1,0 +1,218 @@
+// A dialogue as this device sees it: the epoch chain verified from genesis against a pinned
+// steward key, this member's epoch secrets unwrapped with its non-extractable key, and the `meta`
+// channel opened envelope by envelope. Nothing here trusts the server for content: a chain that
+// does not verify is refused with its reason, and an envelope that does not open becomes an
+// error entry, never content. See docs/dialogue-content.md for the documents themselves.
+
+import {
+  b64uDecode,
+  b64uEncode,
+  buildAad,
+  buildEpochRecord,
+  concat,
+  deriveSubkey,
+  openJson,
+  randomId,
+  randomSecret,
+  recordHash,
+  rosterHash,
+  sealJson,
+  signEpochRecord,
+  unwrapEpochSecret,
+  wrapEpochSecret,
+} from "../td2/index.js";
+import { getDialogueKeys } from "../keystore.js";
+import * as api from "./api.js";
+import { META_WRITERS, StateError, checkSeen, resolveAnchor, verify } from "./chain-trust.js";
+
+export { META_WRITERS, StateError };
+
+const encoder = new TextEncoder();
+
+/** channel_id(name) = SHA-256("td2/v1/channel/" || name || "/" || dialogue_id)[:16] */
+export async function channelId(name, dialogueIdBytes) {
+  const input = concat(encoder.encode(`td2/v1/channel/${name}/`), dialogueIdBytes);
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", input)).slice(0, 16);
+}
+
+async function unwrapMetaKeys(state, wraps) {
+  const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
+  for (const { epoch, wrap } of wraps) {
+    const record = state.records[epoch];
+    if (!record || record.epoch !== epoch) continue;
+    try {
+      const secret = await unwrapEpochSecret(
+        pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap),
+      );
+      state.metaKeys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, "meta"));
+      secret.fill(0);
+    } catch {
+      state.unopenedEpochs.add(epoch);
+    }
+  }
+}
+
+/**
+ * Loads and verifies a dialogue for this device.
+ * @param {string} dialogueId base64url
+ * @throws {StateError | api.ApiError}
+ */
+export async function openDialogue(dialogueId) {
+  const keys = await getDialogueKeys(dialogueId);
+  if (!keys?.member) throw new StateError("no_keys");
+  const info = await api.get(`/dialogues/${dialogueId}`);
+  const me = info.me;
+  if (me.x25519_public !== b64uEncode(keys.member.publicRaw)) throw new StateError("key_mismatch");
+  if (keys.memberHandle && keys.memberHandle !== me.handle) throw new StateError("key_mismatch");
+  const epochs = await api.get(`/dialogues/${dialogueId}/epochs`);
+  if (epochs.length === 0) throw new StateError("chain", { reason: "empty" });
+  const anchor = await resolveAnchor(dialogueId, keys, info.members, epochs);
+  const idBytes = b64uDecode(dialogueId, 16);
+  const handleBytes = b64uDecode(me.handle, 16);
+  const records = await verify(epochs, info.members, anchor, handleBytes, info.current_epoch);
+  await checkSeen(dialogueId, records);
+  const latest = epochs[epochs.length - 1];
+  const mine = latest.roster.find((entry) => entry.handle === me.handle);
+  const channel = await channelId("meta", idBytes);
+  const state = {
+    id: dialogueId,
+    idBytes,
+    handle: me.handle,
+    handleBytes,
+    role: mine.role,
+    isSteward: Boolean(keys.steward) && me.is_steward,
+    keys,
+    members: info.members,
+    epochs,
+    records,
+    epoch: records[records.length - 1].epoch,
+    roster: latest.roster,
+    anchor,
+    channel,
+    channelText: b64uEncode(channel),
+    metaKeys: new Map(),
+    unopenedEpochs: new Set(),
+  };
+  await unwrapMetaKeys(state, await api.get(`/dialogues/${dialogueId}/wraps`));
+  return state;
+}
+
+/** The verified role of `handle` in the roster of `epoch`, or null. */
+export function roleAt(state, epoch, handle) {
+  const entry = state.epochs[epoch]?.roster.find((member) => member.handle === handle);
+  return entry ? entry.role : null;
+}
+
+function looksLikeDocument(value) {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) &&
+    typeof value.type === "string" && typeof value.id === "string"
+  );
+}
+
+async function openEnvelope(state, env) {
+  const entry = { env, doc: null, error: null };
+  const key = state.metaKeys.get(env.epoch);
+  if (env.kind !== "meta" || env.channel_id !== state.channelText) {
+    entry.error = "misplaced";
+  } else if (!key) {
+    entry.error = "no_key";
+  } else if (!META_WRITERS.has(roleAt(state, env.epoch, env.author_handle))) {
+    entry.error = "author";
+  } else {
+    try {
+      const aad = buildAad(
+        "meta", state.idBytes, state.channel, env.epoch,
+        b64uDecode(env.message_id, 16), b64uDecode(env.author_handle, 16),
+      );
+      const doc = await openJson(key, aad, b64uDecode(env.blob));
+      if (looksLikeDocument(doc)) entry.doc = doc;
+      else entry.error = "malformed";
+    } catch {
+      entry.error = "unreadable";
+    }
+  }
+  return entry;
+}
+
+/** Every current `meta` envelope, opened: [{env, doc, error}] in `seq` order. */
+export async function readMeta(state) {
+  const envelopes = await api.get(
+    `/dialogues/${state.id}/envelopes?channel=${encodeURIComponent(state.channelText)}`,
+  );
+  return Promise.all(envelopes.map((env) => openEnvelope(state, env)));
+}
+
+/** A `meta` envelope of this member: `doc` sealed under `key` of `epoch`. */
+async function sealEnvelope(state, key, epoch, doc, replaces) {
+  const messageId = randomId();
+  const aad = buildAad("meta", state.idBytes, state.channel, epoch, messageId, state.handleBytes);
+  const body = {
+    kind: "meta",
+    channel_id: state.channelText,
+    message_id: b64uEncode(messageId),
+    epoch,
+    author_handle: state.handle,
+    blob: b64uEncode(await sealJson(key, aad, doc)),
+  };
+  if (replaces) body.replaces = replaces;
+  return body;
+}
+
+/** Seals a document under the current epoch and posts it; `replaces` makes it an edit. */
+export async function writeMeta(state, doc, replaces = null) {
+  const key = state.metaKeys.get(state.epoch);
+  if (!key) throw new StateError("no_current_key");
+  const body = await sealEnvelope(state, key, state.epoch, doc, replaces);
+  await api.post(`/dialogues/${state.id}/envelopes`, body);
+  return body.message_id;
+}
+
+export function deleteMeta(state, messageId) {
+  return api.del(`/dialogues/${state.id}/envelopes/${encodeURIComponent(messageId)}`);
+}
+
+/**
+ * Cuts the next epoch (steward only): a new secret, the record chained to the last verified one
+ * and signed with this device's steward key, one wrap per roster member, and every readable
+ * `meta` document sealed again under the new epoch in the same request (`reseal`), so newcomers,
+ * who hold only the new epoch's secret, can read them. `change` may alter a document on the way.
+ * @param {{handle: string, x25519_public: string, role: string}[]} roster
+ * @param {{approve?: string[], entries?: {env: object, doc: object | null}[],
+ *   change?: (doc: object) => object}} [options]
+ */
+export async function cutEpoch(state, roster, { approve = [], entries = [], change = (doc) => doc } = {}) {
+  if (!state.keys.steward) throw new StateError("not_steward");
+  const epoch = state.epoch + 1;
+  const members = roster.map((entry) => ({
+    handle: b64uDecode(entry.handle, 16),
+    x25519Public: b64uDecode(entry.x25519_public, 32),
+    role: entry.role,
+  }));
+  const previous = state.records[state.records.length - 1];
+  const record = buildEpochRecord(
+    state.idBytes, epoch, previous.recordHash, await rosterHash(members), state.handleBytes, Date.now(),
+  );
+  const signature = await signEpochRecord(state.keys.steward.privateKey, record);
+  const hash = await recordHash(record);
+  const secret = randomSecret();
+  const wraps = [];
+  let metaKey;
+  try {
+    for (const member of members) {
+      const wrap = await wrapEpochSecret(member.x25519Public, state.idBytes, epoch, member.handle, hash, secret);
+      wraps.push({ handle: b64uEncode(member.handle), wrap: b64uEncode(wrap) });
+    }
+    metaKey = await deriveSubkey(secret, state.idBytes, epoch, hash, "meta");
+  } finally {
+    secret.fill(0);
+  }
+  const reseal = [];
+  for (const entry of entries) {
+    if (entry.doc) reseal.push(await sealEnvelope(state, metaKey, epoch, change(entry.doc), entry.env.message_id));
+  }
+  const body = { epoch, record: b64uEncode(record), signature: b64uEncode(signature), roster, wraps };
+  if (approve.length) body.approve = approve;
+  if (reseal.length) body.reseal = reseal;
+  return api.post(`/dialogues/${state.id}/epochs`, body);
+}

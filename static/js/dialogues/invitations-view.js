@@ -1,0 +1,190 @@
+// The key steward's panel: participant invitations (link and QR code drawn here, secret kept on
+// this device to check knocks), team seats, open invitations, and requests to join with the
+// newcomer's fingerprint and the proof checked against the kept secret.
+
+import { _ } from "../i18n.js";
+import {
+  b64uDecode,
+  b64uEncode,
+  fingerprint,
+  inviteFragment,
+  inviteSecretHash,
+  randomId,
+  randomInviteSecret,
+  verifyJoinProof,
+} from "../td2/index.js";
+import * as api from "./api.js";
+import { writeMeta } from "./crypto-state.js";
+import { ATTENDANCE, MEDIATOR_TYPES, PARTICIPANT_ROLES, TEAM_ROLES, newDocId, parseLanguagePairs, parseLanguages, personFor } from "./docs.js";
+import { attendanceLabel, describe, languageName, mediatorTypeLabel, roleLabel } from "./labels.js";
+import { qrSvg } from "./qr.js";
+import { displayLocale } from "./time.js";
+import { approveKnock } from "./steward.js";
+import * as store from "./store.js";
+import { announce, busy, copyText, fingerprintView, h, options, say, userText } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+const value = (id) => $(id).value.trim();
+
+let shownInvite = null;
+
+function showLink(ws, inviteId, secret) {
+  shownInvite = inviteId;
+  const link = `${window.location.origin}/j/${inviteId}#${inviteFragment(secret, ws.state.keys.steward.fingerprint)}`;
+  $("invite-link").textContent = link;
+  $("invite-qr").replaceChildren(qrSvg(link, _("QR code of the invitation link")));
+  $("invite-result").hidden = false;
+  $("invite-copy").onclick = () => copyText(link);
+}
+
+async function inviteParticipant(ws) {
+  const inviteId = b64uEncode(randomId());
+  const secret = randomInviteSecret();
+  const hours = Number.parseInt(value("invite-hours"), 10);
+  if (!Number.isInteger(hours) || hours < 1 || hours > 336) throw new Error(_("An invitation is valid for 1 to 336 hours."));
+  const role = $("invite-role").value;
+  await api.post(`/dialogues/${ws.id}/invitations`, {
+    invite_id: inviteId, role, secret_hash: b64uEncode(await inviteSecretHash(secret)), expires_in_s: hours * 3600,
+  });
+  await store.save(store.keys.inviteSecret(inviteId), { dialogueId: ws.id, secret });
+  await writeMeta(ws.state, {
+    type: "person", id: newDocId(), invite_id: inviteId, display_name: value("invite-name"), role,
+    side: value("invite-side"), affiliation: value("invite-affiliation"),
+    language: $("invite-language").value, attendance: $("invite-attendance").value,
+  });
+  $("participant-invite").reset();
+  showLink(ws, inviteId, secret);
+  announce(_("Invitation link created."));
+}
+
+async function addSeat(ws) {
+  const role = $("seat-role").value;
+  const username = value("seat-username");
+  if (username.length < 3) throw new Error(_("Enter the team member's username."));
+  const inviteId = b64uEncode(randomId());
+  await api.post(`/dialogues/${ws.id}/invitations`, { invite_id: inviteId, role, username });
+  const doc = { type: "person", id: newDocId(), invite_id: inviteId, display_name: value("seat-name"), role };
+  if (role === "facilitator" && $("seat-mediator-type").value) doc.mediator_type = $("seat-mediator-type").value;
+  const pairs = parseLanguagePairs(value("seat-pairs"));
+  if (pairs.length) doc.language_pairs = pairs;
+  const languages = parseLanguages(value("seat-languages"));
+  if (languages.length) doc.languages = languages;
+  await writeMeta(ws.state, doc);
+  $("seat-form").reset();
+  announce(_("%(username)s can now join from their dialogues page.", { username }));
+}
+
+async function proofState(knock, invitation) {
+  if (invitation?.team_seat) return { ok: true, text: _("Team account, signed in.") };
+  const kept = await store.load(store.keys.inviteSecret(knock.invite_id));
+  if (!kept) return { ok: false, text: _("The invitation's secret is not on this device: the request cannot be checked here.") };
+  try {
+    const valid = await verifyJoinProof(kept.secret, b64uDecode(knock.x25519_public, 32), b64uDecode(knock.proof ?? "", 32));
+    return valid
+      ? { ok: true, text: _("The request carries the invitation's secret.") }
+      : { ok: false, text: _("The request does not carry the invitation's secret. Do not let it in.") };
+  } catch {
+    return { ok: false, text: _("The request does not carry the invitation's secret. Do not let it in.") };
+  }
+}
+
+async function knockView(ws, knock, invitations) {
+  const invitation = invitations.get(knock.invite_id);
+  const person = personFor(ws.model, { inviteId: knock.invite_id });
+  const name = person?.doc.display_name || roleLabel(knock.role);
+  const proof = await proofState(knock, invitation);
+  const decide = (approve) => ws.guard(async () => {
+    if (approve) {
+      await approveKnock(ws, knock);
+      announce(_("%(name)s is now in the dialogue.", { name }));
+    } else {
+      await api.post(`/dialogues/${ws.id}/knocks/${knock.knock_id}/refuse`);
+      announce(_("Request refused."));
+    }
+    await ws.refresh();
+  });
+  return h("li", { class: "knock", dataset: { knockId: knock.knock_id } },
+    userText("p", name, null, { class: "knock-name" }),
+    h("p", { text: roleLabel(knock.role) }),
+    h("p", { class: "fingerprint-large" }, fingerprintView(await fingerprint(b64uDecode(knock.x25519_public, 32)), { "data-knock-fingerprint": "" })),
+    h("p", { class: proof.ok ? "notice" : "error", text: proof.text }),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "primary", disabled: !proof.ok, text: _("Codes match: let in"), "aria-label": _("Codes match: let in %(name)s", { name }), onclick: () => decide(true) }),
+      h("button", { type: "button", text: _("Refuse"), "aria-label": _("Refuse %(name)s", { name }), onclick: () => decide(false) })));
+}
+
+function statusText(status) {
+  return { open: _("Open"), used: _("Used"), revoked: _("Revoked"), expired: _("Expired") }[status] ?? status;
+}
+
+async function invitationView(ws, invitation) {
+  const person = personFor(ws.model, { inviteId: invitation.invite_id });
+  const name = person?.doc.display_name || "—";
+  const expires = new Intl.DateTimeFormat(displayLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(invitation.expires_at));
+  const kept = invitation.team_seat || invitation.status !== "open" ? null : await store.load(store.keys.inviteSecret(invitation.invite_id));
+  const kind = invitation.team_seat ? _("team seat") : _("link");
+  const until = _("expires %(when)s", { when: expires });
+  return h("li", { class: `invitation status-${invitation.status}` },
+    userText("span", name, null, { class: "invitation-name" }),
+    h("span", { text: ["", roleLabel(invitation.role), kind, statusText(invitation.status)].join(" · ") }),
+    invitation.status === "open" ? h("span", { class: "hint", text: ` · ${until}` }) : null,
+    kept ? h("button", { type: "button", class: "small", text: _("Show link"), onclick: () => showLink(ws, invitation.invite_id, kept.secret) }) : null,
+    invitation.status === "open" ? h("button", {
+      type: "button", class: "small", text: _("Revoke"), "aria-label": _("Revoke the invitation of %(name)s", { name }),
+      onclick: () => ws.guard(async () => {
+        await api.del(`/dialogues/${ws.id}/invitations/${invitation.invite_id}`);
+        await store.forget(store.keys.inviteSecret(invitation.invite_id));
+        await ws.refresh();
+        announce(_("Invitation revoked."));
+      }),
+    }) : null);
+}
+
+/** Re-renders the knocks and invitations (already fetched into ws.knocks / ws.invitations). */
+export async function renderStewardPanel(ws) {
+  $("steward-panel").hidden = !ws.isSteward;
+  if (!ws.isSteward) return;
+  const invitations = new Map(ws.invitations.map((invitation) => [invitation.invite_id, invitation]));
+  for (const invitation of ws.invitations) {
+    // A secret is only needed while its invitation can still be used.
+    if (invitation.status !== "open") store.forget(store.keys.inviteSecret(invitation.invite_id)).catch(() => {});
+  }
+  const knocks = await Promise.all(ws.knocks.map((knock) => knockView(ws, knock, invitations)));
+  $("knock-list").replaceChildren(...knocks);
+  $("knock-empty").hidden = knocks.length > 0;
+  // Used invitations show up in the roster instead; a used or revoked link is not shown again.
+  const shown = ws.invitations.filter((i) => i.status === "open" || i.status === "expired").reverse();
+  if (shownInvite && !ws.invitations.some((i) => i.invite_id === shownInvite && i.status === "open")) {
+    $("invite-result").hidden = true;
+    shownInvite = null;
+  }
+  $("invitation-list").replaceChildren(...(await Promise.all(shown.map((invitation) => invitationView(ws, invitation)))));
+}
+
+function bind(ws, form, status, work) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    say(status, "");
+    await busy(form, async () => {
+      try {
+        await work(ws);
+        await ws.refresh();
+      } catch (error) {
+        say(status, describe(error), "error");
+      }
+    });
+  });
+}
+
+export function setupStewardPanel(ws) {
+  if (!ws.isSteward) return;
+  $("steward-fingerprint").textContent = ws.state.keys.steward.fingerprint;
+  const languages = ws.languages();
+  options($("invite-language"), languages.map((tag) => [tag, languageName(tag)]));
+  options($("invite-attendance"), ATTENDANCE.map((code) => [code, attendanceLabel(code)]));
+  options($("invite-role"), PARTICIPANT_ROLES.map((code) => [code, roleLabel(code)]));
+  options($("seat-role"), TEAM_ROLES.map((code) => [code, roleLabel(code)]), "facilitator");
+  options($("seat-mediator-type"), [["", "—"], ...MEDIATOR_TYPES.map((code) => [code, mediatorTypeLabel(code)])]);
+  bind(ws, $("participant-invite"), $("invite-status"), inviteParticipant);
+  bind(ws, $("seat-form"), $("seat-status"), addSeat);
+}

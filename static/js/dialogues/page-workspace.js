@@ -1,0 +1,166 @@
+// /dialogues/<id>: the team's workspace. Opens the dialogue on this device (chain verified,
+// secrets unwrapped), then renders the agenda editor, the roster with its balance, and for key
+// stewards the invitations and requests to join. Polls for changes every few seconds.
+
+import { _, loadCatalog } from "../i18n.js";
+import { setupAgenda, renderAgenda } from "./agenda-editor.js";
+import * as api from "./api.js";
+import { META_WRITERS, openDialogue, readMeta } from "./crypto-state.js";
+import { buildModel, pickText, preferences } from "./docs.js";
+import { describe, envelopeError, explain, languageName, roleLabel, ruleLabel, trackLabel } from "./labels.js";
+import { renderRoster } from "./roster-view.js";
+import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
+import { isValidTimeZone, viewerTimeZone } from "./time.js";
+import { fingerprintView, h, refuse, say } from "./ui.js";
+
+const POLL_MS = 4000;
+const $ = (id) => document.getElementById(id);
+await loadCatalog();
+
+const ws = {
+  id: $("workspace").dataset.dialogueId,
+  state: null,
+  model: null,
+  invitations: [],
+  knocks: [],
+  signature: "",
+  busy: false,
+  get canWrite() {
+    return META_WRITERS.has(this.state.role);
+  },
+  get isSteward() {
+    return this.state.isSteward;
+  },
+  get isTeam() {
+    return this.state.role !== "participant";
+  },
+  prefs() {
+    return preferences(this.model);
+  },
+  languages() {
+    const tags = this.model.dialogue?.doc.languages;
+    return Array.isArray(tags) && tags.length ? tags : [document.documentElement.lang];
+  },
+  timeZone() {
+    const zone = this.model.dialogue?.doc.timezone;
+    return typeof zone === "string" && isValidTimeZone(zone) ? zone : viewerTimeZone();
+  },
+  /** Reads everything again and re-renders what changed. */
+  async refresh(force = true) {
+    const entries = await readMeta(this.state);
+    if (this.isSteward) {
+      [this.invitations, this.knocks] = await Promise.all([
+        api.get(`/dialogues/${this.id}/invitations`),
+        api.get(`/dialogues/${this.id}/knocks`),
+      ]);
+    }
+    const signature = JSON.stringify([
+      this.state.epoch, entries.map((e) => e.env.message_id),
+      this.knocks.map((k) => k.knock_id), this.invitations.map((i) => i.status),
+    ]);
+    if (!force && signature === this.signature) return;
+    this.signature = signature;
+    this.model = buildModel(entries);
+    await render();
+  },
+  /** Runs a user action; shows its error; reloads the keys when someone else cut an epoch. */
+  async guard(work) {
+    say($("workspace-status"), "");
+    this.busy = true;
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof api.ApiError && error.code === "epoch_stale") await reload();
+      else if (api.isCutOff(error)) return cutOff(error);
+      say($("workspace-status"), describe(error), "error");
+    } finally {
+      this.busy = false;
+    }
+  },
+};
+
+function renderOverview() {
+  const dialogue = ws.model.dialogue?.doc;
+  const title = pickText(dialogue?.title, ws.prefs());
+  const heading = $("dialogue-title");
+  heading.textContent = title?.text ?? _("(untitled dialogue)");
+  heading.lang = title?.lang ?? "";
+  document.title = `${heading.textContent} · ${_("Facilitator")}`;
+  const facts = [
+    [_("Your role"), roleLabel(ws.state.role)],
+    [_("Your key fingerprint"), fingerprintView(ws.state.keys.member.fingerprint, { id: "my-fingerprint" })],
+    [_("Key steward fingerprint"), fingerprintView(ws.state.anchor.fingerprint, { id: "anchor-fingerprint" })],
+  ];
+  if (dialogue) {
+    facts.push(
+      [_("Track"), trackLabel(dialogue.track)],
+      [_("Working languages"), ws.languages().map(languageName).join(", ")],
+      [_("Time zone"), ws.timeZone()],
+      [_("Default confidentiality rule"), ruleLabel(dialogue.confidentiality_default)],
+    );
+  }
+  $("dialogue-facts").replaceChildren(...facts.flatMap(([term, detail]) => [h("dt", { text: term }), h("dd", {}, detail)]));
+  $("dialogue-facts").hidden = false;
+  const joined = ws.state.members.find((m) => m.handle === ws.state.handle)?.joined_epoch ?? 0;
+  const errors = ws.model.errors.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
+  const waiting = ws.model.errors.length - errors.length;
+  const notes = errors.map((e) => h("li", { class: "error", role: "note", text: envelopeError(e.error) }));
+  if (waiting) notes.push(h("li", { class: "hint", text: _("Some items were written before you joined and are not readable on this device yet.") }));
+  $("item-errors").replaceChildren(...notes);
+}
+
+async function render() {
+  renderOverview();
+  renderAgenda(ws);
+  await renderRoster(ws);
+  await renderStewardPanel(ws);
+}
+
+function cutOff(error) {
+  window.clearInterval(timer);
+  refuse($("workspace"), _("You are no longer in this dialogue"), explain(error));
+}
+
+function refuseAll(error) {
+  window.clearInterval(timer);
+  $("loading").hidden = true;
+  refuse($("workspace"), _("This dialogue cannot be shown"), explain(error));
+  console.warn("dialogue refused:", error);
+}
+
+async function reload() {
+  ws.state = await openDialogue(ws.id);
+  await ws.refresh();
+}
+
+let timer = null;
+let polling = false;
+async function poll() {
+  if (polling || ws.busy) return;
+  polling = true;
+  try {
+    const info = await api.get(`/dialogues/${ws.id}`);
+    if (info.current_epoch !== ws.state.epoch) await reload();
+    else await ws.refresh(false);
+  } catch (error) {
+    if (api.isCutOff(error)) cutOff(error);
+    else if (error?.name === "StateError") refuseAll(error);
+  } finally {
+    polling = false;
+  }
+}
+
+try {
+  ws.state = await openDialogue(ws.id);
+  ws.model = buildModel(await readMeta(ws.state));
+  $("viewer-zone").textContent = _("Your time zone: %(zone)s", { zone: viewerTimeZone() });
+  setupAgenda(ws);
+  setupStewardPanel(ws);
+  await ws.refresh();
+  $("loading").hidden = true;
+  $("panels").hidden = false;
+  timer = window.setInterval(poll, POLL_MS);
+} catch (error) {
+  refuseAll(error);
+}
+

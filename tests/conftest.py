@@ -7,6 +7,7 @@ Chromium) make their tests skip with the reason, except on CI where that is an e
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
 
 from facilitator import create_app
 from facilitator.accounts import service
@@ -26,6 +28,9 @@ from facilitator.extensions import db as _db
 from facilitator.settings import Settings
 
 ORIGIN = "http://localhost"
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 PASSWORD = "correct horse battery staple"
 
 
@@ -41,6 +46,7 @@ def migrate_to_head(app: Flask) -> None:
 
     with app.app_context():
         upgrade()
+        _db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -139,3 +145,23 @@ def sign_in(client: FlaskClient) -> Callable[[Member], FlaskClient]:
 
 def post_form(client: FlaskClient, path: str, data: dict[str, Any], page: str = "/") -> Any:
     return client.post(path, data={**data, "csrf_token": csrf_token(client, page)})
+
+
+@pytest.fixture
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this test, dropped afterwards."""
+    admin_url = make_url(POSTGRES_URL)
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        admin.connect().close()
+    except Exception as error:
+        need_service(f"PostgreSQL not reachable at {POSTGRES_URL}: {error.__class__.__name__}")
+    name = f"facilitator_schema_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,108 @@
+"""Two server processes share a Redis message queue and one PostgreSQL database: members
+connected to different processes are in one room, and ``seq`` comes from the database."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+import socketio
+
+from facilitator import create_app, td2
+from facilitator.accounts import service
+from facilitator.client import DialogueClient, HttpTransport
+from facilitator.core.db import commit_boundary
+from facilitator.extensions import db
+from facilitator.settings import Settings
+from tests.conftest import PASSWORD, migrate_to_head, need_service
+from tests.servers import serving
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ROOM = td2.random_id()
+
+
+def redis_available() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as error:
+        need_service(f"Redis not reachable at {REDIS_URL}: {error.__class__.__name__}")
+
+
+def make_account(database_url: str, username: str) -> str:
+    app = create_app(Settings(secret_key="k" * 32, database_url=database_url))
+    with app.app_context(), commit_boundary():
+        account = service.create_convener(db.session, username, PASSWORD)
+        account.activated_at = account.created_at
+        secret = account.totp_secret
+    with app.app_context():
+        db.engine.dispose()
+    return secret
+
+
+class LiveSocket:
+    """A python-socketio client on the websocket transport, with the HTTP client's cookies."""
+
+    def __init__(self, transport: HttpTransport) -> None:
+        self.received: list[dict] = []
+        self.lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("message_posted", self._posted)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in transport.cookies)
+        # websocket-client sends the Origin of the URL it connects to, as a browser would.
+        self.client.connect(transport.origin, headers={"Cookie": cookie},
+                            transports=["websocket"], wait_timeout=10)
+
+    def _posted(self, data: dict) -> None:
+        with self.lock:
+            self.received.append(data)
+
+    def seqs(self) -> list[int]:
+        with self.lock:
+            return [m["seq"] for m in self.received]
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_members_on_two_processes_share_one_room(fresh_postgres_database, tmp_path):
+    redis_available()
+    database_url = fresh_postgres_database
+    migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
+    convener_totp = make_account(database_url, "samira")
+    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "shared-" + "s" * 40}
+    with serving(env, tmp_path / "a") as (origin_a, _), serving(env, tmp_path / "b") as (origin_b, _):
+        convener = DialogueClient(HttpTransport(origin_a))
+        convener.sign_in("samira", PASSWORD, convener_totp)
+        dialogue_id = convener.create_dialogue({"title": {"en": "Scale-out"}})
+        participant = DialogueClient(HttpTransport(origin_b))
+        knock = participant.knock(convener.invite_participant(dialogue_id))
+        convener.approve(dialogue_id, [k for k in convener.pending_knocks(dialogue_id)
+                                       if k["knock_id"] == knock["knock_id"]])
+        participant.open_device_session(dialogue_id)
+
+        on_a, on_b = LiveSocket(convener.transport), LiveSocket(participant.transport)
+        try:
+            for live in (on_a, on_b):
+                live.client.call("join_dialogue", {"dialogue_id": dialogue_id}, timeout=10)
+            acks = []
+            for i in range(10):
+                api, live = (convener, on_a) if i % 2 == 0 else (participant, on_b)
+                envelope = api.seal_message(dialogue_id, ROOM, {"text": f"m{i}", "sender_ctr": i})
+                acks.append(live.client.call(
+                    "send_message", {"dialogue_id": dialogue_id, "envelope": envelope},
+                    timeout=10)["seq"])
+            assert acks == sorted(acks) and len(set(acks)) == 10, "seq comes from the database"
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and (
+                len(on_a.received) < 10 or len(on_b.received) < 10
+            ):
+                time.sleep(0.05)
+            assert on_a.seqs() == acks and on_b.seqs() == acks, "every message reached both"
+            texts = [participant.open_message(dialogue_id, m)["text"] for m in on_b.received]
+            assert texts == [f"m{i}" for i in range(10)]
+        finally:
+            on_a.client.disconnect()
+            on_b.client.disconnect()

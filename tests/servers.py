@@ -1,0 +1,66 @@
+"""Start real ``facilitator serve`` processes (gevent) for tests that need them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(env_overrides: dict[str, str], instance: Path) -> Iterator[tuple[str, str]]:
+    """Run ``facilitator serve`` until the block ends; yields (origin, its startup output)."""
+    port = free_port()
+    env = {**os.environ, "FACILITATOR_INSTANCE": str(instance), "FACILITATOR_PORT": str(port),
+           **env_overrides}
+    command = [str(Path(sys.executable).parent / "facilitator"), "serve"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        assert server.stdout is not None
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line and server.poll() is not None:
+                break
+            lines.append(line)
+            if line.startswith("Serving on"):
+                break
+        output = "".join(lines)
+        assert "Serving on" in output, output
+        origin = f"http://127.0.0.1:{port}"
+        _wait_for(origin)
+        yield origin, output
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stdout:
+            server.stdout.close()
+
+
+def _wait_for(origin: str) -> None:
+    import urllib.request
+
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(origin + "/login", timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{origin} did not answer")

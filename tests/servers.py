@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -18,10 +19,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class Server:
+    origin: str
+    output: str
+    process: subprocess.Popen[str]
+
+
 @contextmanager
-def serving(env_overrides: dict[str, str], instance: Path) -> Iterator[tuple[str, str]]:
-    """Run ``facilitator serve`` until the block ends; yields (origin, its startup output)."""
-    port = free_port()
+def serving(
+    env_overrides: dict[str, str], instance: Path, port: int | None = None
+) -> Iterator[Server]:
+    """Run ``facilitator serve`` until the block ends (or the test kills it)."""
+    port = port or free_port()
     env = {**os.environ, "FACILITATOR_INSTANCE": str(instance), "FACILITATOR_PORT": str(port),
            **env_overrides}
     command = [str(Path(sys.executable).parent / "facilitator"), "serve"]
@@ -42,9 +52,10 @@ def serving(env_overrides: dict[str, str], instance: Path) -> Iterator[tuple[str
         assert "Serving on" in output, output
         origin = f"http://127.0.0.1:{port}"
         _wait_for(origin)
-        yield origin, output
+        yield Server(origin, output, server)
     finally:
-        server.terminate()
+        if server.poll() is None:
+            server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:

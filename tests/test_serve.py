@@ -11,7 +11,8 @@ from tests.servers import serving
 
 
 def test_serve_prints_a_working_setup_link_and_serves(tmp_path: Path):
-    with serving({"DATABASE_URL": ""}, tmp_path) as (origin, output):
+    with serving({"DATABASE_URL": ""}, tmp_path) as server:
+        origin, output = server.origin, server.output
         assert "MonkeyPatchWarning" not in output
         link = re.search(r"(http://127\.0\.0\.1:\d+/setup/[\w-]+)", output).group(1)
         assert link.startswith(origin)

@@ -60,6 +60,16 @@ class LiveSocket:
         with self.lock:
             self.received.append(data)
 
+    def close(self) -> None:
+        """Disconnect, and close the websocket even when the server died under it."""
+        self.client.disconnect()
+        ws = getattr(self.client.eio, "ws", None)
+        if ws is not None:
+            ws.close()
+        sock = getattr(ws, "sock", None)
+        if sock is not None:
+            sock.close()
+
     def seqs(self) -> list[int]:
         with self.lock:
             return [m["seq"] for m in self.received]
@@ -73,7 +83,8 @@ def test_members_on_two_processes_share_one_room(fresh_postgres_database, tmp_pa
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
     convener_totp = make_account(database_url, "samira")
     env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "shared-" + "s" * 40}
-    with serving(env, tmp_path / "a") as (origin_a, _), serving(env, tmp_path / "b") as (origin_b, _):
+    with serving(env, tmp_path / "a") as server_a, serving(env, tmp_path / "b") as server_b:
+        origin_a, origin_b = server_a.origin, server_b.origin
         convener = DialogueClient(HttpTransport(origin_a))
         convener.sign_in("samira", PASSWORD, convener_totp)
         dialogue_id = convener.create_dialogue({"title": {"en": "Scale-out"}})
@@ -104,5 +115,5 @@ def test_members_on_two_processes_share_one_room(fresh_postgres_database, tmp_pa
             texts = [participant.open_message(dialogue_id, m)["text"] for m in on_b.received]
             assert texts == [f"m{i}" for i in range(10)]
         finally:
-            on_a.client.disconnect()
-            on_b.client.disconnect()
+            on_a.close()
+            on_b.close()

@@ -25,6 +25,7 @@ class TeamRole(enum.StrEnum):
 class Permission(enum.StrEnum):
     USE_TEAM_AREA = "use_team_area"
     INVITE_TEAM_MEMBER = "invite_team_member"
+    CREATE_DIALOGUE = "create_dialogue"
     VIEW_TEAM = "view_team"
 
 

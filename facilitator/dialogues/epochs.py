@@ -97,7 +97,7 @@ def _store_epoch(
 
 def create_dialogue(db: DbSession, account: Account, payload: DialogueCreate) -> EpochResult:
     """A convener's browser made the dialogue id, its device keys and the signed genesis."""
-    require(account, Permission.INVITE_TEAM_MEMBER)
+    require(account, Permission.CREATE_DIALOGUE)
     if db.get(Dialogue, payload.dialogue_id) is not None:
         raise DuplicateIdError(field="dialogue_id")
     genesis = payload.genesis

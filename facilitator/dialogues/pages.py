@@ -38,7 +38,7 @@ def dashboard() -> str:
 @bp.get("/dialogues/new")
 def new_dialogue() -> str:
     """Create a dialogue: the browser makes the ids, keys, genesis epoch and first documents."""
-    require(current_account(), Permission.INVITE_TEAM_MEMBER)
+    require(current_account(), Permission.CREATE_DIALOGUE)
     return render_template("dialogues/new.html")
 
 

@@ -263,9 +263,17 @@ def refuse_knock(dialogue_id: str, knock_id: str) -> Reply:
     return respond([], 200)
 
 
+def _body_key(field: str) -> str:
+    """Rate-limit key from a JSON field: a venue's participants share one address, so the
+    device endpoints are limited per member and per challenge, never per IP."""
+    body = request.get_json(silent=True)
+    value = body.get(field) if isinstance(body, dict) else None
+    return f"{field}:{value if isinstance(value, str) else ''}"
+
+
 @bp.post("/device-challenges")
 @public
-@limiter.limit("60 per hour")
+@limiter.limit("30 per hour", key_func=lambda: _body_key("handle"))
 def device_challenge() -> Reply:
     body = parse_body(ChallengeIn)
     challenge_id, sealed = devices.issue_challenge(db.session, body.dialogue_id, body.handle)
@@ -274,7 +282,7 @@ def device_challenge() -> Reply:
 
 @bp.post("/device-sessions")
 @public
-@limiter.limit("60 per hour")
+@limiter.limit("5 per minute", key_func=lambda: _body_key("challenge_id"))
 def device_session() -> Reply:
     body = parse_body(ChallengeAnswer)
     member, token = devices.answer_challenge(db.session, body.challenge_id, body.nonce)

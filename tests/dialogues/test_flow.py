@@ -37,3 +37,23 @@ def test_removed_participant_is_cut_off_from_everything(workshop):
     convener.write_meta(workshop.dialogue_id, {"type": "session", "title": {"en": "Day 2"}})
     titles = [d.get("title") for d in workshop.clients["observer"].read_meta(workshop.dialogue_id)]
     assert {"en": "Day 2"} in titles
+
+
+def test_device_challenges_are_limited_per_member_not_per_address(workshop, client_for):
+    """Participants at a venue share one address: one member's retries never lock out another."""
+    d = workshop.dialogue_id
+    venue = client_for(None)  # every request below comes from the same address
+    participant = td2.b64u_encode(workshop.clients["participant"].keyrings[d].handle)
+    observer = td2.b64u_encode(workshop.clients["observer"].keyrings[d].handle)
+
+    def challenge(handle):
+        status, body, _ = venue.transport.request(
+            "POST", "/api/v1/device-challenges", json_body={"dialogue_id": d, "handle": handle})
+        return status, body
+
+    statuses = [challenge(participant)[0] for _ in range(31)]
+    # 30 an hour per member; the fixture's own sign-in already used one.
+    assert statuses == [201] * 29 + [429] * 2
+    status, body = challenge(participant)
+    assert status == 429 and body["error"] == "rate_limited"
+    assert challenge(observer)[0] == 201

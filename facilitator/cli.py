@@ -74,6 +74,24 @@ def serve_command() -> None:
     os.execv(sys.executable, [sys.executable, "-c", GEVENT_ENTRY])  # noqa: S606
 
 
+@main.group("bench")
+def bench_group() -> None:
+    """Benchmarks that print figures (loopback only, bounded in time)."""
+
+
+@bench_group.command("live")
+@click.option("--participants", default=50, show_default=True, help="simulated members")
+@click.option("--rate", default=5.0, show_default=True, help="messages per second per member")
+@click.option("--seconds", default=10.0, show_default=True, help="how long members send")
+@click.option("--workers", default=2, show_default=True, help="load-generator processes")
+def bench_live_command(participants: int, rate: float, seconds: float, workers: int) -> None:
+    """The live room against a bare Flask-SocketIO broadcast server, same clients and load."""
+    from facilitator.bench.live import report, run
+
+    click.echo(f"{participants} members x {rate}/s for {seconds}s, {workers} client processes")
+    click.echo(report(run(participants, rate, seconds, workers)))
+
+
 def _register_td2() -> None:
     from facilitator.td2.cli import td2
 

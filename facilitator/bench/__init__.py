@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (``facilitator bench ...``); tests never time anything."""

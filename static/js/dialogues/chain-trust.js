@@ -25,7 +25,11 @@ export class StateError extends Error {
  * first use and shown for comparison (team members joining through a seat).
  */
 export async function resolveAnchor(dialogueId, keys, members, epochs) {
-  if (keys.steward) {
+  const genesis = epochs.find((epoch) => epoch.epoch === 0);
+  // Its own key anchors only the device that created the dialogue; a steward who joined later
+  // pins the creator's key like any other team member.
+  const created = Boolean(genesis) && keys.memberHandle === genesis.creator_handle;
+  if (keys.steward && created) {
     return {
       publicRaw: keys.steward.publicRaw,
       fingerprint: keys.steward.fingerprint,
@@ -35,7 +39,6 @@ export async function resolveAnchor(dialogueId, keys, members, epochs) {
   }
   let pinned = await store.load(store.keys.anchor(dialogueId));
   if (!pinned) {
-    const genesis = epochs.find((epoch) => epoch.epoch === 0);
     const creator = members.find((m) => m.handle === genesis?.creator_handle);
     if (!creator?.ed25519_public) throw new StateError("anchor_missing");
     const print = await fingerprint(b64uDecode(creator.ed25519_public, 32));

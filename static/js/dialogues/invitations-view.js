@@ -62,7 +62,9 @@ async function addSeat(ws) {
   const username = value("seat-username");
   if (username.length < 3) throw new Error(_("Enter the team member's username."));
   const inviteId = b64uEncode(randomId());
-  await api.post(`/dialogues/${ws.id}/invitations`, { invite_id: inviteId, role, username });
+  // Only conveners and (lead) facilitators can hold a steward key.
+  const steward = $("seat-steward").checked && (role === "convener" || role === "facilitator");
+  await api.post(`/dialogues/${ws.id}/invitations`, { invite_id: inviteId, role, username, steward });
   const doc = { type: "person", id: newDocId(), invite_id: inviteId, display_name: value("seat-name"), role };
   if (role === "facilitator" && $("seat-mediator-type").value) doc.mediator_type = $("seat-mediator-type").value;
   const pairs = parseLanguagePairs(value("seat-pairs"));

@@ -3,7 +3,7 @@
 
 import { _, loadCatalog } from "../i18n.js";
 import { b64uDecode, b64uEncode } from "../td2/index.js";
-import { createMemberKey, deleteDialogueKeys, setMemberHandle } from "../keystore.js";
+import { createMemberKey, createStewardKey, deleteDialogueKeys, setMemberHandle } from "../keystore.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, pickText, preferences } from "./docs.js";
@@ -42,7 +42,13 @@ async function renderDialogues() {
 async function join(seat) {
   const member = await createMemberKey(seat.dialogue_id, { replace: true });
   try {
-    const knock = await api.post(`/invitations/${seat.invite_id}/knocks`, { x25519_public: b64uEncode(member.publicRaw) });
+    const body = { x25519_public: b64uEncode(member.publicRaw) };
+    if (seat.steward) {
+      // A steward seat: this device also makes the signing key it will cut epochs with.
+      const stewardKey = await createStewardKey(seat.dialogue_id, { replace: true });
+      body.ed25519_public = b64uEncode(stewardKey.publicRaw);
+    }
+    const knock = await api.post(`/invitations/${seat.invite_id}/knocks`, body);
     await setMemberHandle(seat.dialogue_id, b64uDecode(knock.handle, 16));
     await store.save(store.keys.pendingJoin(seat.invite_id), {
       knockId: knock.knock_id, dialogueId: seat.dialogue_id, fingerprint: member.fingerprint, seat: true,

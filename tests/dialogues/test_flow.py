@@ -57,3 +57,25 @@ def test_device_challenges_are_limited_per_member_not_per_address(workshop, clie
     status, body = challenge(participant)
     assert status == 429 and body["error"] == "rate_limited"
     assert challenge(observer)[0] == 201
+
+
+def test_a_lead_facilitator_seated_as_steward_admits_and_removes(make_member, client_for):
+    from tests.dialogues.conftest import SCENARIO_DIALOGUE, admit
+
+    convener = client_for(make_member("convener"))
+    dialogue_id = convener.create_dialogue(SCENARIO_DIALOGUE)
+    lead_member = make_member("facilitator")
+    lead = client_for(lead_member)
+    seat = convener.add_team_seat(dialogue_id, lead_member.username, "facilitator", steward=True)
+    assert [s["steward"] for s in lead.call("GET", "/api/v1/team-seats")] == [True]
+    lead.knock(seat, steward=True)  # the knock carries the lead's signing key
+    convener.approve(dialogue_id, convener.pending_knocks(dialogue_id))
+    assert lead.call("GET", f"/api/v1/dialogues/{dialogue_id}")["me"]["is_steward"] is True
+    # The lead lets a participant in, then removes them: both epochs are signed by the lead.
+    participant = client_for(None)
+    handle = admit(lead, dialogue_id, participant, lead.invite_participant(dialogue_id))
+    participant.open_device_session(dialogue_id)
+    assert participant.read_meta(dialogue_id)[0]["type"] == "dialogue"
+    lead.remove(dialogue_id, [handle])
+    titles = [d.get("title") for d in convener.read_meta(dialogue_id)]
+    assert SCENARIO_DIALOGUE["title"] in titles

@@ -16,7 +16,13 @@ from facilitator.core import sockets as _sockets  # noqa: F401
 from facilitator.core.auth import init_auth
 from facilitator.core.db import init_commit_point
 from facilitator.core.error_handlers import register_http_errors, register_socket_errors
-from facilitator.core.i18n import available_locales, current_locale_info, select_locale
+from facilitator.core.i18n import (
+    available_locales,
+    current_locale_info,
+    format_count,
+    format_when,
+    select_locale,
+)
 from facilitator.core.security import init_security
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
 from facilitator.live import events as _live_events  # noqa: F401
@@ -93,11 +99,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     from facilitator.dialogues import models as _dialogue_models  # noqa: F401
     from facilitator.dialogues.pages import bp as dialogue_pages_bp
     from facilitator.dialogues.views import bp as dialogues_bp
+    from facilitator.live.pages import bp as live_pages_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(api_core_bp)
     app.register_blueprint(dialogues_bp)
     app.register_blueprint(dialogue_pages_bp)
+    app.register_blueprint(live_pages_bp)
     app.jinja_env.filters["team_role"] = team_role_label
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["number"] = format_count
     return app

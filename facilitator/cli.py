@@ -82,23 +82,63 @@ def bench_group() -> None:
 @bench_group.command("live")
 @click.option("--participants", default=50, show_default=True, help="simulated members")
 @click.option("--rate", default=5.0, show_default=True, help="messages per second per member")
+@click.option(
+    "--room-rate", type=float, default=None, help="messages per second for the whole room instead"
+)
+@click.option(
+    "--burst", type=int, default=None, help="every member sends this many messages at once instead"
+)
 @click.option("--seconds", default=10.0, show_default=True, help="how long members send")
 @click.option("--workers", default=2, show_default=True, help="load-generator processes")
-def bench_live_command(participants: int, rate: float, seconds: float, workers: int) -> None:
+@click.option("--processes", default=1, show_default=True, help="server processes (Redis)")
+@click.option(
+    "--database-url",
+    default="",
+    help="PostgreSQL server to create a scratch database on (default: a temporary SQLite file)",
+)
+@click.option("--redis-url", default="", help="Redis message queue shared by the processes")
+@click.option("--drain", default=15.0, show_default=True, help="longest wait for the last copies")
+def bench_live_command(
+    participants: int,
+    rate: float,
+    room_rate: float | None,
+    burst: int | None,
+    seconds: float,
+    workers: int,
+    processes: int,
+    database_url: str,
+    redis_url: str,
+    drain: float,
+) -> None:
     """The live room against a bare Flask-SocketIO broadcast server, same clients and load."""
-    from facilitator.bench.live import report, run
+    from facilitator.bench.live import Scenario, report, run
 
-    click.echo(f"{participants} members x {rate}/s for {seconds}s, {workers} client processes")
-    click.echo(report(run(participants, rate, seconds, workers)))
+    scenario = Scenario(
+        members=participants,
+        rate=0.0 if room_rate or burst else rate,
+        room_rate=room_rate or 0.0,
+        burst=burst or 0,
+        seconds=seconds,
+        workers=workers,
+        processes=processes,
+        database_url=database_url,
+        redis_url=redis_url,
+        drain=drain,
+    )
+    click.echo(scenario.describe())
+    click.echo(report(run(scenario)))
 
 
-def _register_td2() -> None:
+def _register_offline_commands() -> None:
+    from facilitator.export.cli import export_command, keys
     from facilitator.td2.cli import td2
 
     main.add_command(td2)
+    main.add_command(keys)
+    main.add_command(export_command)
 
 
-_register_td2()
+_register_offline_commands()
 
 
 if __name__ == "__main__":

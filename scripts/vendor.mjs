@@ -15,11 +15,31 @@ import * as esbuild from "esbuild";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "static", "vendor");
 
+/**
+ * Locales whose CLDR data browsers' built-in ICU often lacks (Chromium formats `ps` and `ckb`
+ * dates in English). Each gets FormatJS's DateTimeFormat with that locale's data, exported as a
+ * class and not installed over Intl: static/js/i18n.js uses it only where the browser lacks the
+ * locale. The data file queues itself on a global when no polyfill is installed; it is handed to
+ * the class here.
+ */
+const CLDR_FALLBACK = ["ps", "ckb"];
+
+function dateTimeFormatFor(tag) {
+  return [
+    `import "@formatjs/intl-datetimeformat/locale-data/${tag}.js";`,
+    'import { DateTimeFormat } from "@formatjs/intl-datetimeformat";',
+    "const queued = globalThis.__FORMATJS_DATETIMEFORMAT_DATA__ ?? [];",
+    "for (const data of queued.splice(0)) DateTimeFormat.__addLocaleData(data);",
+    "export { DateTimeFormat };",
+  ].join("\n");
+}
+
 /** Output file -> the module source that re-exports what the app uses from the package. */
 const BUNDLES = {
   "hpke.js": 'export * from "@hpke/core";',
   "socket.io.js": 'export * from "socket.io-client";\nexport { default } from "socket.io-client";',
   "qrcode.js": 'export * from "qrcode-generator";\nexport { default } from "qrcode-generator";',
+  ...Object.fromEntries(CLDR_FALLBACK.map((tag) => [`intl-${tag}.js`, dateTimeFormatFor(tag)])),
 };
 
 /** Files copied as they are (axe-core is injected by the accessibility tests, not imported). */

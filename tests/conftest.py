@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from facilitator.core.db import commit_boundary
 from facilitator.extensions import db as _db
 from facilitator.settings import Settings
 
+ROOT = Path(__file__).resolve().parents[1]
 ORIGIN = "http://localhost"
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -165,3 +167,30 @@ def fresh_postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where tests leave screenshots and renderings for people to look at (git-ignored)."""
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def live_app(settings):  # type: ignore[no-untyped-def]
+    """The real app on a free 127.0.0.1 port, in a thread, over a fresh migrated SQLite file."""
+    from werkzeug.serving import make_server
+
+    from facilitator import create_app
+
+    server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]
+    origin = f"http://127.0.0.1:{server.server_port}"
+    app = create_app(settings.with_(public_origin=origin))
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_ORIGIN"] = origin
+    yield app
+    server.shutdown()
+    server.server_close()

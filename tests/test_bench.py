@@ -1,24 +1,43 @@
 """The benchmark runs end to end at a tiny scale (its figures are printed, never asserted on
-time): both servers relay every message to every member, once."""
+time): both servers relay every message to every member exactly once, the members' clients open
+what they receive, and the report has every row for both servers."""
 
 from __future__ import annotations
 
 from click.testing import CliRunner
 
+from facilitator.bench.live import ROWS
 from facilitator.cli import main
 
 
-def test_bench_live_runs_and_reports_both_servers():
-    result = CliRunner().invoke(
-        main, ["bench", "live", "--participants", "3", "--rate", "2", "--seconds", "1",
-               "--workers", "1"])
+def run_bench(*options: str) -> dict[str, list[str]]:
+    result = CliRunner().invoke(main, ["bench", "live", "--participants", "3", "--seconds", "1",
+                                       "--workers", "2", "--drain", "10", *options])
     assert result.exit_code == 0, result.output
-    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[2:]
-             if line.strip()}
-    assert lines["lost"] == ["0", "0"]
-    assert lines["duplicated"] == ["0", "0"]
-    assert lines["errors"] == ["0", "0"]
-    sent = [int(n) for n in lines["sent"]]
-    assert sent[0] > 0 and sent == [int(n) for n in lines["acked"]]
-    assert [int(n) for n in lines["deliveries"]] == [s * 3 for s in sent]
-    assert "cpu" in result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("3 members, ")
+    assert lines[1].split() == ["facilitator", "bare"]
+    table = {line[:24].strip(): line[24:].split() for line in lines[2:] if line.strip()}
+    assert set(ROWS) <= set(table)
+    assert len(table["cpu ratio (app / bare)"]) == 1
+    return table
+
+
+def assert_everything_delivered_once(table: dict[str, list[str]], per_member: int) -> None:
+    for row in ("lost", "duplicated", "disconnects", "connect_failures", "errors", "unexpected",
+                "open_failures"):
+        assert table[row] == ["0", "0"], row
+    sent = [int(n) for n in table["sent"]]
+    assert sent == [per_member * 3] * 2
+    assert [int(n) for n in table["acked"]] == sent
+    assert [int(n) for n in table["deliveries"]] == [s * 3 for s in sent]
+    # One member per client process opens every message it receives.
+    assert [int(n) for n in table["opened"]] == [s * 2 for s in sent]
+
+
+def test_bench_live_at_a_steady_rate():
+    assert_everything_delivered_once(run_bench("--rate", "2"), per_member=2)
+
+
+def test_bench_live_burst():
+    assert_everything_delivered_once(run_bench("--burst", "4"), per_member=4)

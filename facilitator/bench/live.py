@@ -1,43 +1,68 @@
 """``facilitator bench live``: the live room under load, against a bare broadcast server.
 
-Both servers run in gevent mode on 127.0.0.1; the same simulated members (real encryption,
-spread over several processes) send at the same rate with the same payload sizes. Figures:
-deliveries per second, delivery latency percentiles, lost and duplicated copies, disconnects,
-and server CPU time per delivery, with the ratio of the two servers.
+Both servers run in gevent mode on 127.0.0.1 (one process, or several sharing Redis); the same
+simulated members (``bench.load``: real TD2 sealing and opening, several client processes) send
+the same schedule with the same payload sizes to each. Figures: deliveries per second, delivery
+latency percentiles, lost and duplicated copies, disconnects, and server CPU time per delivery,
+with the ratio of the two servers.
 """
 
 from __future__ import annotations
 
-import json
+import math
 import multiprocessing
 import os
-import statistics
+import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from facilitator import create_app, td2
-from facilitator.accounts import service
+from sqlalchemy import create_engine, make_url, text
+
 from facilitator.bench.bare_server import GEVENT_ENTRY as BARE_ENTRY
 from facilitator.bench.load import Plan, Result, run_worker
-from facilitator.client import DialogueClient, HttpTransport
-from facilitator.core.db import commit_boundary
-from facilitator.extensions import db
+from facilitator.bench.room import Room, app_room, bare_room
+from facilitator.bench.usage import Helpers, cpu_seconds, machine_busy_seconds
 from facilitator.serve import GEVENT_ENTRY as APP_ENTRY
-from facilitator.settings import Settings
 
-PASSWORD = "benchmark passphrase 1234"  # noqa: S105 - a throwaway local account
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+READY_TIMEOUT_S = 600
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+@dataclass(frozen=True)
+class Scenario:
+    """One benchmark run. Exactly one of ``rate``, ``room_rate`` and ``burst`` is set."""
+
+    members: int
+    rate: float = 0.0
+    room_rate: float = 0.0
+    burst: int = 0
+    seconds: float = 10.0
+    workers: int = 2
+    processes: int = 1  # server processes; more than one share ``redis_url``
+    database_url: str = ""  # empty: a temporary SQLite file; else a scratch database there
+    redis_url: str = ""
+    drain: float = 15.0
+
+    def describe(self) -> str:
+        if self.burst:
+            load = f"{self.burst} messages each at once"
+        elif self.room_rate:
+            load = f"{self.room_rate:g} messages/s in the room for {self.seconds:g} s"
+        else:
+            load = f"{self.rate:g} messages/s each for {self.seconds:g} s"
+        database = make_url(self.database_url).get_backend_name() if self.database_url else "sqlite"
+        servers = f"{self.processes} server process{'es' if self.processes > 1 else ''}"
+        queue = " on Redis" if self.redis_url else ""
+        return (
+            f"{self.members} members, {load}; {servers}{queue}, {database}; "
+            f"{self.workers} client processes"
+        )
 
 
 def _free_port() -> int:
@@ -48,197 +73,301 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def _server(
-    args: list[str], env: dict[str, str], ready_text: str
-) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and entry points
-        [sys.executable, "-c", *args],
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith(ready_text):
-                break
-        time.sleep(0.5)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-def _app_plan(
-    origin: str, database_url: str, members: int, rate: float, seconds: float
-) -> tuple[Plan, list[tuple[str, str]]]:
-    app = create_app(Settings(secret_key="k" * 32, database_url=database_url))
-    with app.app_context(), commit_boundary():
-        account = service.create_convener(db.session, "bench", PASSWORD)
-        account.activated_at = account.created_at
-        totp = account.totp_secret
-    convener = DialogueClient(HttpTransport(origin))
-    convener.sign_in("bench", PASSWORD, totp)
-    dialogue_id = convener.create_dialogue({"title": {"en": "Benchmark"}})
-    people = []
-    for _ in range(members):
-        person = DialogueClient(HttpTransport(origin))
-        person.knock(convener.invite_participant(dialogue_id))
-        people.append(person)
-    convener.approve(dialogue_id, convener.pending_knocks(dialogue_id))
-    seats = []
-    for person in people:
-        person.open_device_session(dialogue_id)
-        transport = person.transport
-        assert isinstance(transport, HttpTransport)
-        cookie = "; ".join(f"{c.name}={c.value}" for c in transport.cookies)
-        seats.append((cookie, td2.b64u_encode(person.keyrings[dialogue_id].handle)))
-    state = convener.epochs(dialogue_id)[-1]
-    channel = td2.b64u_encode(td2.random_id())
-    return Plan(
-        origin,
-        dialogue_id,
-        channel,
-        state.number,
-        state.record_hash,
-        state.secret,
-        [],
-        rate,
-        seconds,
-    ), seats
-
-
-def _bare_plan(
-    origin: str, members: int, rate: float, seconds: float
-) -> tuple[Plan, list[tuple[str, str]]]:
-    seats = [("", td2.b64u_encode(td2.random_id())) for _ in range(members)]
-    return Plan(
-        origin,
-        td2.b64u_encode(td2.random_id()),
-        td2.b64u_encode(td2.random_id()),
-        0,
-        td2.random_secret(),
-        td2.random_secret(),
-        [],
-        rate,
-        seconds,
-    ), seats
-
-
-def _drive(plan: Plan, seats: list[tuple[str, str]], workers: int, pid: int) -> dict[str, Any]:
-    context = multiprocessing.get_context("spawn")
-    ready, out, go = context.Queue(), context.Queue(), context.Event()
-    shares = [seats[i::workers] for i in range(workers)]
-    processes = [
-        context.Process(
-            target=run_worker, args=(Plan(**{**plan.__dict__, "seats": share}), ready, go, out)
+def _start(args: list[str], env: dict[str, str], log: Path, ready: str) -> subprocess.Popen[bytes]:
+    """Start a server whose output goes to ``log``; return once it printed ``ready``."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and entry points
+            [sys.executable, "-c", *args],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
-        for share in shares
-        if share
+    deadline = time.monotonic() + 120
+    while ready not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"server did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.1)
+    time.sleep(0.5)
+    return process
+
+
+@contextmanager
+def _processes(starts: list[tuple[list[str], dict[str, str], Path, str]]) -> Iterator[list[int]]:
+    """Start servers one after the other (the first migrates the schema); stop them all."""
+    running: list[subprocess.Popen[bytes]] = []
+    try:
+        for args, env, log, ready in starts:
+            running.append(_start(args, env, log, ready))
+        yield [p.pid for p in running]
+    finally:
+        for process in running:
+            process.terminate()
+        for process in running:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def _database(scenario: Scenario, tmp: Path) -> Iterator[str]:
+    """A temporary SQLite file, or a scratch PostgreSQL database dropped afterwards."""
+    if not scenario.database_url:
+        yield f"sqlite:///{tmp / 'bench.db'}"
+        return
+    admin_url = make_url(scenario.database_url)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"facilitator_bench_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _plan(scenario: Scenario, origins: list[str], room: Room, out_dir: Path) -> Plan:
+    return Plan(
+        origins=origins,
+        dialogue_id=room.dialogue_id,
+        channel_id=room.channel_id,
+        epoch=room.epoch,
+        record_hash=room.record_hash,
+        epoch_secret=room.epoch_secret,
+        members=len(room.seats),
+        seats=[],
+        rate=scenario.rate,
+        room_rate=scenario.room_rate,
+        burst=scenario.burst,
+        seconds=scenario.seconds,
+        drain=scenario.drain,
+        out_dir=str(out_dir),
+    )
+
+
+def _drive(
+    plan: Plan, room: Room, workers: int, pids: list[int], helpers: Helpers
+) -> dict[str, Any]:
+    """Run the workers on one shared start time; server CPU is counted until the last copy."""
+    context = multiprocessing.get_context("spawn")
+    ready, go = context.Queue(), context.Queue()
+    seats = [(i, cookie, handle) for i, (cookie, handle) in enumerate(room.seats)]
+    processes = [
+        context.Process(target=run_worker, args=(replace(plan, seats=seats[w::workers]), ready, go))
+        for w in range(min(workers, len(seats)))
     ]
     for process in processes:
         process.start()
-    for _ in processes:
-        ready.get(timeout=300)
-    cpu_before, started = _cpu_seconds(pid), time.monotonic()
-    go.set()
-    results = [Result(**json.loads(out.get(timeout=plan.seconds + 120))) for _ in processes]
-    cpu = _cpu_seconds(pid) - cpu_before
-    elapsed = time.monotonic() - started
-    for process in processes:
-        process.join(timeout=30)
-    return _figures(results, len(seats), cpu, elapsed, plan.seconds)
+    try:
+        for _ in processes:
+            ready.get(timeout=READY_TIMEOUT_S)
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
+        helpers.start()
+        busy_before, started = machine_busy_seconds(), time.monotonic()
+        start = time.time() + 0.5
+        for _ in processes:
+            go.put(start)
+        bound = plan.seconds + plan.drain + READY_TIMEOUT_S
+        for _ in processes:
+            assert ready.get(timeout=bound) == "drained"
+        cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+        busy = machine_busy_seconds() - busy_before
+        wall = time.monotonic() - started
+        database_cpu, queue_cpu = helpers.stop()
+        for _ in processes:
+            assert ready.get(timeout=READY_TIMEOUT_S) == "done"
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    results = [Result.load(path) for path in sorted(Path(plan.out_dir).glob("worker-*.json"))]
+    for path in Path(plan.out_dir).glob("worker-*.json"):
+        path.unlink()
+    result = figures(results, plan.members, cpu)
+    # What else ran on the machine meanwhile: the figures mean little when this is large.
+    result["database_cpu_s"], result["redis_cpu_s"] = database_cpu, queue_cpu
+    helped = cpu + database_cpu + queue_cpu
+    result["cpu_us_per_delivery_all"] = 1e6 * helped / max(1, result["deliveries"])
+    result["other_cpu_s"] = max(0.0, busy - helped - result["client_cpu_s"])
+    result["wall_s"] = wall
+    return result
 
 
-def _figures(
-    results: list[Result], members: int, cpu: float, elapsed: float, seconds: float
-) -> dict[str, Any]:
-    latencies = sorted(ms for r in results for ms in r.latencies_ms)
-    sent = sum(r.sent for r in results)
-    copies: dict[str, int] = {}
+def _merged(counts: list[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for each in counts:
+        for key, n in each.items():
+            total[key] = total.get(key, 0) + n
+    return total
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """Nearest-rank quantile of an ascending list."""
+    if not ordered:
+        return float("nan")
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def figures(results: list[Result], members: int, server_cpu: float) -> dict[str, Any]:
+    sent_at: dict[str, int] = {}
     for r in results:
-        for mid, n in r.received.items():
-            copies[mid] = copies.get(mid, 0) + n
+        sent_at.update(r.sent_at)
+    copies: dict[str, int] = {}
+    latencies: list[float] = []
+    unexpected = 0
+    last = 0
+    for r in results:
+        for mid, times in r.received_at.items():
+            copies[mid] = copies.get(mid, 0) + len(times)
+            sent = sent_at.get(mid)
+            if sent is None:
+                unexpected += len(times)
+                continue
+            latencies.extend((t - sent) / 1e6 for t in times)
+            last = max(last, *times)
+    latencies.sort()
     delivered = sum(copies.values())
-    duplicated = sum(max(0, n - members) for n in copies.values())
-    expected = sent * members  # every member, the sender included, should get every message
-
-    def quantile(q: float) -> float:
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))]
-
+    first = min(sent_at.values(), default=0)
+    span = (last - first) / 1e9 if last > first else float("nan")
+    lags = sorted(lag for r in results for lag in r.send_lag_ms)
     return {
         "members": members,
-        "sent": sent,
+        "sent": len(sent_at),
         "acked": sum(r.acked for r in results),
         "errors": sum(r.errors for r in results),
+        "error_codes": _merged([r.error_codes for r in results]),
         "deliveries": delivered,
-        "deliveries_per_s": delivered / seconds,
-        "lost": max(0, expected - (delivered - duplicated)),
-        "duplicated": duplicated,
+        "deliveries_per_s": delivered / span if delivered else 0.0,
+        "lost": sum(members - copies.get(mid, 0) for mid in sent_at),
+        "duplicated": sum(r.duplicated for r in results),
+        "unexpected": unexpected,
+        "reordered": sum(r.reordered for r in results),
         "disconnects": sum(r.disconnects for r in results),
-        "p50_ms": quantile(0.50),
-        "p95_ms": quantile(0.95),
-        "p99_ms": quantile(0.99),
-        "mean_ms": statistics.fmean(latencies) if latencies else float("nan"),
-        "server_cpu_s": cpu,
-        "cpu_us_per_delivery": 1e6 * cpu / delivered if delivered else 0.0,
-        "elapsed_s": elapsed,
+        "connect_failures": sum(r.connect_failures for r in results),
+        "opened": sum(r.opened for r in results),
+        "open_failures": sum(r.open_failures for r in results),
+        "p50_ms": _quantile(latencies, 0.50),
+        "p95_ms": _quantile(latencies, 0.95),
+        "p99_ms": _quantile(latencies, 0.99),
+        "max_ms": latencies[-1] if latencies else float("nan"),
+        "send_lag_p99_ms": _quantile(lags, 0.99),
+        "server_cpu_s": server_cpu,
+        "client_cpu_s": sum(r.cpu_s for r in results),
+        "cpu_us_per_delivery": 1e6 * server_cpu / delivered if delivered else 0.0,
     }
 
 
-def run(members: int, rate: float, seconds: float, workers: int) -> dict[str, dict[str, Any]]:
-    figures = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+def _app_servers(
+    scenario: Scenario, database_url: str, tmp: Path
+) -> tuple[list[str], list[tuple[list[str], dict[str, str], Path, str]]]:
+    secret = "bench-" + secrets.token_hex(24)
+    origins: list[str] = []
+    starts: list[tuple[list[str], dict[str, str], Path, str]] = []
+    for n in range(scenario.processes):
         port = _free_port()
+        instance = tmp / f"app-{n}"
+        instance.mkdir()
         env = {
             "DATABASE_URL": database_url,
-            "FACILITATOR_INSTANCE": tmp,
+            "FACILITATOR_INSTANCE": str(instance),
             "FACILITATOR_PORT": str(port),
-            "SECRET_KEY": "bench-" + "k" * 40,
+            "SECRET_KEY": secret,
+            "REDIS_URL": scenario.redis_url,
         }
-        with _server([APP_ENTRY], env, "Serving on") as server:
-            plan, seats = _app_plan(
-                f"http://127.0.0.1:{port}", database_url, members, rate, seconds
-            )
-            figures["facilitator"] = _drive(plan, seats, workers, server.pid)
-    port = _free_port()
-    with _server([BARE_ENTRY, str(port)], {}, "Serving") as server:
-        plan, seats = _bare_plan(f"http://127.0.0.1:{port}", members, rate, seconds)
-        figures["bare"] = _drive(plan, seats, workers, server.pid)
-    return figures
+        origins.append(f"http://127.0.0.1:{port}")
+        starts.append(([APP_ENTRY], env, tmp / f"app-{n}.log", "Serving on"))
+    return origins, starts
+
+
+def _bare_servers(
+    scenario: Scenario, tmp: Path
+) -> tuple[list[str], list[tuple[list[str], dict[str, str], Path, str]]]:
+    origins: list[str] = []
+    starts: list[tuple[list[str], dict[str, str], Path, str]] = []
+    for n in range(scenario.processes):
+        port = _free_port()
+        origins.append(f"http://127.0.0.1:{port}")
+        args = [BARE_ENTRY, str(port), scenario.redis_url]
+        starts.append((args, {}, tmp / f"bare-{n}.log", "Serving"))
+    return origins, starts
+
+
+def run(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """Measure the live room, then the bare server, under the same load."""
+    if scenario.processes > 1 and not scenario.redis_url:
+        raise ValueError("several server processes share a room only through Redis")
+    results = {}
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        with _database(scenario, tmp) as database_url:
+            origins, starts = _app_servers(scenario, database_url, tmp)
+            with _processes(starts) as pids:
+                room = app_room(origins, database_url, scenario.members)
+                plan = _plan(scenario, origins, room, tmp)
+                helpers = Helpers(database_url, scenario.redis_url)
+                results["facilitator"] = _drive(plan, room, scenario.workers, pids, helpers)
+        origins, starts = _bare_servers(scenario, tmp)
+        with _processes(starts) as pids:
+            room = bare_room(scenario.members)
+            plan = _plan(scenario, origins, room, tmp)
+            helpers = Helpers("", scenario.redis_url)
+            results["bare"] = _drive(plan, room, scenario.workers, pids, helpers)
+    return results
+
+
+ROWS = [
+    "deliveries_per_s",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "max_ms",
+    "lost",
+    "duplicated",
+    "disconnects",
+    "connect_failures",
+    "errors",
+    "unexpected",
+    "reordered",
+    "opened",
+    "open_failures",
+    "cpu_us_per_delivery",
+    "cpu_us_per_delivery_all",
+    "server_cpu_s",
+    "database_cpu_s",
+    "redis_cpu_s",
+    "client_cpu_s",
+    "other_cpu_s",
+    "wall_s",
+    "send_lag_p99_ms",
+    "sent",
+    "acked",
+    "deliveries",
+]
 
 
 def report(figures: dict[str, dict[str, Any]]) -> str:
-    rows = [
-        "deliveries_per_s",
-        "p50_ms",
-        "p95_ms",
-        "p99_ms",
-        "lost",
-        "duplicated",
-        "disconnects",
-        "errors",
-        "cpu_us_per_delivery",
-        "server_cpu_s",
-        "sent",
-        "acked",
-        "deliveries",
-    ]
+    app, bare = figures["facilitator"], figures["bare"]
     lines = [f"{'':24}{'facilitator':>14}{'bare':>14}"]
-    for row in rows:
-        a, b = figures["facilitator"][row], figures["bare"][row]
-        lines.append(
-            f"{row:24}{a:>14.2f}{b:>14.2f}" if isinstance(a, float) else f"{row:24}{a:>14}{b:>14}"
-        )
-    bare_cpu = figures["bare"]["cpu_us_per_delivery"]
-    if bare_cpu:
-        ratio = figures["facilitator"]["cpu_us_per_delivery"] / bare_cpu
-        lines.append(f"{'cpu ratio (app / bare)':24}{ratio:>14.2f}")
+    for row in ROWS:
+        a, b = app[row], bare[row]
+        if isinstance(a, float):
+            lines.append(f"{row:24}{a:>14.2f}{b:>14.2f}")
+        else:
+            lines.append(f"{row:24}{a:>14}{b:>14}")
+    for name, figures_of in (("facilitator", app), ("bare", bare)):
+        if figures_of["error_codes"]:
+            codes = ", ".join(f"{k} {v}" for k, v in sorted(figures_of["error_codes"].items()))
+            lines.append(f"{'errors by code (' + name + ')':24}  {codes}")
+    # CPU time is counted in clock ticks (10 ms): a tiny run may show none ("nan").
+    for label, row in (
+        ("cpu ratio (app / bare)", "cpu_us_per_delivery"),
+        ("cpu ratio, with db+redis", "cpu_us_per_delivery_all"),
+    ):
+        ratio = app[row] / bare[row] if bare[row] else float("nan")
+        lines.append(f"{label:24}{ratio:>14.2f}")
     return "\n".join(lines)

@@ -20,7 +20,21 @@ b64d = td2.b64u_decode
 
 def meta_channel_id(dialogue_id: bytes) -> bytes:
     """``SHA-256("td2/v1/channel/meta/" || dialogue_id)[:16]`` (docs/dialogue-content.md)."""
-    return hashlib.sha256(b"td2/v1/channel/meta/" + dialogue_id).digest()[:16]
+    return well_known_channel_id("meta", dialogue_id)
+
+
+def well_known_channel_id(name: str, dialogue_id: bytes) -> bytes:
+    """``SHA-256("td2/v1/channel/" || name || "/" || dialogue_id)[:16]``."""
+    return hashlib.sha256(f"td2/v1/channel/{name}/".encode() + dialogue_id).digest()[:16]
+
+
+def team_channel_id(dialogue_id: bytes) -> bytes:
+    """The team backchannel: ``channel_id("team")`` (docs/protocol.md, "Team channel")."""
+    return well_known_channel_id("team", dialogue_id)
+
+
+# The archive key is wrapped to as if it were a member with this handle (docs/export.md).
+ARCHIVE_HANDLE = bytes(16)
 
 
 @dataclass
@@ -43,6 +57,8 @@ class EpochState:
     record_hash: bytes
     roster: list[td2.RosterMember]
     secret: bytes
+    # The epoch's team secret, known here only to the steward who made the epoch.
+    team_secret: bytes | None = None
 
 
 @dataclass
@@ -61,11 +77,14 @@ class DialogueClient:
 
     def sign_in(self, username: str, password: str, totp_secret: str) -> None:
         """A team member's sign-in: password, then a TOTP code (the same forms a browser posts)."""
+        self.sign_in_with_code(username, password, pyotp.TOTP(totp_secret).now())
+
+    def sign_in_with_code(self, username: str, password: str, code: str) -> None:
+        """Sign in with a code read from an authenticator app (the command line asks for it)."""
         form = {"username": username, "password": password}
         status, body, _ = self.transport.request("POST", "/login", form=form)
         if status != 302:
             raise ApiError(status, body)
-        code = pyotp.TOTP(totp_secret).now()
         status, body, _ = self.transport.request("POST", "/login/code", form={"code": code})
         if status != 302:
             raise ApiError(status, body)
@@ -100,6 +119,38 @@ class DialogueClient:
         self.keyrings[b64e(dialogue_id)] = ring
         self.write_meta(b64e(dialogue_id), {"type": "dialogue", **document})
         return b64e(dialogue_id)
+
+    def register_archive_key(self, dialogue_id: str, archive_public: bytes) -> dict[str, Any]:
+        """Wrap every epoch secret this device holds to the archive key, register it, and
+        announce it in a sealed ``archive_key`` document so stewards wrap later epochs to it."""
+        ring = self.keyrings[dialogue_id]
+        wraps = [
+            {
+                "epoch": state.number,
+                "wrap": b64e(
+                    td2.wrap_epoch_secret(
+                        archive_public,
+                        ring.dialogue_id,
+                        state.number,
+                        ARCHIVE_HANDLE,
+                        state.record_hash,
+                        state.secret,
+                    )
+                ),
+            }
+            for state in self.epochs(dialogue_id)
+        ]
+        body = {"x25519_public": b64e(archive_public), "wraps": wraps}
+        result: dict[str, Any] = self.call(
+            "PUT", f"/api/v1/dialogues/{dialogue_id}/archive-key", body
+        )
+        older = [d for d in self.read_meta(dialogue_id) if d.get("type") == "archive_key"]
+        self.write_meta(
+            dialogue_id,
+            {"type": "archive_key", "x25519_public": b64e(archive_public)},
+            replaces=older[-1]["_message_id"] if older else None,
+        )
+        return result
 
     def _epoch_body(
         self,
@@ -139,7 +190,21 @@ class DialogueClient:
                 for m in roster
             ],
         }
-        return body, EpochState(number, digest, roster, secret)
+        # The team secret, wrapped to the mediator team only (docs/protocol.md, "Team channel").
+        team_secret = td2.random_secret()
+        body["team_wraps"] = [
+            {
+                "handle": b64e(m.handle),
+                "wrap": b64e(
+                    td2.wrap_team_secret(
+                        m.x25519_public, ring.dialogue_id, number, m.handle, digest, team_secret
+                    )
+                ),
+            }
+            for m in roster
+            if m.role in td2.TEAM_CHANNEL_ROLES
+        ]
+        return body, EpochState(number, digest, roster, secret, team_secret)
 
     def epochs(self, dialogue_id: str) -> list[EpochState]:
         """Every epoch this device can open, after verifying the whole chain."""
@@ -199,6 +264,18 @@ class DialogueClient:
             ring, current.number + 1, current.record_hash, roster, td2.random_secret()
         )
         body["approve"] = approve or []
+        archive = [d for d in documents if d.get("type") == "archive_key"]
+        if archive:
+            body["archive_wrap"] = b64e(
+                td2.wrap_epoch_secret(
+                    b64d(archive[-1]["x25519_public"]),
+                    ring.dialogue_id,
+                    state.number,
+                    ARCHIVE_HANDLE,
+                    state.record_hash,
+                    state.secret,
+                )
+            )
         # Seal the current meta documents again under the new epoch (docs/dialogue-content.md).
         body["reseal"] = [
             self._meta_envelope(ring, state, document, replaces=document.pop("_message_id"))
@@ -333,6 +410,106 @@ class DialogueClient:
             "author_handle": b64e(ring.handle),
             "blob": b64e(td2.seal_blob(key, aad, json.dumps(content).encode())),
         }
+
+    def team_keys(self, dialogue_id: str) -> dict[int, bytes]:
+        """``K_team`` of every epoch this member holds a team wrap for (the mediator team)."""
+        ring = self.keyrings[dialogue_id]
+        states = {s.number: s for s in self.epochs(dialogue_id)}
+        keys = {}
+        for entry in self.call("GET", f"/api/v1/dialogues/{dialogue_id}/team-wraps"):
+            state = states.get(entry["epoch"])
+            if state is None:
+                continue
+            secret = td2.unwrap_team_secret(
+                ring.x25519_private,
+                ring.dialogue_id,
+                state.number,
+                ring.handle,
+                state.record_hash,
+                b64d(entry["wrap"]),
+            )
+            keys[state.number] = td2.derive_team_key(
+                secret, ring.dialogue_id, state.number, state.record_hash
+            )
+        return keys
+
+    def seal_team_message(self, dialogue_id: str, content: dict[str, Any]) -> dict[str, Any]:
+        """A ``msg`` envelope on the team channel, sealed under the current epoch's ``K_team``."""
+        ring = self.keyrings[dialogue_id]
+        epoch = self.epochs(dialogue_id)[-1].number
+        key = self.team_keys(dialogue_id)[epoch]
+        channel, message_id = team_channel_id(ring.dialogue_id), td2.random_id()
+        aad = td2.build_aad("msg", ring.dialogue_id, channel, epoch, message_id, ring.handle)
+        return {
+            "channel_id": b64e(channel),
+            "message_id": b64e(message_id),
+            "epoch": epoch,
+            "author_handle": b64e(ring.handle),
+            "blob": b64e(td2.seal_blob(key, aad, json.dumps(content).encode())),
+        }
+
+    def open_team_message(self, dialogue_id: str, envelope: dict[str, Any]) -> dict[str, Any]:
+        ring = self.keyrings[dialogue_id]
+        key = self.team_keys(dialogue_id).get(envelope["epoch"])
+        if key is None:
+            raise td2.Td2DecryptError(f"no team key for epoch {envelope['epoch']}")
+        aad = td2.build_aad(
+            "msg",
+            ring.dialogue_id,
+            b64d(envelope["channel_id"]),
+            envelope["epoch"],
+            b64d(envelope["message_id"]),
+            b64d(envelope["author_handle"]),
+        )
+        content: dict[str, Any] = json.loads(td2.open_blob(key, aad, b64d(envelope["blob"])))
+        return content
+
+    def write_note(
+        self, dialogue_id: str, note: dict[str, Any], replaces: str | None = None
+    ) -> str:
+        """Seal a note (docs/notes.md) under the ``note`` key with the all-zero author handle."""
+        ring = self.keyrings[dialogue_id]
+        state = self.epochs(dialogue_id)[-1]
+        message_id = td2.random_id()
+        channel = well_known_channel_id("notes", ring.dialogue_id)
+        key = td2.derive_subkey(
+            state.secret, ring.dialogue_id, state.number, state.record_hash, "note"
+        )
+        author = bytes(16)
+        aad = td2.build_aad("note", ring.dialogue_id, channel, state.number, message_id, author)
+        body = {
+            "kind": "note",
+            "channel_id": b64e(channel),
+            "message_id": b64e(message_id),
+            "epoch": state.number,
+            "author_handle": b64e(author),
+            "blob": b64e(td2.seal_blob(key, aad, json.dumps({"type": "note", **note}).encode())),
+            "replaces": replaces,
+        }
+        self.call("POST", f"/api/v1/dialogues/{dialogue_id}/envelopes", body)
+        return b64e(message_id)
+
+    def write_team_note(
+        self, dialogue_id: str, note: dict[str, Any], replaces: str | None = None
+    ) -> str:
+        """Seal an off-the-record note (docs/notes.md) under the current epoch's ``K_team`` in
+        the team channel, with the all-zero author handle: the team's alone, never exported."""
+        ring = self.keyrings[dialogue_id]
+        epoch = self.epochs(dialogue_id)[-1].number
+        key = self.team_keys(dialogue_id)[epoch]
+        channel, message_id, author = team_channel_id(ring.dialogue_id), td2.random_id(), bytes(16)
+        aad = td2.build_aad("note", ring.dialogue_id, channel, epoch, message_id, author)
+        body = {
+            "kind": "note",
+            "channel_id": b64e(channel),
+            "message_id": b64e(message_id),
+            "epoch": epoch,
+            "author_handle": b64e(author),
+            "blob": b64e(td2.seal_blob(key, aad, json.dumps({"type": "note", **note}).encode())),
+            "replaces": replaces,
+        }
+        self.call("POST", f"/api/v1/dialogues/{dialogue_id}/envelopes", body)
+        return b64e(message_id)
 
     def open_message(self, dialogue_id: str, envelope: dict[str, Any]) -> dict[str, Any]:
         states = {s.number: s for s in self.epochs(dialogue_id)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -17,10 +18,28 @@ from babel.messages.pofile import read_po
 from flask import request, session
 from flask_babel import get_locale
 
-SUPPORTED_LOCALES: tuple[str, ...] = ("en", "ar", "fr", "ru")
+from facilitator.core import locale_format
+
+SUPPORTED_LOCALES: tuple[str, ...] = (
+    "en",
+    "ar",
+    "ckb",
+    "es",
+    "fa",
+    "fr",
+    "he",
+    "ps",
+    "ru",
+    "tr",
+    "uk",
+    "ur",
+)
 DEFAULT_LOCALE = "en"
 LOCALE_SESSION_KEY = "locale"
 JS_SOURCE_PREFIX = "static/js/"
+# Locales whose CLDR data browsers' built-in ICU often lacks: the browser gets language names
+# from here and date formats from a vendored FormatJS bundle (static/js/i18n.js).
+BROWSER_CLDR_FALLBACK = frozenset({"ps", "ckb"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,25 @@ def select_locale() -> str:
 
 def current_locale_info() -> LocaleInfo:
     return locale_info(str(get_locale() or DEFAULT_LOCALE))
+
+
+@cache
+def browser_language_names(tag: str) -> dict[str, str]:
+    """Language names in ``tag`` for browsers that cannot name languages in it themselves."""
+    if tag not in BROWSER_CLDR_FALLBACK:
+        return {}
+    names = Locale.parse(tag).languages
+    return {code: str(name) for code, name in names.items() if code.isalpha() and len(code) <= 3}
+
+
+def format_count(value: float) -> str:
+    """Jinja filter ``number``: a number in the page locale's digits and separators."""
+    return locale_format.format_number(value, current_locale_info().tag)
+
+
+def format_when(value: datetime) -> str:
+    """Jinja filter ``when``: a date and time in the page's locale, calendar and digits."""
+    return locale_format.format_datetime(value, current_locale_info().tag)
 
 
 def _category_forms(tag: str, plural_expr: str) -> dict[str, int]:

@@ -9,7 +9,12 @@ from werkzeug.wrappers import Response
 
 from facilitator.core.auth import public
 from facilitator.core.errors import InvalidInputError, NotFoundError
-from facilitator.core.i18n import LOCALE_SESSION_KEY, SUPPORTED_LOCALES, browser_catalog
+from facilitator.core.i18n import (
+    LOCALE_SESSION_KEY,
+    SUPPORTED_LOCALES,
+    browser_catalog,
+    browser_language_names,
+)
 
 bp = Blueprint("i18n", __name__)
 
@@ -37,4 +42,8 @@ def catalog(tag: str) -> Response:
     if tag not in SUPPORTED_LOCALES:
         raise NotFoundError()
     translations = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
-    return jsonify({"locale": tag, "messages": browser_catalog(translations, tag)})
+    body: dict[str, object] = {"locale": tag, "messages": browser_catalog(translations, tag)}
+    names = browser_language_names(tag)
+    if names:
+        body["language_names"] = names
+    return jsonify(body)

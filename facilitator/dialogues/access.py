@@ -11,6 +11,7 @@ import enum
 
 from sqlalchemy import select
 
+from facilitator import td2
 from facilitator.accounts.models import Account
 from facilitator.core.db import DbSession
 from facilitator.core.errors import PermissionDeniedError
@@ -19,12 +20,17 @@ from facilitator.dialogues.models import Dialogue, Member
 
 TEAM_ROLES = frozenset({"convener", "facilitator", "interpreter", "rapporteur", "observer"})
 META_WRITERS = frozenset({"convener", "facilitator"})
+# The mediator team, who hold each epoch's team secret (docs/protocol.md, "Team channel").
+TEAM_CHANNEL_ROLES = td2.TEAM_CHANNEL_ROLES
+NOTE_TAKERS = frozenset({"convener", "facilitator", "rapporteur"})
 
 
 class DialoguePermission(enum.StrEnum):
     READ = "read"  # epochs, own wraps, envelopes, roster
     WRITE_META = "write_meta"  # titles, agenda, display names
     STEWARD = "steward"  # cut epochs, invite, approve or refuse knocks
+    TEAM_CHANNEL = "team_channel"  # own team wraps; read and write the team backchannel
+    EXPORT = "export"  # settings, the archive key, the ciphertext bundle (conveners)
 
 
 class Caller:
@@ -64,7 +70,19 @@ def allowed(member: Member, permission: DialoguePermission) -> bool:
         return True
     if permission is DialoguePermission.WRITE_META:
         return member.role in META_WRITERS
+    if permission is DialoguePermission.TEAM_CHANNEL:
+        return member.role in TEAM_CHANNEL_ROLES
+    if permission is DialoguePermission.EXPORT:
+        return member.role == "convener"
     return member.is_steward and member.role in META_WRITERS
+
+
+def may_take_notes(dialogue: Dialogue, member: Member) -> bool:
+    if not member.is_active:
+        return False
+    return member.role in NOTE_TAKERS or (
+        member.role == "participant" and dialogue.participant_notes
+    )
 
 
 def require_member(

@@ -37,6 +37,13 @@ operation(
 )
 operation(
     "GET",
+    "/dialogues/{dialogue_id}/team-wraps",
+    "The caller's team-secret wraps (the mediator team only)",
+    s.WrapOut,
+    many=True,
+)
+operation(
+    "GET",
     "/dialogues/{dialogue_id}/envelopes",
     "Current sealed envelopes, in seq order",
     s.EnvelopeOut,
@@ -51,6 +58,26 @@ operation(
     status=201,
 )
 operation("DELETE", "/dialogues/{dialogue_id}/envelopes/{message_id}", "Delete an envelope", None)
+operation(
+    "PUT",
+    "/dialogues/{dialogue_id}/settings",
+    "Change the dialogue's settings: may participants take notes (conveners)",
+    s.DialogueOut,
+    body=s.DialogueSettingsIn,
+)
+operation(
+    "PUT",
+    "/dialogues/{dialogue_id}/archive-key",
+    "Register the archive key with the epoch secrets wrapped to it (conveners)",
+    s.ArchiveKeyOut,
+    body=s.ArchiveKeyIn,
+)
+operation(
+    "GET",
+    "/dialogues/{dialogue_id}/export",
+    "The ciphertext bundle an export starts from (conveners)",
+    s.Bundle,
+)
 operation(
     "POST",
     "/dialogues/{dialogue_id}/invitations",

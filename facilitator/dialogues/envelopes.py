@@ -3,6 +3,10 @@
 What the server checks without plaintext: the caller may write this kind; the author handle is
 the caller's own (all zeros for notes); the epoch is the current one, or the previous one for a
 short grace after a rotation; the message id is new; the blob is base64url of a plausible size.
+
+The team channel (docs/protocol.md, "Team channel") holds the mediator team's off-the-record
+notes (docs/notes.md): only the team reads, writes or deletes there, and nobody else is ever
+sent one of its envelopes, behind the team key they never receive.
 """
 
 from __future__ import annotations
@@ -15,10 +19,17 @@ from facilitator import td2
 from facilitator.accounts.models import utcnow
 from facilitator.core.db import DbSession
 from facilitator.core.errors import NotFoundError, PermissionDeniedError
-from facilitator.dialogues.access import Caller, DialoguePermission, allowed, require_member
+from facilitator.dialogues.access import (
+    Caller,
+    DialoguePermission,
+    allowed,
+    may_take_notes,
+    require_member,
+)
 from facilitator.dialogues.errors import DuplicateIdError, EnvelopeRejectedError
 from facilitator.dialogues.models import Dialogue, Envelope, Epoch, Member
 from facilitator.dialogues.schemas import EnvelopeIn
+from facilitator.live.channels import team_channel_id
 
 ROTATION_GRACE = timedelta(seconds=60)
 NOTE_AUTHOR = td2.b64u_encode(bytes(16))
@@ -36,16 +47,17 @@ def next_seq(db: DbSession, dialogue_id: str) -> int:
     return int(seq)
 
 
-def _epoch_accepted(db: DbSession, dialogue: Dialogue, epoch: int) -> bool:
-    if epoch == dialogue.current_epoch:
+def epoch_accepted(db: DbSession, dialogue_id: str, current_epoch: int, epoch: int) -> bool:
+    """The current epoch, or the one before it during ``ROTATION_GRACE`` after a rotation."""
+    if epoch == current_epoch:
         return True
-    if epoch != dialogue.current_epoch - 1:
+    if epoch != current_epoch - 1:
         return False
-    newest = db.get(Epoch, (dialogue.id, dialogue.current_epoch))
+    newest = db.get(Epoch, (dialogue_id, current_epoch))
     return newest is not None and utcnow() - newest.created_at <= ROTATION_GRACE
 
 
-def _blob_plausible(blob: str) -> bool:
+def blob_plausible(blob: str) -> bool:
     try:
         raw = td2.b64u_decode(blob)
     except td2.Td2Error:
@@ -58,7 +70,16 @@ def post_envelope(db: DbSession, caller: Caller, dialogue_id: str, payload: Enve
         DialoguePermission.WRITE_META if payload.kind == "meta" else DialoguePermission.READ
     )
     dialogue, member = require_member(db, caller, dialogue_id, permission)
+    if payload.kind == "note" and not may_take_notes(dialogue, member):
+        raise PermissionDeniedError()
+    if payload.channel_id == team_channel_id(dialogue_id) and not in_team(member):
+        raise PermissionDeniedError()
     return store_envelope(db, dialogue, member, payload)
+
+
+def in_team(member: Member) -> bool:
+    """A member of the mediator team, who alone hold the team channel's key."""
+    return allowed(member, DialoguePermission.TEAM_CHANNEL)
 
 
 def store_envelope(
@@ -75,9 +96,9 @@ def store_envelope(
     expected_author = NOTE_AUTHOR if payload.kind == "note" else member.handle
     if payload.author_handle != expected_author:
         raise EnvelopeRejectedError(reason="author_handle")
-    if not _epoch_accepted(db, dialogue, payload.epoch):
+    if not epoch_accepted(db, dialogue_id, dialogue.current_epoch, payload.epoch):
         raise EnvelopeRejectedError(reason="epoch", current_epoch=dialogue.current_epoch)
-    if not _blob_plausible(payload.blob):
+    if not blob_plausible(payload.blob):
         raise EnvelopeRejectedError(reason="blob")
     if db.scalar(
         select(Envelope.id).where(
@@ -126,7 +147,13 @@ def list_envelopes(
     after_seq: int = 0,
     channel_id: str | None = None,
 ) -> list[Envelope]:
-    require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    """Current envelopes other than live messages. The team channel's (off-the-record notes) go
+    to the mediator team only: anyone else asking for that channel is refused, and is never sent
+    one of its envelopes."""
+    _dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    team = team_channel_id(dialogue_id)
+    if channel_id == team and not in_team(member):
+        raise PermissionDeniedError()
     query = select(Envelope).where(
         Envelope.dialogue_id == dialogue_id,
         Envelope.seq > after_seq,
@@ -135,11 +162,13 @@ def list_envelopes(
     )
     if channel_id is not None:
         query = query.where(Envelope.channel_id == channel_id)
+    elif not in_team(member):
+        query = query.where(Envelope.channel_id != team)
     return list(db.scalars(query.order_by(Envelope.seq).limit(5000)))
 
 
 def delete_envelope(db: DbSession, caller: Caller, dialogue_id: str, message_id: str) -> None:
-    _dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
     envelope = db.scalar(
         select(Envelope).where(
             Envelope.dialogue_id == dialogue_id,
@@ -150,6 +179,10 @@ def delete_envelope(db: DbSession, caller: Caller, dialogue_id: str, message_id:
     if envelope is None:
         raise NotFoundError(field="message_id")
     if envelope.kind == "meta" and not allowed(member, DialoguePermission.WRITE_META):
+        raise PermissionDeniedError()
+    if envelope.kind == "note" and not may_take_notes(dialogue, member):
+        raise PermissionDeniedError()
+    if envelope.channel_id == team_channel_id(dialogue_id) and not in_team(member):
         raise PermissionDeniedError()
     db.delete(envelope)
     db.flush()

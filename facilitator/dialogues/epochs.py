@@ -4,7 +4,8 @@ The server cannot read an epoch secret, but it checks everything it can without 
 accepting a record: the number is exactly the next (compare-and-swap), the record chains to the
 current one, names the caller as creator and is signed by the caller's steward key, the roster
 hashes to what the record says and contains only current members and approved newcomers, and
-there is exactly one wrap per roster member. Members left out of the roster are removed.
+there is exactly one wrap per roster member and one team wrap per member of the mediator team
+(none to anyone else). Members left out of the roster are removed.
 """
 
 from __future__ import annotations
@@ -20,11 +21,25 @@ from facilitator import td2
 from facilitator.accounts.models import Account, utcnow
 from facilitator.core.authz import Permission, require
 from facilitator.core.db import DbSession
-from facilitator.dialogues.access import Caller, DialoguePermission, require_member
+from facilitator.dialogues.access import (
+    TEAM_CHANNEL_ROLES,
+    Caller,
+    DialoguePermission,
+    require_member,
+)
+from facilitator.dialogues.archive import store_epoch_archive_wrap
 from facilitator.dialogues.devices import end_device_sessions
 from facilitator.dialogues.envelopes import store_envelope
 from facilitator.dialogues.errors import DuplicateIdError, EpochInvalidError, EpochStaleError
-from facilitator.dialogues.models import Dialogue, Epoch, Invitation, Knock, Member, Wrap
+from facilitator.dialogues.models import (
+    Dialogue,
+    Epoch,
+    Invitation,
+    Knock,
+    Member,
+    TeamWrap,
+    Wrap,
+)
 from facilitator.dialogues.schemas import DialogueCreate, EpochIn, RosterEntry
 
 # Records whose clock is further off than this are refused: a steward's device clock or a replay.
@@ -67,6 +82,11 @@ def _check_record(
         raise EpochInvalidError(reason="roster")
     if sorted(w.handle for w in payload.wraps) != sorted(handles):
         raise EpochInvalidError(reason="wraps")
+    # The team secret goes to the mediator team only: a team wrap addressed to a participant or
+    # an observer (roles as the roster says, checked against the members below) is refused.
+    team = sorted(entry.handle for entry in payload.roster if entry.role in TEAM_CHANNEL_ROLES)
+    if sorted(w.handle for w in payload.team_wraps) != team:
+        raise EpochInvalidError(reason="team_wraps")
     return record
 
 
@@ -93,6 +113,15 @@ def _store_epoch(
                 wrap=wrap.wrap,
             )
         )
+    for wrap in payload.team_wraps:
+        db.add(
+            TeamWrap(
+                dialogue_id=dialogue_id,
+                epoch=payload.epoch,
+                member_handle=wrap.handle,
+                wrap=wrap.wrap,
+            )
+        )
 
 
 def create_dialogue(db: DbSession, account: Account, payload: DialogueCreate) -> EpochResult:
@@ -101,7 +130,7 @@ def create_dialogue(db: DbSession, account: Account, payload: DialogueCreate) ->
     if db.get(Dialogue, payload.dialogue_id) is not None:
         raise DuplicateIdError(field="dialogue_id")
     genesis = payload.genesis
-    if genesis.epoch != 0 or genesis.approve or genesis.reseal:
+    if genesis.epoch != 0 or genesis.approve or genesis.reseal or genesis.archive_wrap:
         raise EpochInvalidError(reason="genesis")
     me = Member(
         dialogue_id=payload.dialogue_id,
@@ -181,6 +210,7 @@ def add_epoch(db: DbSession, caller: Caller, dialogue_id: str, payload: EpochIn)
     for handle, knock in newcomers.items():
         _admit(db, knock, roles[handle], payload.epoch)
     _store_epoch(db, dialogue_id, payload, record, steward)
+    store_epoch_archive_wrap(db, dialogue_id, payload.epoch, payload.archive_wrap)
     db.flush()
     db.refresh(dialogue)
     for envelope in payload.reseal:

@@ -27,6 +27,9 @@ class Dialogue(db.Model):  # type: ignore[name-defined,misc]
     # The last sequence number handed out; incremented in the database, never in memory.
     last_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Notes carry no author, so who may write them is checked here: the team's note takers, and
+    # participants only when a convener allows it (docs/notes.md).
+    participant_notes: Mapped[bool] = mapped_column(default=False)
 
 
 class Member(db.Model):  # type: ignore[name-defined,misc]
@@ -85,6 +88,31 @@ class Wrap(db.Model):  # type: ignore[name-defined,misc]
     )
     epoch: Mapped[int] = mapped_column(primary_key=True)
     member_handle: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    wrap: Mapped[str] = mapped_column(String(108))
+
+
+class ArchiveKey(db.Model):  # type: ignore[name-defined,misc]
+    """The public half of the dialogue's archive key (docs/export.md): every epoch secret is also
+    wrapped to it, so an export can be opened with that key alone."""
+
+    __tablename__ = "archive_key"
+
+    dialogue_id: Mapped[str] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    x25519_public: Mapped[str] = mapped_column(String(B64_KEY))
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArchiveWrap(db.Model):  # type: ignore[name-defined,misc]
+    """An epoch secret sealed to the archive key, as to a member whose handle is all zeros."""
+
+    __tablename__ = "archive_wrap"
+
+    dialogue_id: Mapped[str] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    epoch: Mapped[int] = mapped_column(primary_key=True)
     wrap: Mapped[str] = mapped_column(String(108))
 
 
@@ -174,3 +202,18 @@ class DeviceChallenge(db.Model):  # type: ignore[name-defined,misc]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     nonce_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class TeamWrap(db.Model):  # type: ignore[name-defined,misc]
+    """An epoch's team secret sealed (HPKE, ``td2/v1/team-wrap``) to one member of the mediator
+    team: the team backchannel's key (docs/protocol.md, "Team channel"). Participants and
+    observers have none."""
+
+    __tablename__ = "team_wrap"
+
+    dialogue_id: Mapped[str] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    epoch: Mapped[int] = mapped_column(primary_key=True)
+    member_handle: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    wrap: Mapped[str] = mapped_column(String(108))

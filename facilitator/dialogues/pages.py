@@ -1,10 +1,15 @@
 """Page shells of the dialogue workspace. They carry no dialogue data: the browser fetches
 ciphertext from the JSON API and decrypts it on the device (static/js/dialogues/).
 
-``/j/<invite_id>`` and ``/p/<dialogue_id>`` are reachable without a session. The join page is
-where a newcomer's device makes its key and knocks. The participant home is an empty shell too:
-its script opens (or reopens, after an idle timeout) the device session by answering a key
-challenge, so a participant whose session lapsed is not sent to the team's sign-in page.
+``/j/<invite_id>``, ``/p/<dialogue_id>`` and ``/p/<dialogue_id>/notes`` are reachable without
+a session. The join page is where a newcomer's device makes its key and knocks. The participant
+pages are empty shells too: their scripts open (or reopen, after an idle timeout) the device
+session by answering a key challenge, so a participant whose session lapsed is not sent to the
+team's sign-in page.
+
+The notes and summary pages are open to every team account: what a person may do there depends
+on their role *in the dialogue* (a facilitator's account may hold a dialogue's convener seat),
+which only the API knows and enforces. The pages show it and hide what the role cannot do.
 """
 
 from __future__ import annotations
@@ -48,6 +53,20 @@ def workspace(dialogue_id: str) -> str:
     return render_template("dialogues/workspace.html", dialogue_id=_checked(dialogue_id))
 
 
+@bp.get("/dialogues/<dialogue_id>/notes")
+def notes(dialogue_id: str) -> str:
+    """Notes per agenda item, grouped by kind; note takers add, edit and delete them."""
+    return render_template(
+        "dialogues/notes.html", dialogue_id=_checked(dialogue_id), participant=False
+    )
+
+
+@bp.get("/dialogues/<dialogue_id>/summary")
+def summary(dialogue_id: str) -> str:
+    """A convener's summary: draft, anonymiser review, exports made on the device, archive key."""
+    return render_template("dialogues/summary.html", dialogue_id=_checked(dialogue_id))
+
+
 @bp.get("/j/<invite_id>")
 @public
 def join(invite_id: str) -> str:
@@ -60,3 +79,12 @@ def join(invite_id: str) -> str:
 def participant_home(dialogue_id: str) -> str:
     """A participant device's home: next session, agenda, fingerprint, leave and wipe."""
     return render_template("dialogues/participant.html", dialogue_id=_checked(dialogue_id))
+
+
+@bp.get("/p/<dialogue_id>/notes")
+@public
+def participant_notes(dialogue_id: str) -> str:
+    """The notes page on a participant's device (taking notes if a convener allows it)."""
+    return render_template(
+        "dialogues/notes.html", dialogue_id=_checked(dialogue_id), participant=True
+    )

@@ -1,4 +1,5 @@
-"""What members read about a dialogue: memberships, the member list, epochs and their own wraps.
+"""What members read about a dialogue: memberships, the member list, epochs and their own wraps
+(and, for the mediator team, their own team wraps).
 
 Every function checks membership first; a removed member gets "not found" and no ciphertext.
 """
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from facilitator.core.db import DbSession
 from facilitator.dialogues.access import Caller, DialoguePermission, require_member
-from facilitator.dialogues.models import Dialogue, Epoch, Member, Wrap
+from facilitator.dialogues.models import Dialogue, Epoch, Member, TeamWrap, Wrap
 
 
 def memberships(db: DbSession, caller: Caller) -> list[tuple[Dialogue, Member]]:
@@ -56,3 +57,13 @@ def own_wraps(db: DbSession, caller: Caller, dialogue_id: str) -> list[Wrap]:
     _dialogue, me = require_member(db, caller, dialogue_id, DialoguePermission.READ)
     query = select(Wrap).where(Wrap.dialogue_id == dialogue_id, Wrap.member_handle == me.handle)
     return list(db.scalars(query.order_by(Wrap.epoch)))
+
+
+def own_team_wraps(db: DbSession, caller: Caller, dialogue_id: str) -> list[TeamWrap]:
+    """The caller's team wraps: the mediator team only; participants and observers are refused
+    (they never have any: the server refuses team wraps addressed to them)."""
+    _dialogue, me = require_member(db, caller, dialogue_id, DialoguePermission.TEAM_CHANNEL)
+    query = select(TeamWrap).where(
+        TeamWrap.dialogue_id == dialogue_id, TeamWrap.member_handle == me.handle
+    )
+    return list(db.scalars(query.order_by(TeamWrap.epoch)))

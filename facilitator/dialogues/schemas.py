@@ -5,7 +5,7 @@ Binary values travel as unpadded base64url; the patterns pin their exact lengths
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -23,7 +23,7 @@ Blob = Annotated[
 Role = Literal["convener", "facilitator", "interpreter", "rapporteur", "participant", "observer"]
 TeamRoleName = Literal["convener", "facilitator", "interpreter", "rapporteur", "observer"]
 Kind = Literal["msg", "note", "meta"]
-MAX_ROSTER = 200
+MAX_ROSTER = 1000  # members in one epoch: a plenary room; its epoch body stays under 1 MiB
 
 
 class RosterEntry(ApiModel):
@@ -57,6 +57,58 @@ class EpochIn(ApiModel):
     # The current meta documents sealed again under the new epoch (replacing their versions),
     # so newcomers can read them and removed members cannot read later edits.
     reseal: list[EnvelopeIn] = Field(default_factory=list, max_length=2000)
+    # The epoch secret wrapped to the archive key; required once the dialogue has one.
+    archive_wrap: WrapText | None = None
+    # The epoch's team secret wrapped to each member of the mediator team, and to no one else
+    # (docs/protocol.md, "Team channel"): exactly one per convener, facilitator, interpreter and
+    # rapporteur in the roster.
+    team_wraps: list[WrapEntry] = Field(default_factory=list, max_length=MAX_ROSTER)
+
+
+class DialogueSettingsIn(ApiModel):
+    participant_notes: bool
+
+
+class ArchiveWrapIn(ApiModel):
+    epoch: int = Field(ge=0, le=2**32 - 1)
+    wrap: WrapText
+
+
+class ArchiveKeyIn(ApiModel):
+    """The archive key's public half, and the epoch secrets the convener holds wrapped to it."""
+
+    x25519_public: Key
+    wraps: list[ArchiveWrapIn] = Field(min_length=1, max_length=100_000)
+
+
+class ArchiveKeyOut(ApiModel):
+    x25519_public: Key
+    fingerprint: str
+    wrapped_epochs: list[int]
+
+
+class BundleEpoch(ApiModel):
+    epoch: int
+    record: Record
+    signature: Signature
+    roster: list[RosterEntry]
+
+
+class BundleSteward(ApiModel):
+    handle: Id
+    ed25519_public: Key
+
+
+class Bundle(ApiModel):
+    """What an export starts from: everything needed to verify and decrypt, nothing readable."""
+
+    suite: Literal["td2v1"]
+    dialogue_id: Id
+    epochs: list[BundleEpoch]
+    stewards: list[BundleSteward]
+    archive: ArchiveKeyOut | None
+    archive_wraps: list[ArchiveWrapIn]
+    envelopes: list[EnvelopeOut]
 
 
 class DeviceKeys(ApiModel):
@@ -123,6 +175,7 @@ class EpochOut(ApiModel):
 class DialogueOut(ApiModel):
     dialogue_id: str
     current_epoch: int
+    participant_notes: bool
     me: MemberOut
     members: list[MemberOut]
 
@@ -148,6 +201,11 @@ class EnvelopeOut(ApiModel):
     author_handle: str
     blob: str
     replaces: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> EnvelopeOut:
+        """From a stored ``Envelope`` row (its columns have these names)."""
+        return cls.model_validate(row, from_attributes=True)
 
 
 class InvitationOut(ApiModel):

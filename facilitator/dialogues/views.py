@@ -15,17 +15,19 @@ from facilitator.core.auth import (
     public,
 )
 from facilitator.core.errors import InvalidInputError, NotAuthenticatedError
-from facilitator.dialogues import devices, envelopes, epochs, invitations, reading
+from facilitator.dialogues import archive, devices, envelopes, epochs, invitations, reading
 from facilitator.dialogues.access import Caller
 from facilitator.dialogues.errors import InvitationUnusableError
 from facilitator.dialogues.events import disconnect_removed
 from facilitator.dialogues.models import Epoch, Invitation, Knock, Member
 from facilitator.dialogues.schemas import (
+    ArchiveKeyIn,
     ChallengeAnswer,
     ChallengeIn,
     ChallengeOut,
     DialogueCreate,
     DialogueOut,
+    DialogueSettingsIn,
     DialogueSummary,
     EnvelopeIn,
     EnvelopeOut,
@@ -113,6 +115,7 @@ def _dialogue_out(dialogue_id: str) -> DialogueOut:
     return DialogueOut(
         dialogue_id=dialogue.id,
         current_epoch=dialogue.current_epoch,
+        participant_notes=dialogue.participant_notes,
         me=_member_out(me),
         members=[_member_out(m) for m in everyone],
     )
@@ -161,6 +164,14 @@ def my_wraps(dialogue_id: str) -> Reply:
     return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
 
 
+@bp.get("/dialogues/<dialogue_id>/team-wraps")
+@devices_allowed
+def my_team_wraps(dialogue_id: str) -> Reply:
+    """The caller's team-secret wraps: members of the mediator team only (403 for others)."""
+    rows = reading.own_team_wraps(db.session, caller(), dialogue_id)
+    return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
+
+
 @bp.get("/dialogues/<dialogue_id>/envelopes")
 @devices_allowed
 def list_envelopes(dialogue_id: str) -> Reply:
@@ -168,21 +179,7 @@ def list_envelopes(dialogue_id: str) -> Reply:
     rows = envelopes.list_envelopes(
         db.session, caller(), dialogue_id, _int_arg("after", 0), channel
     )
-    return respond(
-        [
-            EnvelopeOut(
-                seq=e.seq,
-                kind=e.kind,
-                channel_id=e.channel_id,
-                message_id=e.message_id,
-                epoch=e.epoch,
-                author_handle=e.author_handle,
-                blob=e.blob,
-                replaces=e.replaces,
-            )
-            for e in rows
-        ]
-    )
+    return respond([EnvelopeOut.from_row(e) for e in rows])
 
 
 @bp.post("/dialogues/<dialogue_id>/envelopes")
@@ -190,6 +187,23 @@ def list_envelopes(dialogue_id: str) -> Reply:
 def post_envelope(dialogue_id: str) -> Reply:
     seq = envelopes.post_envelope(db.session, caller(), dialogue_id, parse_body(EnvelopeIn))
     return respond(Seq(seq=seq), 201)
+
+
+@bp.put("/dialogues/<dialogue_id>/settings")
+def change_settings(dialogue_id: str) -> Reply:
+    archive.change_settings(db.session, caller(), dialogue_id, parse_body(DialogueSettingsIn))
+    return respond(_dialogue_out(dialogue_id))
+
+
+@bp.put("/dialogues/<dialogue_id>/archive-key")
+def register_archive_key(dialogue_id: str) -> Reply:
+    key = archive.register_archive_key(db.session, caller(), dialogue_id, parse_body(ArchiveKeyIn))
+    return respond(key)
+
+
+@bp.get("/dialogues/<dialogue_id>/export")
+def export_bundle(dialogue_id: str) -> Reply:
+    return respond(archive.bundle(db.session, caller(), dialogue_id))
 
 
 @bp.delete("/dialogues/<dialogue_id>/envelopes/<message_id>")

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import current_app, request, session
 from flask_socketio import emit, join_room
-from limits import parse, storage, strategies
 
 from facilitator.accounts import service as accounts
 from facilitator.core.api import parse_payload
@@ -19,13 +18,19 @@ from facilitator.core.auth import DEVICE_TOKEN_KEY, SESSION_TOKEN_KEY
 from facilitator.core.db import commit_boundary
 from facilitator.core.errors import RateLimitedError
 from facilitator.dialogues import devices
-from facilitator.dialogues.access import Caller
+from facilitator.dialogues.access import Caller, DialoguePermission, allowed
 from facilitator.extensions import db, socketio
 from facilitator.live import service
+from facilitator.live.channels import team_channel_id, team_room
+from facilitator.live.flood import FloodLimit
+from facilitator.live.group_commit import GroupCommit, Pending
 from facilitator.live.schemas import JoinDialogue, SendMessage
+from facilitator.live.seats import Seat, SeatCache, resolve_seat
+from facilitator.live.store import Outgoing
 
-SEND_RATE = parse("10/second")
-_limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+_flood = FloodLimit(limit=10, window_s=1.0)  # messages per connection
+_seats = SeatCache()  # who sends on each connection, checked again every second
+_batches: GroupCommit[Outgoing] = GroupCommit()
 
 
 def dialogue_room(dialogue_id: str) -> str:
@@ -47,37 +52,73 @@ def socket_caller() -> Caller:
     return Caller(account=account, device=device)
 
 
-def _missed(payload: JoinDialogue) -> dict[str, Any]:
+def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], bool]:
+    """The page, and whether the caller is on the mediator team (and joins the team room)."""
     with commit_boundary():
-        _member, messages, more = service.missed_messages(
-            db.session, socket_caller(), payload.dialogue_id, payload.after_seq
+        member, messages, more = service.missed_messages(
+            db.session,
+            socket_caller(),
+            payload.dialogue_id,
+            payload.after_seq,
+            channel_id=payload.channel_id,
+            limit=payload.limit,
         )
-    return {"messages": messages, "more": more}
+        in_team = allowed(member, DialoguePermission.TEAM_CHANNEL)
+    return {"messages": messages, "more": more}, in_team
 
 
 @socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
 def on_join_dialogue(data: Any) -> dict[str, Any]:
     """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
     payload = parse_payload(JoinDialogue, data)
-    page = _missed(payload)
+    page, in_team = _missed(payload)
     join_room(dialogue_room(payload.dialogue_id))
+    if in_team:
+        join_room(team_room(payload.dialogue_id))
     return page
 
 
 @socketio.on("catch_up")  # type: ignore[untyped-decorator]
 def on_catch_up(data: Any) -> dict[str, Any]:
     """A member's browser asks for the next page of messages after ``after_seq``."""
-    return _missed(parse_payload(JoinDialogue, data))
+    return _missed(parse_payload(JoinDialogue, data))[0]
+
+
+def _seat(sid: str, dialogue_id: str) -> Seat:
+    """The sender's seat: kept on the connection for at most ``seats.RECHECK_S``."""
+
+    def resolve() -> Seat:
+        with commit_boundary():
+            return resolve_seat(db.session, socket_caller(), dialogue_id)
+
+    return _seats.seat(sid, dialogue_id, resolve)
+
+
+def _write_batch(batch: list[Pending[Outgoing]]) -> None:
+    """Store a batch in one transaction, then broadcast what was stored, in ``seq`` order."""
+    with commit_boundary():
+        service.store_messages(db.session, batch)
+    for each in batch:
+        if each.seq is None:
+            continue
+        envelope, dialogue_id = each.item.envelope, each.item.seat.dialogue_id
+        team = envelope.channel_id == team_channel_id(dialogue_id)
+        room = team_room if team else dialogue_room  # the team channel reaches the team only
+        emit("message_posted", service.posted_payload(each.seq, envelope), to=room(dialogue_id))
 
 
 @socketio.on("send_message")  # type: ignore[untyped-decorator]
 def on_send_message(data: Any) -> dict[str, Any]:
-    """A member sends a sealed message: stored, then acknowledged, then broadcast."""
+    """A member sends a sealed message: stored, then broadcast, then acknowledged. Messages that
+    arrive together are stored together (``live.group_commit``)."""
     sid = getattr(request, "sid", "")
-    if not _limiter.hit(SEND_RATE, "send", sid):
+    if not _flood.hit(sid):
         raise RateLimitedError()
     payload = parse_payload(SendMessage, data)
-    with commit_boundary():
-        posted = service.send_message(db.session, socket_caller(), payload)
-    emit("message_posted", posted, to=dialogue_room(payload.dialogue_id))
-    return {"seq": posted["seq"], "message_id": posted["message_id"]}
+    outgoing = service.outgoing_message(_seat(sid, payload.dialogue_id), payload)
+    pending = _batches.submit(payload.dialogue_id, outgoing, _write_batch)
+    if pending.error is not None:
+        raise pending.error
+    if pending.seq is None:
+        raise RuntimeError("the batch holding this message was not written")
+    return {"seq": pending.seq, "message_id": payload.envelope.message_id}

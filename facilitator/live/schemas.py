@@ -18,6 +18,10 @@ LiveBlob = Annotated[
 class JoinDialogue(ApiModel):
     dialogue_id: Id
     after_seq: int = Field(default=0, ge=0)
+    # Only this channel's envelopes (the team channel: the mediator team only).
+    channel_id: Id | None = None
+    # Page size: low-bandwidth devices ask for small pages (docs/live-room.md).
+    limit: int = Field(default=500, ge=1, le=500)
 
 
 class LiveEnvelope(ApiModel):

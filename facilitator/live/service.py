@@ -7,11 +7,15 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.core.db import DbSession
-from facilitator.dialogues.access import Caller, DialoguePermission, require_member
-from facilitator.dialogues.envelopes import store_envelope
+from facilitator.core.errors import PermissionDeniedError
+from facilitator.dialogues.access import Caller, DialoguePermission, allowed, require_member
+from facilitator.dialogues.errors import EnvelopeRejectedError
 from facilitator.dialogues.models import Envelope, Member
-from facilitator.dialogues.schemas import EnvelopeIn
-from facilitator.live.schemas import SendMessage
+from facilitator.live.channels import team_channel_id
+from facilitator.live.group_commit import Pending
+from facilitator.live.schemas import LiveEnvelope, SendMessage
+from facilitator.live.seats import Seat
+from facilitator.live.store import Outgoing, store_batch
 
 CATCH_UP_PAGE = 500
 
@@ -29,29 +33,51 @@ def envelope_payload(envelope: Envelope) -> dict[str, Any]:
 
 
 def missed_messages(
-    db: DbSession, caller: Caller, dialogue_id: str, after_seq: int
+    db: DbSession,
+    caller: Caller,
+    dialogue_id: str,
+    after_seq: int,
+    channel_id: str | None = None,
+    limit: int = CATCH_UP_PAGE,
 ) -> tuple[Member, list[dict[str, Any]], bool]:
-    """The member, the next page of live messages after ``after_seq``, and whether more wait."""
+    """The member, the next page of live messages after ``after_seq``, and whether more wait.
+
+    Team-channel envelopes go to the mediator team only; anyone else asking for that channel is
+    refused, and is never sent its envelopes in a page of the room."""
     _dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
-    rows = list(
-        db.scalars(
-            select(Envelope)
-            .where(
-                Envelope.dialogue_id == dialogue_id,
-                Envelope.kind == "msg",
-                Envelope.seq > after_seq,
-            )
-            .order_by(Envelope.seq)
-            .limit(CATCH_UP_PAGE + 1)
-        )
+    in_team = allowed(member, DialoguePermission.TEAM_CHANNEL)
+    team = team_channel_id(dialogue_id)
+    if channel_id == team and not in_team:
+        raise PermissionDeniedError()
+    query = select(Envelope).where(
+        Envelope.dialogue_id == dialogue_id,
+        Envelope.kind == "msg",
+        Envelope.seq > after_seq,
     )
-    more = len(rows) > CATCH_UP_PAGE
-    return member, [envelope_payload(e) for e in rows[:CATCH_UP_PAGE]], more
+    if channel_id is not None:
+        query = query.where(Envelope.channel_id == channel_id)
+    elif not in_team:
+        query = query.where(Envelope.channel_id != team)
+    rows = list(db.scalars(query.order_by(Envelope.seq).limit(limit + 1)))
+    more = len(rows) > limit
+    return member, [envelope_payload(e) for e in rows[:limit]], more
 
 
-def send_message(db: DbSession, caller: Caller, payload: SendMessage) -> dict[str, Any]:
-    """Store a sealed live message; returns what is acknowledged and broadcast."""
-    dialogue, member = require_member(db, caller, payload.dialogue_id, DialoguePermission.READ)
-    envelope = EnvelopeIn(kind="msg", **payload.envelope.model_dump())
-    seq = store_envelope(db, dialogue, member, envelope, live=True)
-    return {"seq": seq, "kind": "msg", **payload.envelope.model_dump()}
+def outgoing_message(seat: Seat, payload: SendMessage) -> Outgoing:
+    """The checks that need no database, before a message joins its batch: the team channel is
+    for the mediator team, and the author handle is the sender's own."""
+    if payload.envelope.channel_id == team_channel_id(payload.dialogue_id) and not seat.in_team:
+        raise PermissionDeniedError()
+    if payload.envelope.author_handle != seat.handle:
+        raise EnvelopeRejectedError(reason="author_handle")
+    return Outgoing(seat, payload.envelope)
+
+
+def store_messages(db: DbSession, batch: list[Pending[Outgoing]]) -> None:
+    """Store a batch of live messages to one dialogue (``live.store``); flushes, never commits."""
+    store_batch(db, batch[0].item.seat.dialogue_id, batch)
+
+
+def posted_payload(seq: int, envelope: LiveEnvelope) -> dict[str, Any]:
+    """What is broadcast to the room once the message is stored."""
+    return {"seq": seq, "kind": "msg", **envelope.model_dump()}

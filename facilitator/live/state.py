@@ -28,6 +28,9 @@ class RoomState:
     item_started_ms: int | None = None
     paused_at_ms: int | None = None
     paused_total_ms: int = 0
+    # Set by ``session_closed`` (the facilitator ends the session; ephemeral devices wipe
+    # themselves), cleared when an item starts again.
+    closed_at_ms: int | None = None
     errors: list[tuple[int, str]] = field(default_factory=list)
 
     def item_elapsed_ms(self, now_ms: int) -> int:
@@ -84,6 +87,14 @@ def _apply(state: RoomState, author: str, role: str, content: dict[str, Any]) ->
     elif kind == "item_started":
         state.item, state.item_started_ms = str(content.get("item")), at
         state.paused_at_ms, state.paused_total_ms = None, 0
+        state.closed_at_ms = None
+    elif kind == "session_closed":
+        _finish_speaker(state, at)
+        state.queue.clear()
+        if state.item_started_ms is not None and state.paused_at_ms is None:
+            state.paused_at_ms = at
+        if state.closed_at_ms is None:
+            state.closed_at_ms = at
     elif kind == "timer_paused" and state.paused_at_ms is None:
         state.paused_at_ms = at
     elif kind == "timer_resumed" and state.paused_at_ms is not None:

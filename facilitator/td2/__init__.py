@@ -32,6 +32,15 @@ Public API (all byte strings are raw bytes; base64url only at the edges)::
     unwrap_epoch_secret(recipient_private, dialogue_id, epoch: int, member_handle,
                         record_hash, wrap) -> bytes              # 32 bytes
 
+    TEAM_CHANNEL_ROLES                              # roles that receive the team secret
+    team_wrap_info(dialogue_id, epoch: int, member_handle, record_hash) -> bytes
+    wrap_team_secret(recipient_public, dialogue_id, epoch: int, member_handle,
+                     record_hash, team_secret) -> bytes          # 80 bytes
+    unwrap_team_secret(recipient_private, dialogue_id, epoch: int, member_handle,
+                       record_hash, wrap) -> bytes               # 32 bytes
+    derive_team_key(team_secret, dialogue_id, epoch: int, record_hash) -> bytes
+        # the team channel's AES-256-GCM key (docs/protocol.md, "Team channel")
+
     roster_hash(members: Iterable[RosterMember | tuple[bytes, bytes, str | int]]) -> bytes
         # RosterMember(handle, x25519_public, role); role name or code (ROLE_CODES)
     build_epoch_record(dialogue_id, epoch: int, prev_hash, roster_hash, creator_handle,
@@ -118,6 +127,13 @@ from facilitator.td2.keys import (
 )
 from facilitator.td2.roster import ROLE_CODES, RosterMember, roster_hash
 from facilitator.td2.subkeys import LABELS, derive_subkey
+from facilitator.td2.team import (
+    TEAM_CHANNEL_ROLES,
+    derive_team_key,
+    team_wrap_info,
+    unwrap_team_secret,
+    wrap_team_secret,
+)
 from facilitator.td2.wrap import (
     WRAP_LENGTH,
     open_wrap,
@@ -138,6 +154,7 @@ __all__ = [
     "LABELS",
     "ROLE_CODES",
     "SUITE",
+    "TEAM_CHANNEL_ROLES",
     "WRAP_LENGTH",
     "AadFields",
     "ChainLink",
@@ -159,6 +176,7 @@ __all__ = [
     "check_x25519_public",
     "derive_key_file_key",
     "derive_subkey",
+    "derive_team_key",
     "ed25519_public_from_private",
     "fingerprint",
     "frame_plaintext",
@@ -184,14 +202,17 @@ __all__ = [
     "seal_key_file",
     "seal_to_public",
     "sign_epoch_record",
+    "team_wrap_info",
     "u32",
     "u64",
     "unframe_plaintext",
     "unwrap_epoch_secret",
+    "unwrap_team_secret",
     "verify_chain",
     "verify_epoch_signature",
     "verify_join_proof",
     "wrap_epoch_secret",
     "wrap_info",
+    "wrap_team_secret",
     "x25519_public_from_private",
 ]

@@ -26,6 +26,7 @@ from facilitator.td2.keyfile import MAX_ITERATIONS, derive_key_file_key, open_ke
 from facilitator.td2.keys import x25519_public_from_private
 from facilitator.td2.roster import roster_hash
 from facilitator.td2.subkeys import derive_subkey
+from facilitator.td2.team import derive_team_key, team_wrap_info, unwrap_team_secret
 from facilitator.td2.wrap import open_wrap, unwrap_epoch_secret, wrap_info
 
 SECTIONS = (
@@ -40,6 +41,9 @@ SECTIONS = (
     "key_file",
     "negative",
 )
+# Sections this project adds to the brief's format (docs/protocol.md, "Team channel"): optional,
+# so a file without them still checks; checked like the others when present.
+EXTENSION_SECTIONS = ("team_subkeys", "team_wrap")
 
 
 class VectorMismatch(Exception):
@@ -208,6 +212,29 @@ def _negative(e: _Entry) -> None:
     raise VectorMismatch(f"opened, but must fail ({e.raw.get('what', 'no description')})")
 
 
+def _team_subkeys(e: _Entry) -> None:
+    key = derive_team_key(
+        e.b("team_secret"), e.b("dialogue_id"), e.int("epoch"), e.b("record_hash")
+    )
+    _expect("key", key, e.b("key"))
+
+
+def _team_wrap(e: _Entry) -> None:
+    private, public = e.b("recipient_private"), e.b("recipient_public")
+    _expect("recipient_public", x25519_public_from_private(private), public)
+    args = (e.b("dialogue_id"), e.int("epoch"), e.b("member_handle"), e.b("record_hash"))
+    _expect(
+        "unwrapped team_secret",
+        unwrap_team_secret(private, *args, e.b("wrap")),
+        e.b("team_secret"),
+    )
+    if "ephemeral_private" in e.raw:
+        computed = seal_fixed(
+            public, team_wrap_info(*args), e.b("team_secret"), e.b("ephemeral_private")
+        )
+        _expect("wrap (from ephemeral_private)", computed, e.b("wrap"))
+
+
 CHECKS: dict[str, Callable[[_Entry], None]] = {
     "subkeys": _subkeys,
     "aad": _aad,
@@ -219,6 +246,8 @@ CHECKS: dict[str, Callable[[_Entry], None]] = {
     "invite": _invite,
     "key_file": _key_file,
     "negative": _negative,
+    "team_subkeys": _team_subkeys,
+    "team_wrap": _team_wrap,
 }
 
 
@@ -231,8 +260,10 @@ def check_vectors(data: object) -> VectorReport:
     if data.get("suite") != "td2v1":
         report.failure = f"suite must be 'td2v1', got {data.get('suite')!r}"
         return report
-    for section in SECTIONS:
+    for section in SECTIONS + EXTENSION_SECTIONS:
         entries = data.get(section)
+        if section in EXTENSION_SECTIONS and entries is None:
+            continue
         if not isinstance(entries, list):
             report.failure = f"section {section!r} is missing or not a list"
             return report

@@ -16,6 +16,7 @@ from facilitator.td2.encoding import u32
 from facilitator.td2.hpke_fixed import seal_fixed
 from facilitator.td2.keys import x25519_public_from_private
 from facilitator.td2.subkeys import derive_subkey
+from facilitator.td2.team import derive_team_key, team_wrap_info
 from facilitator.td2.wrap import wrap_info
 
 Det = Callable[..., bytes]
@@ -139,6 +140,52 @@ def _wrap_entries(det: Det) -> list[Entry]:
     return out
 
 
+def _team_entries(det: Det) -> list[Entry]:
+    """The team channel (an extension): its wraps and key are apart from the epoch's."""
+    private = det("neg/team/recipient")
+    public = x25519_public_from_private(private)
+    dialogue, handle, rh = (
+        det("neg/team/dialogue", 16),
+        det("neg/team/handle", 16),
+        det("neg/team/record_hash"),
+    )
+    team_info, epoch_info = (
+        team_wrap_info(dialogue, 2, handle, rh),
+        wrap_info(dialogue, 2, handle, rh),
+    )
+    team_wrap = seal_fixed(public, team_info, det("neg/team/secret"), det("neg/team/ephemeral"))
+    epoch_wrap = seal_fixed(public, epoch_info, det("neg/team/epoch-secret"), det("neg/team/e2"))
+    out = [
+        _entry(
+            "team wrap opened as an epoch wrap (info td2/v1/wrap)",
+            private,
+            epoch_info,
+            team_wrap,
+            "wrap",
+        ),
+        _entry(
+            "epoch wrap opened as a team wrap (info td2/v1/team-wrap)",
+            private,
+            team_info,
+            epoch_wrap,
+            "wrap",
+        ),
+    ]
+    secret, epoch_secret = det("neg/team/secret"), det("neg/team/epoch-secret")
+    aad = build_aad(
+        "msg", dialogue, det("neg/team/channel", 16), 2, det("neg/team/message", 16), handle
+    )
+    nonce = det("neg/team/nonce", 12)
+    blob = seal_blob_with_nonce(
+        derive_team_key(secret, dialogue, 2, rh), aad, b'{"type":"text","text":"team only"}', nonce
+    )
+    msg_key = derive_subkey(epoch_secret, dialogue, 2, rh, "msg")
+    out.append(
+        _entry("wrong key: the epoch's msg key on a team-channel message", msg_key, aad, blob)
+    )
+    return out
+
+
 def negative_entries(det: Det) -> list[Entry]:
-    """All negative entries, content first, then wraps."""
-    return _content_entries(det) + _wrap_entries(det)
+    """All negative entries, content first, then wraps, then the team channel's."""
+    return _content_entries(det) + _wrap_entries(det) + _team_entries(det)

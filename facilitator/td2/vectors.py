@@ -33,6 +33,7 @@ from facilitator.td2.keys import (
 from facilitator.td2.negative import negative_entries
 from facilitator.td2.roster import ROLE_CODES, roster_hash
 from facilitator.td2.subkeys import derive_subkey
+from facilitator.td2.team import derive_team_key, team_wrap_info
 from facilitator.td2.wrap import wrap_info
 
 Entry = dict[str, Any]
@@ -155,6 +156,51 @@ def _wrap() -> list[Entry]:
                 "member_handle": b64(handle),
                 "record_hash": b64(rh),
                 "epoch_secret": b64(secret),
+                "wrap": b64(wrap),
+                "ephemeral_private": b64(ephemeral),
+            }
+        )
+    return out
+
+
+def _team_subkeys() -> list[Entry]:
+    out = []
+    for i, epoch in enumerate([0, 1, 42, 2**32 - 1]):
+        secret, dialogue = det(f"team/{i}/secret"), det(f"team/{i}/dialogue", 16)
+        rh = det(f"team/{i}/record_hash")
+        out.append(
+            {
+                "team_secret": b64(secret),
+                "dialogue_id": b64(dialogue),
+                "epoch": epoch,
+                "record_hash": b64(rh),
+                "key": b64(derive_team_key(secret, dialogue, epoch, rh)),
+            }
+        )
+    return out
+
+
+def _team_wrap() -> list[Entry]:
+    out = []
+    for i, epoch in enumerate([0, 3, 2**32 - 1]):
+        private = det(f"team-wrap/{i}/recipient")
+        public = x25519_public_from_private(private)
+        dialogue, handle, rh = (
+            det(f"team-wrap/{i}/dialogue", 16),
+            det(f"team-wrap/{i}/handle", 16),
+            det(f"team-wrap/{i}/record_hash"),
+        )
+        secret, ephemeral = det(f"team-wrap/{i}/secret"), det(f"team-wrap/{i}/ephemeral")
+        wrap = seal_fixed(public, team_wrap_info(dialogue, epoch, handle, rh), secret, ephemeral)
+        out.append(
+            {
+                "recipient_private": b64(private),
+                "recipient_public": b64(public),
+                "dialogue_id": b64(dialogue),
+                "epoch": epoch,
+                "member_handle": b64(handle),
+                "record_hash": b64(rh),
+                "team_secret": b64(secret),
                 "wrap": b64(wrap),
                 "ephemeral_private": b64(ephemeral),
             }
@@ -307,6 +353,9 @@ def generate_vectors() -> dict[str, Any]:
         "invite": _invites(),
         "key_file": _key_files(),
         "negative": negative_entries(det),
+        # Extensions of the brief's format (docs/protocol.md, "Team channel").
+        "team_subkeys": _team_subkeys(),
+        "team_wrap": _team_wrap(),
     }
 
 

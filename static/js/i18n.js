@@ -3,7 +3,14 @@
 // Extraction: `pybabel extract` reads calls to `_()` and `ngettext()` in these files.
 
 let messages = {};
+let languageNames = {};
 let locale = document.documentElement.lang || "en";
+
+// Browsers' built-in ICU lacks CLDR data for some of our locales (Chromium formats `ps` and `ckb`
+// dates in English). For those the page loads FormatJS's DateTimeFormat with that locale's data
+// (static/vendor/intl-<tag>.js, built by scripts/vendor.mjs) and the server sends language names.
+const CLDR_FALLBACK = new Set(["ps", "ckb"]);
+let FallbackDateTimeFormat = null;
 
 export async function loadCatalog(tag = locale) {
   locale = tag;
@@ -11,7 +18,13 @@ export async function loadCatalog(tag = locale) {
     credentials: "same-origin",
   });
   if (response.ok) {
-    messages = (await response.json()).messages;
+    const body = await response.json();
+    messages = body.messages;
+    languageNames = body.language_names ?? {};
+  }
+  FallbackDateTimeFormat = null;
+  if (CLDR_FALLBACK.has(tag) && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 0) {
+    ({ DateTimeFormat: FallbackDateTimeFormat } = await import(`../vendor/intl-${tag}.js`));
   }
   return messages;
 }
@@ -44,9 +57,78 @@ export function ngettext(singular, plural, count, params = {}) {
   } else {
     text = count === 1 ? singular : plural;
   }
-  return interpolate(text, { num: new Intl.NumberFormat(locale).format(count), ...params });
+  return interpolate(text, { num: numberFormat(locale).format(count), ...params });
 }
 
 export function currentLocale() {
   return locale;
+}
+
+/** A language's name in the page's language ("ar" -> "Arabic"), else the tag itself. */
+export function languageName(tag) {
+  if (Object.hasOwn(languageNames, tag)) return languageNames[tag];
+  try {
+    return new Intl.DisplayNames([locale], { type: "language" }).of(tag) || String(tag);
+  } catch {
+    return String(tag);
+  }
+}
+
+/**
+ * `new Intl.DateTimeFormat(tag, options)`, or where the browser lacks the page locale's data,
+ * FormatJS's formatter with the same interface (format, formatRange, resolvedOptions).
+ */
+export function dateTimeFormat(tag, options = {}) {
+  if (!FallbackDateTimeFormat) return new Intl.DateTimeFormat(tag, options);
+  return zonedFallback(options);
+}
+
+/** `new Intl.NumberFormat(tag, options)` in the digits of the page locale. */
+export function numberFormat(tag, options = {}) {
+  if (!FallbackDateTimeFormat) return new Intl.NumberFormat(tag, options);
+  const { numberingSystem } = new FallbackDateTimeFormat(locale).resolvedOptions();
+  return new Intl.NumberFormat(`en-u-nu-${numberingSystem}`, options);
+}
+
+/**
+ * The fallback formats in UTC a "wall clock" date that the browser's own ICU computed for the
+ * wanted time zone, so no time-zone database has to be shipped with it. The zone's name, when
+ * asked for, is its offset ("GMT+3") in the page's digits.
+ */
+function zonedFallback(options) {
+  const { timeZone, timeZoneName, ...rest } = options;
+  const inner = new FallbackDateTimeFormat(locale, { ...rest, timeZone: "UTC" });
+  const zone = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+    timeZoneName: "shortOffset",
+  });
+  const digits = numberFormat(locale, { useGrouping: false });
+  const wall = (date) => {
+    const parts = Object.fromEntries(zone.formatToParts(date).map((p) => [p.type, p.value]));
+    const utc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour % 24,
+      +parts.minute, +parts.second, new Date(date).getUTCMilliseconds());
+    const offset = parts.timeZoneName.replace(/\d+/g, (n) => digits.format(Number(n)));
+    return { date: new Date(utc), offset };
+  };
+  const named = (text, offset) => (timeZoneName ? `${text} ${offset}` : text);
+  return {
+    format(date) {
+      const { date: shifted, offset } = wall(date);
+      return named(inner.format(shifted), offset);
+    },
+    formatRange(start, end) {
+      const from = wall(start);
+      return named(inner.formatRange(from.date, wall(end).date), from.offset);
+    },
+    resolvedOptions() {
+      return { ...inner.resolvedOptions(), timeZone: zone.resolvedOptions().timeZone };
+    },
+  };
 }

@@ -74,27 +74,8 @@ def static_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def live_app(settings):  # type: ignore[no-untyped-def]
-    """The real app on a free 127.0.0.1 port, in a thread, over a fresh migrated SQLite file."""
-    from werkzeug.serving import make_server
-
-    from facilitator import create_app
-
-    server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]
-    origin = f"http://127.0.0.1:{server.server_port}"
-    app = create_app(settings.with_(public_origin=origin))
-    server.app = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_ORIGIN"] = origin
-    yield app
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def artifacts() -> Path:
-    """Where browser tests leave screenshots for people to look at (git-ignored)."""
-    path = ROOT / "test-artifacts"
-    path.mkdir(exist_ok=True)
-    return path
+def origin(app, live_app):  # type: ignore[no-untyped-def]
+    """The live server's origin. ``app`` (which ``make_member`` uses) is made first on purpose:
+    the Socket.IO extension is one object, bound to the app made last, and the live server must
+    be that one or its events find no session ("we don't have record of this client")."""
+    return live_app.config["LIVE_ORIGIN"]

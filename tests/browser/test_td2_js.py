@@ -39,6 +39,8 @@ SECTIONS = (
     "invite",
     "key_file",
     "negative",
+    "team_subkeys",
+    "team_wrap",
 )
 
 # Prepended to every evaluated function: the module under test and small helpers.
@@ -522,6 +524,52 @@ def test_python_wraps_and_chromium_unwraps_with_a_non_extractable_key(page: Any)
     assert unb64(out["viaPrivate"]) == ctx["secret"]
     assert unb64(out["viaPair"]) == ctx["secret"]
     assert out["otherHandle"] == out["otherKey"] == out["tampered"] == "Td2DecryptError"
+
+
+def test_team_wraps_and_keys_cross_both_ways(page: Any) -> None:
+    """The team channel (an extension): Chromium's team wraps open in Python and Python's in
+    Chromium with a non-extractable key; both derive the same team key; a team wrap never opens
+    as an epoch wrap."""
+    private, public = td2.generate_member_keypair()
+    ctx = _wrap_context()
+    args = (ctx["dialogue"], ctx["epoch"], ctx["handle"], ctx["record_hash"])
+    from_python = td2.wrap_team_secret(public, *args, ctx["secret"])
+    out = run(
+        page,
+        """
+        const c = arg.ctx;
+        const ctx = [b(c.dialogue), c.epoch, b(c.handle), b(c.record_hash)];
+        const pair = await td2.generateMemberKeyPair();
+        const wrap = await td2.wrapTeamSecret(b(arg.public), ...ctx, b(c.secret));
+        const mine = await td2.wrapTeamSecret(pair.publicRaw, ...ctx, b(c.secret));
+        const opened = await td2.unwrapTeamSecret(pair, ...ctx, mine);
+        const asEpoch = await fails(() => td2.unwrapEpochSecret(pair, ...ctx, mine));
+        const key = await td2.deriveTeamKeyBytes(b(c.secret), b(c.dialogue), c.epoch,
+                                                 b(c.record_hash));
+        const fromPython = await td2.unwrapTeamSecret(b(arg.private), ...ctx, b(arg.fromPython));
+        const lowOrder = await fails(() => td2.wrapTeamSecret(new Uint8Array(32), ...ctx,
+                                                             b(c.secret)));
+        return {wrap: e(wrap), info: e(td2.teamWrapInfo(...ctx)), opened: e(opened), asEpoch,
+                key: e(key), fromPython: e(fromPython), lowOrder,
+                roles: [...td2.TEAM_CHANNEL_ROLES]};
+        """,
+        {
+            "ctx": _encoded(ctx),
+            "public": b64(public),
+            "private": b64(private),
+            "fromPython": b64(from_python),
+        },
+    )
+    assert unb64(out["info"]) == td2.team_wrap_info(*args)
+    assert td2.unwrap_team_secret(private, *args, unb64(out["wrap"])) == ctx["secret"]
+    with pytest.raises(td2.Td2DecryptError):
+        td2.unwrap_epoch_secret(private, *args, unb64(out["wrap"]))
+    assert unb64(out["opened"]) == unb64(out["fromPython"]) == ctx["secret"]
+    assert out["asEpoch"] == "Td2DecryptError"
+    assert out["lowOrder"] == "Td2KeyError"
+    team_key = td2.derive_team_key(ctx["secret"], ctx["dialogue"], ctx["epoch"], ctx["record_hash"])
+    assert unb64(out["key"]) == team_key
+    assert sorted(out["roles"]) == sorted(td2.TEAM_CHANNEL_ROLES)
 
 
 def test_low_order_x25519_public_keys_are_rejected_on_both_sides(page: Any) -> None:

@@ -162,13 +162,20 @@ def create_dialogue(page: Any, origin: str, title_suffix: str = "", name: str = 
     return page.url.rsplit("/", 1)[1]
 
 
-def add_agenda(page: Any, suffix: str = "", item_suffix: str = "", guidance: str = "") -> None:
+def add_agenda(
+    page: Any,
+    suffix: str = "",
+    item_suffix: str = "",
+    guidance: str = "",
+    plan: list[dict[str, Any]] | None = None,
+) -> None:
+    """Types the sessions and items of ``plan`` (default: SCENARIO["sessions"]) into the forms."""
     sessions = page.locator("#sessions > li.session")
     items = page.locator("#sessions li.item")
     expected_items = 0
     open_editor(page, "session")
     open_editor(page, "item")
-    for number, session in enumerate(SCENARIO["sessions"], start=1):
+    for number, session in enumerate(plan or SCENARIO["sessions"], start=1):
         for tag, text in session["title"].items():
             page.fill(f"#session-title-{tag}", f"{text} {suffix}".strip())
         page.fill("#session-starts", session["starts"])

@@ -170,6 +170,8 @@ PUBLIC = {
     "api_core.openapi_document",
     "dialogue_pages.join",
     "dialogue_pages.participant_home",
+    "dialogue_pages.participant_notes",
+    "live_pages.participant_room",
 }
 ROLES = ["convener", "facilitator", "interpreter", "rapporteur", "observer"]
 EXPECTED = {
@@ -183,6 +185,11 @@ EXPECTED = {
     "dialogue_pages.dashboard": set(ROLES),
     "dialogue_pages.new_dialogue": {"convener"},
     "dialogue_pages.workspace": set(ROLES),
+    # Shells for every team account: the dialogue role (convener, note taker) is the API's check.
+    "dialogue_pages.notes": set(ROLES),
+    "dialogue_pages.summary": set(ROLES),
+    "live_pages.console": set(ROLES),
+    "live_pages.projector": set(ROLES),
 }
 
 

@@ -38,6 +38,7 @@ class Workshop:
     dialogue_id: str
     clients: dict[str, DialogueClient] = field(default_factory=dict)
     handles: dict[str, str] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
 
 
 def admit(convener: DialogueClient, dialogue_id: str, newcomer: DialogueClient, how: str) -> str:
@@ -53,9 +54,10 @@ def admit(convener: DialogueClient, dialogue_id: str, newcomer: DialogueClient, 
 def workshop(make_member, client_for) -> Workshop:
     """Convener, facilitator, interpreter, rapporteur, observer (team seats) and a participant
     device (invitation link), all admitted; plus a signed-in stranger with no seat."""
-    convener = client_for(make_member("convener", username="samira"))
+    convener_member = make_member("convener", username="samira")
+    convener = client_for(convener_member)
     dialogue_id = convener.create_dialogue(SCENARIO_DIALOGUE)
-    result = Workshop(dialogue_id, {"convener": convener})
+    result = Workshop(dialogue_id, {"convener": convener}, members={"convener": convener_member})
     result.handles["convener"] = next(iter(convener.keyrings.values())).handle.hex()
     for role in ["facilitator", "interpreter", "rapporteur", "observer"]:
         member = make_member(role)

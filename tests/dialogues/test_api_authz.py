@@ -18,12 +18,14 @@ TEAM = {"convener", "facilitator", "interpreter", "rapporteur", "observer", "str
 MEMBERS = set(ROLES)
 STEWARDS = {"convener"}
 META_WRITERS = {"convener", "facilitator"}
+MEDIATOR_TEAM = {"convener", "facilitator", "interpreter", "rapporteur"}  # the team channel
 
 
 def snapshot(app):
     with app.app_context():
         tables = [models.Dialogue, models.Member, models.Epoch, models.Wrap, models.Invitation,
-                  models.Knock, models.Envelope, models.DeviceSession]
+                  models.Knock, models.Envelope, models.DeviceSession, models.ArchiveKey,
+                  models.ArchiveWrap, models.TeamWrap]
         counts = {t.__tablename__: db.session.scalar(select(func.count()).select_from(t))
                   for t in tables}
         counts["epoch_now"] = db.session.scalar(select(func.sum(models.Dialogue.current_epoch)))
@@ -88,6 +90,13 @@ def cases(workshop):
         body["reseal"] = []
         return body
 
+    def archive_body():
+        public = td2.generate_member_keypair()[1]
+        wraps = [{"epoch": s.number, "wrap": b64e(td2.wrap_epoch_secret(
+            public, td2.b64u_decode(d), s.number, bytes(16), s.record_hash, s.secret))}
+            for s in convener.epochs(d)]
+        return {"x25519_public": b64e(public), "wraps": wraps}
+
     def genesis():
         ring_x = td2.generate_member_keypair()
         ring_e = td2.generate_steward_keypair()
@@ -98,6 +107,8 @@ def cases(workshop):
         ("get_dialogue", MEMBERS, lambda api: ("GET", f"/api/v1/dialogues/{d}", None)),
         ("list_epochs", MEMBERS, lambda api: ("GET", f"/api/v1/dialogues/{d}/epochs", None)),
         ("my_wraps", MEMBERS, lambda api: ("GET", f"/api/v1/dialogues/{d}/wraps", None)),
+        ("my_team_wraps", MEDIATOR_TEAM,
+         lambda api: ("GET", f"/api/v1/dialogues/{d}/team-wraps", None)),
         ("list_envelopes", MEMBERS,
          lambda api: ("GET", f"/api/v1/dialogues/{d}/envelopes", None)),
         ("post_envelope", META_WRITERS,
@@ -115,6 +126,11 @@ def cases(workshop):
         ("list_knocks", STEWARDS, lambda api: ("GET", f"/api/v1/dialogues/{d}/knocks", None)),
         ("refuse_knock", STEWARDS,
          lambda api: ("POST", f"/api/v1/dialogues/{d}/knocks/{pending_knock()}/refuse", None)),
+        ("register_archive_key", STEWARDS,
+         lambda api: ("PUT", f"/api/v1/dialogues/{d}/archive-key", archive_body())),
+        ("change_settings", STEWARDS, lambda api: (
+            "PUT", f"/api/v1/dialogues/{d}/settings", {"participant_notes": False})),
+        ("export_bundle", STEWARDS, lambda api: ("GET", f"/api/v1/dialogues/{d}/export", None)),
         ("my_team_seats", TEAM, lambda api: ("GET", "/api/v1/team-seats", None)),
         ("end_device_session", TEAM | {"participant"},
          lambda api: ("DELETE", "/api/v1/device-sessions/current", None)),

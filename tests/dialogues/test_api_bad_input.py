@@ -11,13 +11,8 @@ import pytest
 from facilitator import td2
 from tests.dialogues.test_api_authz import snapshot
 
-SCENARIO_FILE = Path(__file__).resolve().parents[3] / "shared/scenarios/vell-water-dialogue.json"
-# The shared scenario sits beside the repository; a lone clone falls back to a few of its strings.
-HOSTILE = (
-    json.loads(SCENARIO_FILE.read_text())["hostile_inputs"]
-    if SCENARIO_FILE.exists()
-    else ["<script>alert(1)</script>", "' OR 1=1 --", "a\u0000b", "\u202egnp.exe", "{{7*7}}"]
-)
+SCENARIO_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "vell-water-dialogue.json"
+HOSTILE = json.loads(SCENARIO_FILE.read_text())["hostile_inputs"]
 b64e = td2.b64u_encode
 
 
@@ -27,6 +22,8 @@ def endpoints(d):
         ("POST", f"/api/v1/dialogues/{d}/epochs"),
         ("POST", f"/api/v1/dialogues/{d}/envelopes"),
         ("POST", f"/api/v1/dialogues/{d}/invitations"),
+        ("PUT", f"/api/v1/dialogues/{d}/archive-key"),
+        ("PUT", f"/api/v1/dialogues/{d}/settings"),
         ("POST", "/api/v1/device-challenges"),
         ("POST", "/api/v1/device-sessions"),
     ]
@@ -137,3 +134,30 @@ def test_unknown_and_used_invitations_fail_clearly(app, workshop, client_for):
     status, data, _ = newcomer.transport.request(
         "POST", f"/api/v1/invitations/{invite_id}/knocks", json_body=zero_key)
     assert status == 400, "the all-zero X25519 key is refused"
+
+
+def test_archive_key_checks(app, workshop):
+    convener = workshop.clients["convener"]
+    d = workshop.dialogue_id
+    states = convener.epochs(d)
+    good_public = td2.generate_member_keypair()[1]
+
+    def wraps(epochs):
+        return [{"epoch": n, "wrap": b64e(bytes(80))} for n in epochs]
+
+    every = [s.number for s in states]
+    bodies = {
+        "low-order key": {"x25519_public": b64e(bytes(32)), "wraps": wraps(every)},
+        "missing epochs": {"x25519_public": b64e(good_public), "wraps": wraps(every[:1])},
+        "unknown epoch": {"x25519_public": b64e(good_public), "wraps": wraps([*every, 99])},
+        "short wrap": {"x25519_public": b64e(good_public),
+                       "wraps": [{"epoch": n, "wrap": b64e(bytes(40))} for n in every]},
+        "hostile key": {"x25519_public": HOSTILE[0], "wraps": wraps(every)},
+    }
+    for what, body in bodies.items():
+        before = snapshot(app)
+        status, data, _ = convener.transport.request(
+            "PUT", f"/api/v1/dialogues/{d}/archive-key", json_body=body)
+        assert status == 400 and data["error"] in {"invalid_input", "epoch_invalid"}, what
+        assert data["message"], what
+        assert snapshot(app) == before, what

@@ -27,6 +27,8 @@ def test_room_case(case):
         assert state.item == expect["item"]
         now, elapsed = expect["item_elapsed_ms_at"]
         assert state.item_elapsed_ms(now) == elapsed
+    if "closed_at_ms" in expect:
+        assert state.closed_at_ms == expect["closed_at_ms"]
 
 
 def test_replaying_the_same_log_twice_gives_the_same_state():

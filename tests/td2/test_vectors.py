@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator import td2
-from facilitator.td2.checker import SECTIONS, check_vectors
+from facilitator.td2.checker import EXTENSION_SECTIONS, SECTIONS, check_vectors
 from facilitator.td2.cli import td2 as td2_group
 from facilitator.td2.content import open_blob
 from facilitator.td2.vectors import vectors_json
@@ -34,7 +34,7 @@ def test_committed_file_equals_a_fresh_generation() -> None:
 def test_every_vector_checks(vectors: dict[str, Any]) -> None:
     report = check_vectors(vectors)
     assert report.ok, report.failure
-    assert set(report.counts) == set(SECTIONS)
+    assert set(report.counts) == set(SECTIONS) | set(EXTENSION_SECTIONS)
     assert all(count >= 3 for count in report.counts.values()), report.counts
 
 
@@ -113,6 +113,10 @@ MUTATIONS = [
     ("invite", 1, "secret_hash"),
     ("key_file", 0, "key"),
     ("key_file", 1, "passphrase"),
+    ("team_subkeys", 0, "key"),
+    ("team_subkeys", 2, "epoch"),
+    ("team_wrap", 1, "wrap"),
+    ("team_wrap", 0, "team_secret"),
 ]
 
 
@@ -146,6 +150,8 @@ def test_checker_catches_a_negative_vector_that_opens(vectors: dict[str, Any]) -
         lambda d: d["seal"][0].update(blob="a=="),
         lambda d: d["roster"][0]["members"][0].update(role="guest"),
         lambda d: d["negative"][0].update(primitive="rsa"),
+        lambda d: d.update(team_wrap={}),
+        lambda d: d["team_subkeys"][0].pop("team_secret"),
     ],
 )
 def test_checker_reports_malformed_files(vectors: dict[str, Any], change: Any) -> None:
@@ -158,7 +164,7 @@ def test_checker_reports_malformed_files(vectors: dict[str, Any], change: Any) -
 def test_cli_accepts_the_good_file() -> None:
     result = CliRunner().invoke(td2_group, ["check-vectors", str(VECTOR_FILE)])
     assert result.exit_code == 0, result.output
-    assert "negative: 34 ok" in result.output and "OK " in result.output
+    assert "negative: 37 ok" in result.output and "OK " in result.output
 
 
 def test_cli_rejects_a_corrupted_file(tmp_path: Path, vectors: dict[str, Any]) -> None:

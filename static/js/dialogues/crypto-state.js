@@ -11,6 +11,7 @@ import {
   buildEpochRecord,
   concat,
   deriveSubkey,
+  isTeamRole,
   openJson,
   randomId,
   randomSecret,
@@ -20,6 +21,7 @@ import {
   signEpochRecord,
   unwrapEpochSecret,
   wrapEpochSecret,
+  wrapTeamSecret,
 } from "../td2/index.js";
 import { getDialogueKeys } from "../keystore.js";
 import * as api from "./api.js";
@@ -45,6 +47,7 @@ async function unwrapMetaKeys(state, wraps) {
         pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap),
       );
       state.metaKeys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, "meta"));
+      state.noteKeys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, "note"));
       secret.fill(0);
     } catch {
       state.unopenedEpochs.add(epoch);
@@ -81,6 +84,7 @@ export async function openDialogue(dialogueId) {
     handleBytes,
     role: mine.role,
     isSteward: Boolean(keys.steward) && me.is_steward,
+    participantNotes: info.participant_notes === true,
     keys,
     members: info.members,
     epochs,
@@ -91,6 +95,7 @@ export async function openDialogue(dialogueId) {
     channel,
     channelText: b64uEncode(channel),
     metaKeys: new Map(),
+    noteKeys: new Map(),
     unopenedEpochs: new Set(),
   };
   await unwrapMetaKeys(state, await api.get(`/dialogues/${dialogueId}/wraps`));
@@ -120,6 +125,7 @@ async function openEnvelope(state, env) {
   } else if (!META_WRITERS.has(roleAt(state, env.epoch, env.author_handle))) {
     entry.error = "author";
   } else {
+    entry.authorRole = roleAt(state, env.epoch, env.author_handle);
     try {
       const aad = buildAad(
         "meta", state.idBytes, state.channel, env.epoch,
@@ -168,13 +174,61 @@ export async function writeMeta(state, doc, replaces = null) {
   return body.message_id;
 }
 
+/**
+ * The dialogue's archive key, as announced in a sealed `archive_key` document (never as the
+ * server says: a server could name its own key). A convener writes it; a key steward who cuts
+ * an epoch reseals it, so a document by any writer of `meta` counts. Newest wins.
+ */
+export function archivePublic(entries) {
+  let newest = null;
+  for (const entry of entries) {
+    if (entry.doc?.type !== "archive_key" || typeof entry.doc.x25519_public !== "string") continue;
+    if (!META_WRITERS.has(roleOfEntry(entry))) continue;
+    if (!newest || newest.env.seq < entry.env.seq) newest = entry;
+  }
+  return newest ? b64uDecode(newest.doc.x25519_public, 32) : null;
+}
+
+function roleOfEntry(entry) {
+  return entry.authorRole ?? null;
+}
+
+/** The epoch secret wrapped to the archive key, as to the all-zero handle (docs/export.md). */
+async function wrapToArchive(entries, idBytes, epoch, hash, secret) {
+  const archive = archivePublic(entries);
+  if (!archive) return null;
+  return b64uEncode(await wrapEpochSecret(archive, idBytes, epoch, ARCHIVE_HANDLE, hash, secret));
+}
+
+export const ARCHIVE_HANDLE = new Uint8Array(16);
+
 export function deleteMeta(state, messageId) {
   return api.del(`/dialogues/${state.id}/envelopes/${encodeURIComponent(messageId)}`);
 }
 
 /**
+ * The team wraps of an epoch: a fresh team secret sealed to each member of the mediator team in
+ * `members` ({handle, x25519Public, role} with bytes), and to no one else (docs/protocol.md,
+ * "Team channel"). The secret is wiped here once wrapped.
+ */
+export async function teamWraps(members, dialogueIdBytes, epoch, hash) {
+  const secret = randomSecret();
+  try {
+    const wraps = [];
+    for (const member of members.filter((m) => isTeamRole(m.role))) {
+      const wrap = await wrapTeamSecret(member.x25519Public, dialogueIdBytes, epoch, member.handle, hash, secret);
+      wraps.push({ handle: b64uEncode(member.handle), wrap: b64uEncode(wrap) });
+    }
+    return wraps;
+  } finally {
+    secret.fill(0);
+  }
+}
+
+/**
  * Cuts the next epoch (steward only): a new secret, the record chained to the last verified one
- * and signed with this device's steward key, one wrap per roster member, and every readable
+ * and signed with this device's steward key, one wrap per roster member, a new team secret
+ * wrapped to the mediator team only (`team_wraps`), and every readable
  * `meta` document sealed again under the new epoch in the same request (`reseal`), so newcomers,
  * who hold only the new epoch's secret, can read them. `change` may alter a document on the way.
  * @param {{handle: string, x25519_public: string, role: string}[]} roster
@@ -198,11 +252,13 @@ export async function cutEpoch(state, roster, { approve = [], entries = [], chan
   const secret = randomSecret();
   const wraps = [];
   let metaKey;
+  let archiveWrap = null;
   try {
     for (const member of members) {
       const wrap = await wrapEpochSecret(member.x25519Public, state.idBytes, epoch, member.handle, hash, secret);
       wraps.push({ handle: b64uEncode(member.handle), wrap: b64uEncode(wrap) });
     }
+    archiveWrap = await wrapToArchive(entries, state.idBytes, epoch, hash, secret);
     metaKey = await deriveSubkey(secret, state.idBytes, epoch, hash, "meta");
   } finally {
     secret.fill(0);
@@ -211,8 +267,12 @@ export async function cutEpoch(state, roster, { approve = [], entries = [], chan
   for (const entry of entries) {
     if (entry.doc) reseal.push(await sealEnvelope(state, metaKey, epoch, change(entry.doc), entry.env.message_id));
   }
-  const body = { epoch, record: b64uEncode(record), signature: b64uEncode(signature), roster, wraps };
+  const body = {
+    epoch, record: b64uEncode(record), signature: b64uEncode(signature), roster, wraps,
+    team_wraps: await teamWraps(members, state.idBytes, epoch, hash),
+  };
   if (approve.length) body.approve = approve;
   if (reseal.length) body.reseal = reseal;
+  if (archiveWrap) body.archive_wrap = archiveWrap;
   return api.post(`/dialogues/${state.id}/epochs`, body);
 }

@@ -65,7 +65,7 @@ export function buildModel(entries) {
     const seen = newest.get(key);
     if (!seen || seen.env.seq < entry.env.seq) newest.set(key, entry);
   }
-  const model = { dialogue: null, persons: [], sessions: [], items: [], errors, entries };
+  const model = { dialogue: null, persons: [], sessions: [], items: [], terms: [], errors, entries };
   for (const entry of newest.values()) {
     const { type } = entry.doc;
     if (type === "dialogue") {
@@ -73,6 +73,7 @@ export function buildModel(entries) {
     } else if (type === "person") model.persons.push(entry);
     else if (type === "session") model.sessions.push(entry);
     else if (type === "agenda_item") model.items.push(entry);
+    else if (type === "glossary_term") model.terms.push(entry);
   }
   model.sessions.sort(
     (a, b) => position(a) - position(b) || String(a.doc.starts).localeCompare(String(b.doc.starts)),

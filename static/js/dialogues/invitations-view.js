@@ -2,7 +2,7 @@
 // this device to check knocks), team seats, open invitations, and requests to join with the
 // newcomer's fingerprint and the proof checked against the kept secret.
 
-import { _ } from "../i18n.js";
+import { _, dateTimeFormat } from "../i18n.js";
 import {
   b64uDecode,
   b64uEncode,
@@ -122,7 +122,7 @@ function statusText(status) {
 async function invitationView(ws, invitation) {
   const person = personFor(ws.model, { inviteId: invitation.invite_id });
   const name = person?.doc.display_name || "—";
-  const expires = new Intl.DateTimeFormat(displayLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(invitation.expires_at));
+  const expires = dateTimeFormat(displayLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(invitation.expires_at));
   const kept = invitation.team_seat || invitation.status !== "open" ? null : await store.load(store.keys.inviteSecret(invitation.invite_id));
   const kind = invitation.team_seat ? _("team seat") : _("link");
   const until = _("expires %(when)s", { when: expires });

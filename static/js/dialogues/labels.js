@@ -1,7 +1,7 @@
 // Translated names of the codes used in dialogue documents, and the explanations shown when a
 // dialogue or an item cannot be read. Each msgid is a literal so `pybabel extract` finds it.
 
-import { _, currentLocale, pgettext } from "../i18n.js";
+import { _, languageName, pgettext } from "../i18n.js";
 
 const pick = (table, code) => (Object.hasOwn(table, code) ? table[code] : String(code ?? ""));
 
@@ -65,13 +65,38 @@ export function attendanceLabel(code) {
   return pick({ in_room: _("In the room"), remote: _("Remote") }, code);
 }
 
-/** A language tag's name in the page's language ("ar" -> "Arabic"), else the tag itself. */
-export function languageName(tag) {
-  try {
-    return new Intl.DisplayNames([currentLocale()], { type: "language" }).of(tag) || tag;
-  } catch {
-    return String(tag);
-  }
+export { languageName };
+
+/** One note's kind, as offered when writing a note. */
+export function noteKindLabel(code) {
+  return pick(
+    {
+      point: pgettext("note kind", "Point"),
+      idea: pgettext("note kind", "Idea"),
+      proposal: pgettext("note kind", "Proposal"),
+      agreement: pgettext("note kind", "Agreement"),
+      disagreement: pgettext("note kind", "Disagreement"),
+      question: pgettext("note kind", "Question"),
+      action: pgettext("note kind", "Action"),
+    },
+    code,
+  );
+}
+
+/** The heading of a group of notes of one kind (the same words as the command-line export). */
+export function noteKindHeading(code) {
+  return pick(
+    {
+      point: _("Points made"),
+      idea: _("Ideas"),
+      proposal: _("Proposals"),
+      agreement: _("Agreements"),
+      disagreement: _("Disagreements"),
+      question: _("Open questions"),
+      action: _("Action points"),
+    },
+    code,
+  );
 }
 
 function chainReason(reason) {

@@ -1,7 +1,8 @@
 // /j/<invite_id>#<secret>.<steward fingerprint>: a newcomer's device. The fragment leaves the
 // address bar at once; the device makes its key, knocks with the HMAC proof, shows its own
 // fingerprint in large type, waits for the steward's decision, then opens a device session by
-// answering the key challenge and goes to the participant home.
+// answering the key challenge and goes to the participant home. A participant on a shared or
+// borrowed device can ask here for it to be cleared when the session closes (ephemeral.js).
 
 // Read and remove the fragment before anything else runs: it must not linger in the address bar
 // or in the history.
@@ -14,6 +15,7 @@ const { createMemberKey, deleteDialogueKeys, getDialogueKeys, setMemberHandle } 
 const api = await import("./api.js");
 const store = await import("./store.js");
 const { signInDevice } = await import("./device.js");
+const { markEphemeral } = await import("./ephemeral.js");
 const { announce, say } = await import("./ui.js");
 
 const POLL_MS = 2000;
@@ -23,6 +25,20 @@ const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
 await loadCatalog();
 
 class Stop extends Error {}
+
+// "Clear this device when the session closes": kept once the dialogue is known, from the start
+// of its log (this device has seen no close yet).
+let joiningDialogue = null;
+let ephemeralTouched = false;
+const ephemeralBox = $("join-ephemeral");
+async function keepEphemeralChoice() {
+  if (!joiningDialogue || !(ephemeralBox.checked || ephemeralTouched)) return;
+  await markEphemeral(joiningDialogue, ephemeralBox.checked, { since: 0 }).catch(() => undefined);
+}
+ephemeralBox.addEventListener("change", () => {
+  ephemeralTouched = true;
+  keepEphemeralChoice();
+});
 
 /** A device that already joined this dialogue signs in again instead of knocking twice. */
 async function alreadyMember(dialogueId) {
@@ -76,6 +92,8 @@ async function decision(knockId) {
 
 async function run() {
   const pending = (await store.load(store.keys.pendingJoin(inviteId))) ?? (await knock());
+  joiningDialogue = pending.dialogueId;
+  if (ephemeralBox.checked) await keepEphemeralChoice();
   if (!pending.signedIn) {
     const keys = await getDialogueKeys(pending.dialogueId);
     if (!keys?.member) throw new Stop(_("This device no longer holds the key it made. Open the invitation link again."));
@@ -88,12 +106,14 @@ async function run() {
     if (outcome !== "approved") {
       await deleteDialogueKeys(pending.dialogueId);
       await store.forget(store.keys.anchor(pending.dialogueId));
+      await markEphemeral(pending.dialogueId, false).catch(() => undefined);
       throw new Stop(_("The facilitator did not let this device in. The key made for it has been deleted."));
     }
     say($("join-status"), _("You are in. Opening the dialogue…"));
     announce(_("You are in. Opening the dialogue…"));
     await signInDevice(pending.dialogueId);
   }
+  await keepEphemeralChoice();
   window.location.replace(`/p/${pending.dialogueId}`);
 }
 

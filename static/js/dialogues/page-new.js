@@ -17,7 +17,7 @@ import {
 } from "../td2/index.js";
 import { createMemberKey, createStewardKey, deleteDialogueKeys, setMemberHandle } from "../keystore.js";
 import * as api from "./api.js";
-import { openDialogue, writeMeta } from "./crypto-state.js";
+import { openDialogue, teamWraps, writeMeta } from "./crypto-state.js";
 import { RULES, TRACKS, newDocId, parseLanguages } from "./docs.js";
 import { describe, languageName, ruleLabel, trackLabel } from "./labels.js";
 import { timeZones, viewerTimeZone } from "./time.js";
@@ -54,15 +54,17 @@ async function createDialogue() {
     const record = buildEpochRecord(dialogueId, 0, GENESIS_PREV_HASH, await rosterHash(roster), handle, Date.now());
     const signature = await signEpochRecord(steward.privateKey, record);
     const secret = randomSecret();
-    const wrap = await wrapEpochSecret(member.publicRaw, dialogueId, 0, handle, await recordHash(record), secret);
+    const hash = await recordHash(record);
+    const wrap = await wrapEpochSecret(member.publicRaw, dialogueId, 0, handle, hash, secret);
     secret.fill(0);
+    const team = await teamWraps(roster, dialogueId, 0, hash);
     const entry = { handle: b64uEncode(handle), x25519_public: b64uEncode(member.publicRaw), role: "convener" };
     await api.post("/dialogues", {
       dialogue_id: id,
       member: { handle: entry.handle, x25519_public: entry.x25519_public, ed25519_public: b64uEncode(steward.publicRaw) },
       genesis: {
         epoch: 0, record: b64uEncode(record), signature: b64uEncode(signature),
-        roster: [entry], wraps: [{ handle: entry.handle, wrap: b64uEncode(wrap) }],
+        roster: [entry], wraps: [{ handle: entry.handle, wrap: b64uEncode(wrap) }], team_wraps: team,
       },
     });
     return id;
@@ -88,6 +90,7 @@ form.addEventListener("submit", async (event) => {
       await writeMeta(state, {
         type: "dialogue", id: newDocId(), title, languages, timezone: $("timezone").value,
         track: $("track").value, confidentiality_default: $("confidentiality").value,
+        participant_devices: $("ephemeral-policy").checked ? "ephemeral" : "keep",
       });
       await writeMeta(state, {
         type: "person", id: newDocId(), handle: state.handle,

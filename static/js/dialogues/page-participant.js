@@ -86,6 +86,7 @@ function render() {
   $("item-errors").replaceChildren(...model.errors
     .filter((e) => !(e.error === "no_key" && e.env.epoch < joined))
     .map((e) => h("li", { class: "error", text: envelopeError(e.error) })));
+  $("notes-link-row").hidden = !state.participantNotes;
   $("content").hidden = false;
 }
 
@@ -104,6 +105,7 @@ function stop(title, why) {
   window.clearInterval(timer);
   $("loading").hidden = true;
   $("language-row").hidden = true;
+  $("notes-link-row").hidden = true;
   $("dialogue-title").textContent = "";
   refuse($("content"), title, why);
   $("content").hidden = false;
@@ -125,6 +127,10 @@ async function poll() {
       info = await api.get(`/dialogues/${id}`);
     }
     if (info.current_epoch !== state.epoch) state = await openDialogue(id);
+    if (state.participantNotes !== (info.participant_notes === true)) {
+      state.participantNotes = info.participant_notes === true;
+      $("notes-link-row").hidden = !state.participantNotes;
+    }
     await refresh(false);
   } catch (error) {
     if (api.isCutOff(error)) cutOff(error);
@@ -145,6 +151,7 @@ $("wipe").addEventListener("click", async () => {
   window.clearInterval(timer);
   await wipeDevice();
   $("content").replaceChildren();
+  $("notes-link-row").hidden = true;
   $("dialogue-title").textContent = "";
   $("language-row").hidden = true;
   $("my-fingerprint").textContent = "";

@@ -8,6 +8,8 @@ import * as api from "./api.js";
 import { META_WRITERS, openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, pickText, preferences } from "./docs.js";
 import { describe, envelopeError, explain, languageName, roleLabel, ruleLabel, trackLabel } from "./labels.js";
+import { renderGlossary, setupGlossary } from "./glossary-view.js";
+import { renderDevicePolicy, setupDevicePolicy } from "./device-policy-view.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
 import { isValidTimeZone, viewerTimeZone } from "./time.js";
@@ -101,6 +103,7 @@ function renderOverview() {
   }
   $("dialogue-facts").replaceChildren(...facts.flatMap(([term, detail]) => [h("dt", { text: term }), h("dd", {}, detail)]));
   $("dialogue-facts").hidden = false;
+  $("summary-link").hidden = ws.state.role !== "convener";
   const joined = ws.state.members.find((m) => m.handle === ws.state.handle)?.joined_epoch ?? 0;
   const errors = ws.model.errors.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
   const waiting = ws.model.errors.length - errors.length;
@@ -112,6 +115,8 @@ function renderOverview() {
 async function render() {
   renderOverview();
   renderAgenda(ws);
+  renderGlossary(ws);
+  renderDevicePolicy(ws);
   await renderRoster(ws);
   await renderStewardPanel(ws);
 }
@@ -155,6 +160,8 @@ try {
   ws.model = buildModel(await readMeta(ws.state));
   $("viewer-zone").textContent = _("Your time zone: %(zone)s", { zone: viewerTimeZone() });
   setupAgenda(ws);
+  setupGlossary(ws);
+  setupDevicePolicy(ws);
   setupStewardPanel(ws);
   await ws.refresh();
   $("loading").hidden = true;

@@ -1,7 +1,7 @@
 // The roster: team members and participants from the verified roster and their person documents,
 // people invited but not yet in, former members, and a balance view counted on this device.
 
-import { _, ngettext } from "../i18n.js";
+import { _, ngettext, numberFormat } from "../i18n.js";
 import { b64uDecode, fingerprint } from "../td2/index.js";
 import { personFor } from "./docs.js";
 import { attendanceLabel, languageName, mediatorTypeLabel, roleLabel } from "./labels.js";
@@ -114,7 +114,7 @@ function balanceTable(caption, counts, label) {
     h("caption", { text: caption }),
     h("tbody", {}, counts.map(([key, count]) => h("tr", {},
       h("th", { scope: "row" }, key ? userText("span", label(key)) : _("Not recorded")),
-      h("td", { text: new Intl.NumberFormat(displayLocale()).format(count) })))));
+      h("td", { text: numberFormat(displayLocale()).format(count) })))));
 }
 
 function renderBalance(rows) {

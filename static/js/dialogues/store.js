@@ -77,4 +77,5 @@ export const keys = {
   seen: (dialogueId) => `seen:${dialogueId}`,
   pendingJoin: (inviteId) => `join:${inviteId}`,
   contentLanguage: (dialogueId) => `lang:${dialogueId}`,
+  ephemeral: (dialogueId) => `ephemeral:${dialogueId}`,
 };

@@ -1,7 +1,7 @@
 // Times: sessions are stored as ISO 8601 with the dialogue's UTC offset, edited as wall-clock time
 // in the dialogue's time zone, and shown in each viewer's own time zone and locale.
 
-import { currentLocale } from "../i18n.js";
+import { currentLocale, dateTimeFormat } from "../i18n.js";
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
@@ -93,7 +93,7 @@ export function formatRange(startIso, endIso) {
   const start = new Date(startIso);
   const end = new Date(endIso);
   if (Number.isNaN(start.getTime())) return "";
-  const format = new Intl.DateTimeFormat(displayLocale(), {
+  const format = dateTimeFormat(displayLocale(), {
     weekday: "short",
     year: "numeric",
     month: "short",

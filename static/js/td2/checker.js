@@ -13,6 +13,7 @@ import { MAX_ITERATIONS, deriveKeyFileKey, openKeyFile, sealKeyFileFixed } from 
 import { x25519PublicFromPrivate } from "./keys.js";
 import { rosterHash } from "./roster.js";
 import { deriveSubkeyBytes } from "./subkeys.js";
+import { deriveTeamKeyBytes, teamWrapInfo, unwrapTeamSecret } from "./team.js";
 import { openWrap, sealWrapFixed, unwrapEpochSecret, wrapInfo } from "./wrap.js";
 
 export const SECTIONS = Object.freeze([
@@ -27,6 +28,9 @@ export const SECTIONS = Object.freeze([
   "key_file",
   "negative",
 ]);
+
+/** Sections this project adds to the brief's format: optional, checked when present. */
+export const EXTENSION_SECTIONS = Object.freeze(["team_subkeys", "team_wrap"]);
 
 /** A vector entry whose expected value differs from the computed one. */
 export class VectorMismatch extends Error {
@@ -218,6 +222,22 @@ const CHECKS = {
     }
     throw new VectorMismatch(`opened, but must fail (${e.raw.what ?? "no description"})`);
   },
+
+  async team_subkeys(e) {
+    const key = await deriveTeamKeyBytes(e.b("team_secret"), e.b("dialogue_id"), e.int("epoch"), e.b("record_hash"));
+    expectBytes("key", key, e.b("key"));
+  },
+
+  async team_wrap(e) {
+    const [priv, pub] = [e.b("recipient_private"), e.b("recipient_public")];
+    expectBytes("recipient_public", await x25519PublicFromPrivate(priv), pub);
+    const args = [e.b("dialogue_id"), e.int("epoch"), e.b("member_handle"), e.b("record_hash")];
+    expectBytes("unwrapped team_secret", await unwrapTeamSecret(priv, ...args, e.b("wrap")), e.b("team_secret"));
+    if ("ephemeral_private" in e.raw) {
+      const computed = await sealWrapFixed(pub, teamWrapInfo(...args), e.b("team_secret"), e.b("ephemeral_private"));
+      expectBytes("wrap (from ephemeral_private)", computed, e.b("wrap"));
+    }
+  },
 };
 
 /**
@@ -264,8 +284,9 @@ export async function checkVectors(data) {
     report.failure = `suite must be 'td2v1', got ${JSON.stringify(data.suite)}`;
     return report;
   }
-  for (const section of SECTIONS) {
+  for (const section of [...SECTIONS, ...EXTENSION_SECTIONS]) {
     const entries = data[section];
+    if (EXTENSION_SECTIONS.includes(section) && (entries === undefined || entries === null)) continue;
     if (!Array.isArray(entries)) {
       report.failure = `section '${section}' is missing or not a list`;
       return report;

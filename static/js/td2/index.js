@@ -72,4 +72,13 @@ export {
 } from "./keys.js";
 export { ROLE_CODES, rosterHash } from "./roster.js";
 export { LABELS, deriveSubkey, deriveSubkeyBytes } from "./subkeys.js";
-export { WRAP_LENGTH, openWrap, unwrapEpochSecret, wrapEpochSecret, wrapInfo } from "./wrap.js";
+export {
+  TEAM_CHANNEL_ROLES,
+  deriveTeamKey,
+  deriveTeamKeyBytes,
+  isTeamRole,
+  teamWrapInfo,
+  unwrapTeamSecret,
+  wrapTeamSecret,
+} from "./team.js";
+export { WRAP_LENGTH, openWrap, sealToPublic, unwrapEpochSecret, wrapEpochSecret, wrapInfo } from "./wrap.js";

@@ -78,6 +78,28 @@ export async function wrapEpochSecret(
 }
 
 /**
+ * HPKE-seals a 32-byte secret to an X25519 public key (raw 32 bytes or a CryptoKey) under a raw
+ * `info` (mirrors seal_to_public; the team wraps of team.js use it).
+ * @param {Uint8Array | CryptoKey} recipientPublic
+ * @param {Uint8Array} info
+ * @param {Uint8Array} secret 32 bytes
+ * @returns {Promise<Uint8Array>} enc || ct || tag, 80 bytes
+ * @throws {Td2KeyError} a low-order (e.g. all-zero) public key
+ */
+export async function sealToPublic(recipientPublic, info, secret) {
+  const publicKey = isCryptoKey(recipientPublic)
+    ? await importX25519Public(new Uint8Array(await crypto.subtle.exportKey("raw", recipientPublic)))
+    : await importX25519Public(recipientPublic);
+  const sealed = await suite.seal(
+    { recipientPublicKey: publicKey, info: toBytes(info) },
+    exactBytes(secret, SECRET_LENGTH, "secret"),
+  );
+  const wrap = concat(new Uint8Array(sealed.enc), new Uint8Array(sealed.ct));
+  if (wrap.length !== WRAP_LENGTH) throw new Td2KeyError("HPKE produced an unexpected length");
+  return wrap;
+}
+
+/**
  * Opens a wrap with the member's X25519 private key: a (non-extractable) CryptoKey, a
  * CryptoKeyPair (saves recomputing the public key), or raw 32 bytes (vectors, command line).
  * @param {CryptoKey | CryptoKeyPair | Uint8Array} recipientPrivate

@@ -1,0 +1,260 @@
+"""``facilitator keys archive-new`` and ``facilitator export`` (docs/export.md).
+
+Both run where the plaintext may be: ``archive-new`` on a machine with no network, ``export``
+on the convener's own computer. ``export`` reads the ciphertext bundle from a file (carried to
+an offline machine) or fetches it from the server with the convener's account, verifies the
+epoch chain, decrypts with the archive key file, anonymises with the same rules as the browser
+(every finding reviewed on the terminal or in a review file) and writes Markdown, JSON and PDF.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from facilitator import td2
+from facilitator.core.i18n import SUPPORTED_LOCALES, locale_info
+from facilitator.export import anonymise
+from facilitator.export.bundle import ExportError, open_bundle
+from facilitator.export.render import (
+    Labels,
+    manifest_for,
+    to_html,
+    to_json,
+    to_markdown,
+    to_pdf,
+)
+from facilitator.export.summary import build_summary
+
+FORMATS = ("md", "json", "pdf")
+
+
+@click.group("keys")
+def keys() -> None:
+    """Offline keys."""
+
+
+@keys.command("archive-new")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="where to write the key file (it must not exist)",
+)
+def archive_new_command(out: Path) -> None:
+    """Make the dialogue's archive key on this (offline) machine.
+
+    Writes the private key sealed under a generated passphrase and prints the passphrase once,
+    with the public key the convener registers in the browser and its fingerprint.
+    """
+    if out.exists():
+        raise click.ClickException(f"{out} exists already; choose another file name.")
+    private, public = td2.generate_member_keypair()
+    passphrase = td2.generate_passphrase()
+    out.write_bytes(td2.seal_key_file(td2.private_to_pkcs8(private, "x25519"), passphrase))
+    out.chmod(0o600)
+    click.echo(f"Key file:    {out}")
+    click.echo(f"Passphrase:  {passphrase}")
+    click.echo("             (write it down; it is not stored anywhere)")
+    click.echo(f"Public key:  {td2.b64u_encode(public)}")
+    click.echo(f"Fingerprint: {td2.fingerprint(public)}")
+    click.echo("Register the public key in the dialogue's workspace, Export panel.")
+
+
+def _load_key(path: Path, passphrase: str) -> bytes:
+    try:
+        key_type, private = td2.pkcs8_to_private(td2.open_key_file(path.read_bytes(), passphrase))
+    except td2.Td2Error as error:
+        raise click.ClickException(f"The key file does not open: {error}") from None
+    if key_type != "x25519":
+        raise click.ClickException("This key file does not hold an archive (X25519) key.")
+    return private
+
+
+def _fetch(server: str, dialogue_id: str, username: str) -> dict[str, Any]:
+    from facilitator.client import DialogueClient
+    from facilitator.client.transport import ApiError, HttpTransport
+
+    password = click.prompt("Password", hide_input=True)
+    code = click.prompt("Authenticator code")
+    client = DialogueClient(HttpTransport(server.rstrip("/")))
+    try:
+        client.sign_in_with_code(username, password, code)
+        bundle: dict[str, Any] = client.call("GET", f"/api/v1/dialogues/{dialogue_id}/export")
+    except ApiError as error:
+        raise click.ClickException(f"The server refused: {error}") from None
+    return bundle
+
+
+def _ask(finding: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    click.echo("")
+    click.echo(f"  {finding['where']}: {finding['context']}")
+    label = labels.get(finding["label"], finding["label"])
+    click.echo(f"  «{finding['match']}» ({finding['kind']}) -> {label}")
+    choice = click.prompt(
+        "  [r]eplace / [k]eep / [o]ther replacement",
+        type=click.Choice(["r", "k", "o"]),
+        default="r",
+    )
+    if choice == "k":
+        return {"id": finding["id"], "action": "keep"}
+    if choice == "o":
+        return {"id": finding["id"], "action": "replace", "replacement": click.prompt("  With")}
+    return {"id": finding["id"], "action": "replace"}
+
+
+def _decisions(
+    findings: list[dict[str, Any]], review: Path | None, labels: dict[str, str]
+) -> list[dict[str, Any]] | None:
+    """Decisions from the review file, or asked on the terminal; None when a review file was
+    written for the convener to complete first."""
+    if not findings:
+        return []
+    if review is None:
+        click.echo(f"{len(findings)} passage(s) may identify someone:")
+        return [_ask(f, labels) for f in findings]
+    if not review.exists():
+        proposed = [
+            {**f, "action": "replace", "replacement": labels.get(f["label"], f["label"])}
+            for f in findings
+        ]
+        review.write_text(json.dumps(proposed, ensure_ascii=False, indent=2) + "\n")
+        click.echo(
+            f"{len(findings)} passage(s) may identify someone. Review {review} "
+            '("action": "replace", "keep", or "replace" with a "replacement"), then run again.'
+        )
+        return None
+    data = json.loads(review.read_text())
+    decided = {d["id"]: d for d in data if isinstance(d, dict) and "id" in d}
+    missing = [f["id"] for f in findings if f["id"] not in decided]
+    if missing:
+        raise click.ClickException(
+            f"The review file has no decision for {len(missing)} finding(s); "
+            "delete it to have it written again."
+        )
+    return [decided[f["id"]] for f in findings]
+
+
+@click.command("export")
+@click.option(
+    "--bundle",
+    "bundle_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="the ciphertext bundle saved from the workspace (offline machines)",
+)
+@click.option("--server", help="fetch the bundle from this server, e.g. https://dialogues.example")
+@click.option("--dialogue", "dialogue_id", help="the dialogue's id (with --server)")
+@click.option("--username", help="the convener's account (with --server)")
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="the archive key file",
+)
+@click.option(
+    "--passphrase-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="read the key file's passphrase from this file instead of asking",
+)
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="review findings in this JSON file instead of on the terminal",
+)
+@click.option(
+    "--terms",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="more names or words to look for, one per line",
+)
+@click.option(
+    "--text",
+    "text_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="the convener's own summary text, anonymised with the notes",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(SUPPORTED_LOCALES),
+    default="en",
+    show_default=True,
+    help="language of the headings",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    default=FORMATS,
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="directory for summary.md, summary.json, summary.pdf and manifest.json",
+)
+def export_command(
+    bundle_path: Path | None,
+    server: str | None,
+    dialogue_id: str | None,
+    username: str | None,
+    key_path: Path,
+    passphrase_file: Path | None,
+    review: Path | None,
+    terms: Path | None,
+    text_path: Path | None,
+    locale: str,
+    formats: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Verify, decrypt, anonymise and write a dialogue's summary."""
+    if bundle_path is not None:
+        try:
+            bundle = json.loads(bundle_path.read_text())
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise click.ClickException("The bundle file is not JSON.") from None
+    elif server and dialogue_id and username:
+        bundle = _fetch(server, dialogue_id, username)
+    else:
+        raise click.UsageError("Give --bundle FILE, or --server, --dialogue and --username.")
+    passphrase = (
+        passphrase_file.read_text().strip()
+        if passphrase_file
+        else click.prompt("Key file passphrase", hide_input=True)
+    )
+    private = _load_key(key_path, passphrase)
+    try:
+        opened = open_bundle(bundle, private)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    free_text = text_path.read_text() if text_path else ""
+    summary, context = build_summary(opened, [locale], free_text)
+    if terms is not None:
+        context["terms"] = [t.strip() for t in terms.read_text().splitlines() if t.strip()]
+    labels = Labels(locale)
+    findings = anonymise.review(summary, context)
+    decisions = _decisions(findings, review, labels.neutral())
+    if decisions is None:
+        sys.exit(3)
+    clean = anonymise.apply(summary, context, decisions, labels.neutral())
+    manifest = manifest_for(clean, opened.dialogue_id, opened.chain_head, opened.chain_length)
+    out.mkdir(parents=True, exist_ok=True)
+    if "md" in formats:
+        (out / "summary.md").write_text(to_markdown(clean, manifest, labels))
+    if "json" in formats:
+        (out / "summary.json").write_text(to_json(clean, manifest))
+    if "pdf" in formats:
+        document = to_html(clean, manifest, labels, locale_info(locale).is_rtl)
+        (out / "summary.pdf").write_bytes(to_pdf(document))
+    (out / "manifest.json").write_text(json.dumps(manifest.as_dict(), indent=2) + "\n")
+    click.echo(f"Epoch-chain head: {manifest.epoch_chain_head} ({manifest.epochs} epochs)")
+    click.echo(f"Key steward at creation: {', '.join(opened.genesis_steward_fingerprints)}")
+    if opened.unreadable_epochs:
+        click.echo(f"Epochs the archive key cannot open: {opened.unreadable_epochs}")
+    click.echo(f"Content SHA-256: {manifest.content_sha256}")
+    click.echo(f"Written to {out}")

@@ -1,0 +1,417 @@
+// /dialogues/<id>/summary: a convener's summary, made on this device (docs/export.md).
+//
+// The notes of the items a summary may show, grouped by session, phase and kind, are the
+// starting draft; the convener writes their own text (kept only in this tab's sessionStorage,
+// never sent). "Review" runs the anonymiser (static/js/export/anonymise.js) over the text and
+// the notes with the roster, the sides and the convener's own terms; every passage found is shown
+// with its proposed neutral label and decided one by one. Only then can the summary be saved as
+// Markdown or JSON (Blob downloads) or printed, each with the manifest of the command-line export.
+// Items off the record or without notes are never given to the anonymiser nor exported. Only the
+// notes channel is read here (`readNotes`): the team's off-the-record notes, in the team channel
+// under the team key, never reach this page, the anonymiser or an export.
+
+import { _, loadCatalog, ngettext } from "../i18n.js";
+import * as anonymiser from "../export/anonymise.js";
+import * as api from "./api.js";
+import { renderArchiveKey, setupArchivePanel } from "./archive-panel.js";
+import { openDialogue, readMeta } from "./crypto-state.js";
+import { buildModel, pickText, preferences } from "./docs.js";
+import { describe, envelopeError, explain, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { NOTE_KINDS, currentNotes, readNotes } from "./notes.js";
+import {
+  buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
+  toJson, toMarkdown,
+} from "./summary-export.js";
+import { announce, h, refuse, say, userText } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+const root = $("summary-page");
+await loadCatalog();
+
+const page = {
+  id: root.dataset.dialogueId,
+  state: null,
+  model: null,
+  entries: [],
+  notes: [],
+  noteErrors: [],
+  /** The current review: what was reviewed, its findings and the decisions taken so far. */
+  review: null,
+  /** The anonymised summary and its manifest, once every finding is decided. */
+  ready: null,
+  async reload() {
+    const info = await api.get(`/dialogues/${this.id}`);
+    if (!this.state || info.current_epoch !== this.state.epoch) this.state = await openDialogue(this.id);
+    const [entries, noteEntries] = await Promise.all([readMeta(this.state), readNotes(this.state)]);
+    this.entries = entries;
+    this.model = buildModel(entries);
+    ({ notes: this.notes, errors: this.noteErrors } = currentNotes(noteEntries));
+    renderOverview();
+    renderDraft();
+    await renderArchiveKey(this);
+  },
+};
+
+const DRAFT_KEY = `summary-draft:${page.id}`;
+const TERMS_KEY = `summary-terms:${page.id}`;
+const prefs = () => preferences(page.model);
+
+/** The anonymiser's label keys, in the page's language. */
+function labels() {
+  return {
+    participant: _("[a participant]"),
+    organisation: _("[an organisation]"),
+    side: _("[a side]"),
+    term: _("[a term]"),
+  };
+}
+
+function kindLabel(kind) {
+  const table = {
+    participant: _("Name of a person on the roster"),
+    affiliation: _("Affiliation on the roster"),
+    side: _("Side"),
+    term: _("One of your words"),
+    pseudonym: _("Pseudonym"),
+    handle: _("Member handle"),
+  };
+  return Object.hasOwn(table, kind) ? table[kind] : kind;
+}
+
+// --- overview and draft ----------------------------------------------------------------------
+
+function renderOverview() {
+  const title = pickText(page.model.dialogue?.doc.title, prefs());
+  $("dialogue-title").textContent = title?.text ?? "";
+  $("dialogue-title").lang = title?.lang ?? "";
+  document.title = `${_("Summary and export")} · ${title?.text ?? _("Facilitator")}`;
+  const joined = page.state.members.find((m) => m.handle === page.state.handle)?.joined_epoch ?? 0;
+  const all = [...page.model.errors, ...page.noteErrors];
+  const errors = all.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
+  const lines = errors.map((e) => h("li", { class: "error", text: envelopeError(e.error) }));
+  if (errors.length < all.length) {
+    lines.push(h("li", { class: "hint", text: _("Some notes or items were written before you joined and are not readable on this device; they cannot be part of this summary.") }));
+  }
+  $("item-errors").replaceChildren(...lines);
+}
+
+function renderDraft() {
+  const { sessions, left } = exportableAgenda(page.model, page.notes, prefs());
+  const parts = [];
+  let count = 0;
+  for (const session of sessions) {
+    const items = session.items.filter((item) => item.notes.length);
+    if (!items.length) continue;
+    parts.push(h("section", { class: "draft-session" },
+      userText("h3", session.title?.text ?? _("(untitled)"), session.title?.lang),
+      items.map((item) => {
+        count += item.notes.length;
+        return h("section", { class: "draft-item" },
+          h("h4", {},
+            userText("span", item.title?.text ?? _("(untitled)"), item.title?.lang),
+            ` — ${phaseLabel(item.entry.doc.phase)}`),
+          NOTE_KINDS.flatMap((kind) => {
+            const notes = item.notes.filter((note) => note.kind === kind);
+            if (!notes.length) return [];
+            return [h("h5", { text: noteKindHeading(kind) }), h("ul", {}, notes.map((note) => h("li", {},
+              userText("p", note.text, note.lang),
+              note.translation?.text ? userText("p", note.translation.text, note.translation.lang, { class: "hint" }) : null)))];
+          }));
+      })));
+  }
+  $("draft-notes").replaceChildren(...parts);
+  $("draft-empty").hidden = count > 0;
+  const leftOut = $("left-out");
+  if (left.length) {
+    leftOut.replaceChildren(
+      h("strong", { text: _("Left out of every summary:") }), " ",
+      ...left.flatMap((item, i) => [
+        i ? "; " : "",
+        userText("span", item.title?.text ?? _("(untitled)"), item.title?.lang),
+        ` (${ruleLabel(item.rule)})`,
+      ]),
+    );
+    leftOut.hidden = false;
+  } else {
+    leftOut.hidden = true;
+  }
+}
+
+// --- review ----------------------------------------------------------------------------------
+
+function invalidate() {
+  if (!page.review && !page.ready) return;
+  page.review = null;
+  page.ready = null;
+  $("findings").replaceChildren();
+  $("preview").hidden = true;
+  say($("review-status"), _("The text, the terms or the notes changed: review again before exporting."));
+  updateButtons();
+}
+
+function updateButtons() {
+  const enabled = Boolean(page.ready);
+  for (const id of ["export-md", "export-json", "export-print"]) $(id).disabled = !enabled;
+  $("export-hint").hidden = enabled;
+}
+
+function terms() {
+  return $("terms").value.split("\n").map((t) => t.trim()).filter(Boolean);
+}
+
+/** Where a finding is, for people: "Day 2 › Mapping the crisis › note 3 (translation)". */
+function describeWhere(summary, where) {
+  if (where === "dialogue.title") return _("Title of the dialogue");
+  if (where === "free_text") return _("Your summary text");
+  const match = /^sessions\[(\d+)\](?:\.items\[(\d+)\](?:\.notes\[(\d+)\](\.translation)?)?)?/.exec(where);
+  if (!match) return where;
+  const session = summary.sessions[Number(match[1])];
+  const parts = [session?.title ?? ""];
+  if (match[2] !== undefined) parts.push(session?.items[Number(match[2])]?.title ?? "");
+  if (match[3] !== undefined) {
+    parts.push(match[4]
+      ? _("translation of note %(number)s", { number: Number(match[3]) + 1 })
+      : _("note %(number)s", { number: Number(match[3]) + 1 }));
+  } else if (match[2] !== undefined) {
+    parts.push(_("title of the item"));
+  } else {
+    parts.push(_("title of the session"));
+  }
+  return parts.join(" › ");
+}
+
+/** The finding's context with the passage marked (offsets are in code points). */
+function contextView(finding) {
+  const context = Array.from(String(finding.context ?? ""));
+  const length = Array.from(String(finding.match)).length;
+  const offset = Math.max(0, Math.min(Number(finding.start) || 0, context.length - length, 24));
+  const inside = context.slice(offset, offset + length).join("");
+  if (inside !== finding.match) {
+    return h("p", { class: "finding-context", dir: "auto" }, h("mark", { text: finding.match }));
+  }
+  return h("p", { class: "finding-context", dir: "auto" },
+    offset ? "…" : "", context.slice(0, offset).join(""),
+    h("mark", { text: inside }),
+    context.slice(offset + length).join(""), "…");
+}
+
+const ALWAYS_REPLACED = new Set(["handle", "pseudonym"]);
+
+function decided(decision) {
+  if (!decision) return false;
+  if (decision.action === "keep") return true;
+  return decision.action === "replace" && (decision.replacement === undefined || decision.replacement.trim() !== "");
+}
+
+function findingView(finding, index, summary) {
+  const name = `finding-${index}`;
+  const label = labels()[finding.label] ?? finding.label;
+  const own = h("input", {
+    type: "text", class: "own", id: `${name}-own`, dir: "auto", disabled: true,
+    "aria-label": _("Your replacement for “%(match)s”", { match: finding.match }),
+  });
+  const item = h("li", { class: "finding", dataset: { findingId: finding.id, kind: finding.kind } });
+  const choose = () => {
+    const picked = item.querySelector(`input[name="${name}"]:checked`)?.value;
+    own.disabled = picked !== "own";
+    let decision = null;
+    if (picked === "replace") decision = { id: finding.id, action: "replace" };
+    else if (picked === "keep") decision = { id: finding.id, action: "keep" };
+    else if (picked === "own") decision = { id: finding.id, action: "replace", replacement: own.value };
+    page.review.decisions.set(finding.id, decision);
+    item.classList.toggle("decided", decided(decision));
+    settle();
+  };
+  const radio = (value, text, disabled = false) => h("label", { class: "check" },
+    h("input", { type: "radio", name, value, disabled, onchange: () => {
+      choose();
+      if (value === "own") own.focus();
+    } }),
+    text);
+  own.addEventListener("input", choose);
+  item.append(
+    h("p", { class: "finding-where", text: `${describeWhere(summary, finding.where)} · ${kindLabel(finding.kind)}` }),
+    contextView(finding),
+    h("fieldset", {},
+      h("legend", { text: _("“%(match)s”", { match: finding.match }) }),
+      radio("replace", _("Replace with %(label)s", { label })),
+      ALWAYS_REPLACED.has(finding.kind)
+        ? h("span", { class: "hint", text: _("Member handles and pseudonyms are always replaced.") })
+        : radio("keep", _("Keep as written")),
+      radio("own", _("Replace with my own words:")),
+      own),
+  );
+  return item;
+}
+
+let settling = 0;
+/** Once every finding is decided: the anonymised summary, its manifest and the preview. */
+async function settle() {
+  const review = page.review;
+  if (!review) return;
+  const ticket = ++settling;
+  const open = review.findings.filter((f) => !decided(review.decisions.get(f.id))).length;
+  if (open) {
+    page.ready = null;
+    $("preview").hidden = true;
+    say($("review-status"), ngettext(
+      "%(num)s passage of %(total)s still to decide.",
+      "%(num)s passages of %(total)s still to decide.",
+      open, { total: review.findings.length }));
+    updateButtons();
+    return;
+  }
+  const decisions = review.findings.map((f) => review.decisions.get(f.id));
+  let clean;
+  let manifest;
+  try {
+    clean = coarsenTimes(await anonymiser.apply(review.summary, review.context, decisions, labels()));
+    manifest = await manifestFor(clean, page.state);
+  } catch (error) {
+    page.ready = null;
+    say($("review-status"), describe(error), "error");
+    updateButtons();
+    return;
+  }
+  if (page.review !== review || ticket !== settling) return; // a newer decision is being settled
+  page.ready = { clean, manifest };
+  renderSummary($("print-area"), clean, manifest);
+  $("preview").hidden = false;
+  say($("review-status"), review.findings.length
+    ? _("Every passage is decided. The summary below is what will be exported.")
+    : _("Nothing was found that could identify someone. The summary below is what will be exported."));
+  updateButtons();
+}
+
+async function runReview() {
+  const button = $("run-review");
+  button.disabled = true;
+  say($("review-status"), _("Reviewing…"));
+  try {
+    await page.reload();
+    const { summary, context } = buildSummary(page.model, page.notes, {
+      prefs: prefs(),
+      freeText: $("summary-text").value,
+      includeNotes: $("include-notes").checked,
+      terms: terms(),
+    });
+    const findings = await anonymiser.review(summary, context);
+    page.review = { summary, context, findings, decisions: new Map() };
+    page.ready = null;
+    $("findings").replaceChildren(...findings.map((finding, i) => findingView(finding, i, summary)));
+    announce(findings.length
+      ? ngettext(
+        "%(num)s passage may identify someone. Decide it.",
+        "%(num)s passages may identify someone. Decide each of them.",
+        findings.length)
+      : _("Nothing was found that could identify someone."));
+    await settle();
+  } catch (error) {
+    if (api.isCutOff(error)) return cutOff(error);
+    say($("review-status"), describe(error), "error");
+  } finally {
+    button.disabled = false;
+  }
+  return undefined;
+}
+
+// --- export ----------------------------------------------------------------------------------
+
+function baseName() {
+  const day = page.ready.manifest.generated_on;
+  return `summary-${page.id.slice(0, 8)}-${day}`;
+}
+
+$("export-md").addEventListener("click", () => {
+  if (!page.ready) return;
+  download(`${baseName()}.md`, toMarkdown(page.ready.clean, page.ready.manifest), "text/markdown;charset=utf-8");
+  say($("export-status"), _("The Markdown file was saved on this device."));
+});
+$("export-json").addEventListener("click", () => {
+  if (!page.ready) return;
+  download(`${baseName()}.json`, toJson(page.ready.clean, page.ready.manifest), "application/json");
+  say($("export-status"), _("The JSON file was saved on this device."));
+});
+$("export-print").addEventListener("click", () => {
+  if (page.ready) window.print();
+});
+
+// --- the text, kept in this tab only ---------------------------------------------------------
+
+function restoreDraft() {
+  try {
+    $("summary-text").value = window.sessionStorage.getItem(DRAFT_KEY) ?? "";
+    $("terms").value = window.sessionStorage.getItem(TERMS_KEY) ?? "";
+  } catch {
+    // storage unavailable: the text lives in the page only
+  }
+}
+
+function keep(key, value) {
+  try {
+    if (value) window.sessionStorage.setItem(key, value);
+    else window.sessionStorage.removeItem(key);
+  } catch {
+    // storage full or unavailable
+  }
+}
+
+$("summary-text").addEventListener("input", (event) => {
+  keep(DRAFT_KEY, event.currentTarget.value);
+  invalidate();
+});
+$("terms").addEventListener("input", (event) => {
+  keep(TERMS_KEY, event.currentTarget.value);
+  invalidate();
+});
+$("include-notes").addEventListener("change", invalidate);
+$("outline").addEventListener("click", () => {
+  const area = $("summary-text");
+  const text = outline(page.model, page.notes, prefs());
+  if (!text) {
+    announce(_("There is no note to start from."));
+    return;
+  }
+  if (area.value.trim() && !window.confirm(_("Add the notes' outline after the text you have written?"))) return;
+  area.value = area.value.trim() ? `${area.value.trimEnd()}\n\n${text}` : text;
+  keep(DRAFT_KEY, area.value);
+  invalidate();
+  area.focus();
+});
+$("discard").addEventListener("click", () => {
+  if ($("summary-text").value && !window.confirm(_("Clear your summary text? It cannot be brought back."))) return;
+  $("summary-text").value = "";
+  keep(DRAFT_KEY, "");
+  invalidate();
+});
+$("run-review").addEventListener("click", runReview);
+
+// --- the page --------------------------------------------------------------------------------
+
+function stop(title, why) {
+  $("loading").hidden = true;
+  refuse($("summary-content"), title, why);
+  $("summary-content").hidden = false;
+}
+const cutOff = (error) => stop(_("You are no longer in this dialogue"), explain(error));
+
+try {
+  page.state = await openDialogue(page.id);
+  if (page.state.role !== "convener") {
+    $("loading").hidden = true;
+    stop(
+      _("Only the dialogue's conveners make summaries"),
+      _("Your role in this dialogue is %(role)s. The notes page shows the notes.", { role: roleLabel(page.state.role) }),
+    );
+  } else {
+    restoreDraft();
+    await page.reload();
+    setupArchivePanel(page);
+    updateButtons();
+    $("loading").hidden = true;
+    $("summary-content").hidden = false;
+  }
+} catch (error) {
+  if (api.isCutOff(error)) cutOff(error);
+  else stop(_("This dialogue cannot be shown"), explain(error));
+}

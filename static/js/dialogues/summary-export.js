@@ -1,0 +1,272 @@
+// The summary a convener exports from the browser (docs/export.md): built from the opened
+// `meta` documents and notes in the shape facilitator/export/summary.py gives the anonymiser, and
+// written as Markdown, JSON or a printable page with the manifest of
+// facilitator/export/render.py (same field names, same content hash).
+//
+// Items whose rule is "off the record" or "no notes" are left out here, before the anonymiser
+// sees anything: their titles and any note that names them never reach a review or an export.
+
+import { _ } from "../i18n.js";
+import { b64uEncode } from "../td2/index.js";
+import { itemsOf, pickText } from "./docs.js";
+import { noteKindHeading, phaseLabel } from "./labels.js";
+import { NOTE_KINDS } from "./notes.js";
+import { direction, h } from "./ui.js";
+
+/** The agenda's rule codes -> the anonymiser's rule names (as summary.py). */
+export const RULE_NAMES = {
+  on_record: "on_record",
+  chatham_house: "chatham_house",
+  off_record: "off_the_record",
+  no_notes: "no_notes",
+};
+/** Rules whose items may appear in a summary. */
+export const EXPORTABLE = new Set(["on_record", "chatham_house"]);
+
+function ruleOf(model, item) {
+  const rules = Object.keys(RULE_NAMES);
+  if (rules.includes(item.doc.confidentiality)) return item.doc.confidentiality;
+  const fallback = model.dialogue?.doc.confidentiality_default;
+  return rules.includes(fallback) ? fallback : "chatham_house";
+}
+
+function noteOut(note) {
+  const out = {
+    kind: NOTE_KINDS.includes(note.kind) ? note.kind : "point",
+    text: String(note.text ?? ""),
+    lang: String(note.lang ?? ""),
+    at: String(note.at ?? ""),
+  };
+  const translation = note.translation;
+  if (translation && typeof translation.text === "string" && translation.text.trim()) {
+    out.translation = { text: translation.text, lang: String(translation.lang ?? "") };
+  }
+  return out;
+}
+
+/**
+ * The exportable agenda with its notes: sessions in order, each with the items a summary may
+ * show (and their notes, oldest first). `left` lists the items left out, for the page to say so.
+ * @param {object} model from docs.buildModel
+ * @param {{note: object}[]} notes current notes (notes.currentNotes), oldest first
+ * @param {string[]} prefs languages to pick titles in
+ */
+export function exportableAgenda(model, notes, prefs) {
+  const sessions = [];
+  const left = [];
+  for (const session of model.sessions) {
+    const items = [];
+    for (const item of itemsOf(model, session.doc.id)) {
+      const rule = ruleOf(model, item);
+      const title = pickText(item.doc.title, prefs);
+      if (!EXPORTABLE.has(rule)) {
+        left.push({ entry: item, rule, title });
+        continue;
+      }
+      items.push({
+        entry: item,
+        rule,
+        title,
+        notes: notes.filter((n) => n.note.item === item.doc.id).map((n) => n.note),
+      });
+    }
+    sessions.push({ entry: session, title: pickText(session.doc.title, prefs), items });
+  }
+  return { sessions, left };
+}
+
+/**
+ * `{summary, context}` for the anonymiser: the same shape as facilitator/export/summary.py.
+ * @param {object} model
+ * @param {{note: object}[]} notes
+ * @param {{prefs: string[], freeText?: string, includeNotes?: boolean, terms?: string[]}} options
+ */
+export function buildSummary(model, notes, { prefs, freeText = "", includeNotes = true, terms = [] }) {
+  const agenda = exportableAgenda(model, notes, prefs);
+  const sessions = includeNotes
+    ? agenda.sessions.map((session) => ({
+      title: session.title?.text ?? "",
+      day: String(session.entry.doc.starts ?? "").slice(0, 10),
+      items: session.items.map((item) => ({
+        title: item.title?.text ?? "",
+        phase: String(item.entry.doc.phase ?? ""),
+        rule: RULE_NAMES[item.rule],
+        notes: item.notes.map(noteOut),
+      })),
+    }))
+    : [];
+  const dialogueTitle = pickText(model.dialogue?.doc.title, prefs);
+  const summary = { dialogue: { title: dialogueTitle?.text ?? "" }, sessions };
+  if (freeText.trim()) summary.free_text = freeText;
+  const roster = model.persons.map((person) => {
+    const out = {};
+    for (const key of ["display_name", "affiliation", "side", "handle"]) {
+      const value = person.doc[key];
+      if (typeof value === "string" && value.trim()) out[key] = value;
+    }
+    return out;
+  }).filter((entry) => Object.keys(entry).length);
+  const sides = [...new Set(roster.map((p) => p.side).filter(Boolean))].sort();
+  const cleanTerms = [...new Set(terms.map((t) => String(t).trim()).filter(Boolean))];
+  return { summary, context: { roster, sides, terms: cleanTerms, pseudonyms: [] } };
+}
+
+/** An outline of the exportable notes, as plain text, for the convener to start writing from. */
+export function outline(model, notes, prefs) {
+  const lines = [];
+  for (const session of exportableAgenda(model, notes, prefs).sessions) {
+    const withNotes = session.items.filter((item) => item.notes.length);
+    if (!withNotes.length) continue;
+    lines.push(session.title?.text ?? "", "");
+    for (const item of withNotes) {
+      lines.push(`${item.title?.text ?? ""} — ${phaseLabel(item.entry.doc.phase)}`);
+      for (const kind of NOTE_KINDS) {
+        const ofKind = item.notes.filter((note) => note.kind === kind);
+        if (!ofKind.length) continue;
+        lines.push(`${noteKindHeading(kind)}:`);
+        for (const note of ofKind) lines.push(`- ${note.text}`);
+      }
+      lines.push("");
+    }
+  }
+  return lines.join("\n").trim();
+}
+
+/** Dates only: the time a note was written could help tie it to a person's activity. */
+export function coarsenTimes(summary) {
+  const copy = structuredClone(summary);
+  for (const session of copy.sessions ?? []) {
+    if (typeof session.day === "string") session.day = session.day.slice(0, 10);
+    for (const item of session.items ?? []) {
+      for (const note of item.notes ?? []) {
+        if (typeof note.at === "string") note.at = note.at.slice(0, 10);
+      }
+    }
+  }
+  return copy;
+}
+
+// --- manifest --------------------------------------------------------------------------------
+
+function sorted(value) {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted(value[key])]));
+  }
+  return value;
+}
+
+/**
+ * Python's json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).
+ * (Keys compare by UTF-16 code units here and by code points there; they agree for the ASCII keys
+ * a summary has.)
+ */
+export function canonicalJson(value) {
+  return JSON.stringify(sorted(value));
+}
+
+export async function sha256Hex(text) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The manifest of facilitator/export/render.py: the epoch-chain head is the record hash of the
+ * newest epoch this device verified, which commits to every roster and key before it.
+ */
+export async function manifestFor(summary, state) {
+  const newest = state.records[state.records.length - 1];
+  return {
+    dialogue_id: state.id,
+    epoch_chain_head: b64uEncode(newest.recordHash),
+    epochs: state.records.length,
+    content_sha256: await sha256Hex(canonicalJson(summary)),
+    generated_on: new Date().toISOString().slice(0, 10),
+  };
+}
+
+function provenance(manifest) {
+  return _("Epoch-chain head %(head)s; content SHA-256 %(digest)s", {
+    head: manifest.epoch_chain_head,
+    digest: manifest.content_sha256,
+  });
+}
+
+function grouped(notes) {
+  return NOTE_KINDS
+    .map((kind) => [kind, notes.filter((note) => note.kind === kind)])
+    .filter(([, list]) => list.length);
+}
+
+const PHASES = ["opening", "perspectives", "joint_analysis", "solutions", "closing", "caucus", "break"];
+const daySuffix = (day) => (day ? ` (${day})` : "");
+const phaseSuffix = (phase) => (PHASES.includes(phase) ? ` — ${phaseLabel(phase)}` : "");
+
+/** The Markdown of facilitator/export/render.py, with the manifest appended as JSON. */
+export function toMarkdown(summary, manifest) {
+  const lines = [`# ${summary.dialogue.title}`, "", `*${_("Anonymised summary")}*`, ""];
+  if (summary.free_text) lines.push(`## ${_("Summary")}`, "", String(summary.free_text), "");
+  for (const session of summary.sessions) {
+    lines.push(`## ${session.title}${daySuffix(session.day)}`, "");
+    for (const item of session.items) {
+      lines.push(`### ${item.title}${phaseSuffix(item.phase)}`, "");
+      for (const [kind, notes] of grouped(item.notes)) {
+        lines.push(`**${noteKindHeading(kind)}**`, "");
+        for (const note of notes) {
+          lines.push(`- ${note.text}`);
+          if (note.translation) lines.push(`  - *${_("Translation")}:* ${note.translation.text}`);
+        }
+        lines.push("");
+      }
+    }
+  }
+  lines.push("---", provenance(manifest), "", "```json", JSON.stringify({ manifest }, null, 2), "```", "");
+  return lines.join("\n");
+}
+
+/** The JSON of facilitator/export/render.py: `{manifest, summary}`. */
+export function toJson(summary, manifest) {
+  return `${JSON.stringify({ manifest, summary }, null, 2)}\n`;
+}
+
+/** A text of the summary: in its language's direction when known (a note that now starts with
+ * a label such as "[a participant]" must not turn left to right), else by its first letter. */
+const text = (tag, value, lang = "", props = {}) =>
+  h(tag, { ...props, dir: lang ? direction(lang) : "auto", lang: lang || null, text: value ?? "" });
+
+/** The summary as a page section (shown before export, and what "Print" prints). */
+export function renderSummary(holder, summary, manifest) {
+  const parts = [text("h1", summary.dialogue.title), h("p", {}, h("em", { text: _("Anonymised summary") }))];
+  if (summary.free_text) {
+    parts.push(h("h2", { text: _("Summary") }));
+    for (const paragraph of String(summary.free_text).split(/\n{2,}/)) parts.push(text("p", paragraph, "", { class: "free-text" }));
+  }
+  for (const session of summary.sessions) {
+    parts.push(text("h2", `${session.title}${daySuffix(session.day)}`));
+    for (const item of session.items) {
+      parts.push(text("h3", `${item.title}${phaseSuffix(item.phase)}`));
+      for (const [kind, notes] of grouped(item.notes)) {
+        parts.push(h("h4", { text: noteKindHeading(kind) }));
+        parts.push(h("ul", {}, notes.map((note) => h(
+          "li", {},
+          text("p", note.text, note.lang, { class: "exported-note" }),
+          note.translation ? text("p", note.translation.text, note.translation.lang, { class: "translation" }) : null,
+        ))));
+      }
+    }
+  }
+  parts.push(h("footer", { class: "manifest" },
+    h("p", { dir: "auto", text: provenance(manifest) }),
+    h("p", { dir: "ltr" }, h("code", { translate: "no", text: JSON.stringify(manifest) }))));
+  holder.replaceChildren(...parts);
+}
+
+/** Saves `content` as a file on this device (a Blob download; nothing goes to the server). */
+export function download(name, content, type) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = h("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -1,0 +1,379 @@
+// One live room on this device: the verified dialogue, the live channel's keys, every envelope
+// held (sealed on disk, opened in memory), the checks every receiver makes, the reducer's state,
+// and an outbox that sends this member's messages exactly once, in order.
+//
+// Checks on each opened message, beyond the AEAD: `last_seq_seen` must be a seq below the
+// message's own, and the envelope it names must reach this device (a gap is asked for with
+// `catch_up`; one the server never fills is shown as withheld); `sender_ctr` must increase per
+// author and epoch, and the author's role (from the roster of the message's epoch) must allow
+// the message: both are the reducer's (state.js). What fails is an error entry, never content.
+//
+// The mediator team's devices also hold the team channel (channel.js): its entries are kept
+// apart (`teamOrdered`), never replayed into the room's state, checked with counters of their
+// own, and accepted only from authors whose role is on the team.
+
+import * as api from "../dialogues/api.js";
+import { openDialogue, readMeta, roleAt } from "../dialogues/crypto-state.js";
+import { signInDevice } from "../dialogues/device.js";
+import { buildModel } from "../dialogues/docs.js";
+import { openChannel, openEnvelope, sealEnvelope } from "./channel.js";
+import { LogWriter, loadLog, nextCounter } from "./log-store.js";
+import { LiveSocket } from "./socket.js";
+import { replay } from "./state.js";
+import { isTeamRole } from "../td2/index.js";
+
+const POLL_MS = 8000;
+const GAP_WAIT_MS = 800;
+
+const pyInt = (value) => (typeof value === "boolean" ? Number(value) : Number.isInteger(value) ? value : null);
+
+export class LiveRoom {
+  /**
+   * @param {object} options
+   * @param {string} options.dialogueId
+   * @param {"team" | "device"} options.mode how this page signs in
+   * @param {boolean} [options.readOnly] the projector: opens and shows, never sends
+   * @param {number} [options.pollMs] how often the epoch and the agenda are checked
+   * @param {number} [options.pageSize] envelopes per page of history (text-only mode: small)
+   * @param {() => void} options.onChange state, entries or documents changed
+   * @param {(state: string) => void} options.onStatus connection state
+   * @param {(reason: string, error?: Error) => void} options.onStopped "removed" | "signed_out" |
+   *   "refused" (the dialogue no longer verifies: `error` is the StateError)
+   * @param {(error: Error) => void} options.onProblem a refused request, for the person
+   */
+  constructor(options) {
+    Object.assign(this, { readOnly: false, pollMs: POLL_MS, pageSize: 500 }, options);
+    this.state = null;
+    this.live = null;
+    this.model = null;
+    this.held = new Map(); // seq -> {env, content, error, warning}
+    this.ordered = []; // held entries of this room's channel, in seq order
+    this.teamOrdered = []; // held entries of the team channel (the mediator team only)
+    this.room = replay([], {});
+    this.outbox = []; // {content, envelope, error, team}
+    this.usedCounters = new Map(); // channel:epoch -> last sender_ctr used on this page
+    this.gaps = new Set();
+    this.chain = Promise.resolve();
+    this.status = "connecting";
+    this.stopped = false;
+  }
+
+  get me() {
+    return this.state.handle;
+  }
+
+  get role() {
+    return this.state.role;
+  }
+
+  roles = (handle, epoch) => roleAt(this.state, epoch, handle);
+
+  /** A member's role in the newest verified roster. */
+  roleNow(handle) {
+    return this.state.roster.find((member) => member.handle === handle)?.role ?? null;
+  }
+
+  /** The epoch this member joined in: older envelopes are not readable here, by design. */
+  joinedEpoch() {
+    return this.state.members.find((member) => member.handle === this.me)?.joined_epoch ?? 0;
+  }
+
+  async openState() {
+    try {
+      return await openDialogue(this.dialogueId);
+    } catch (error) {
+      if (this.mode !== "device" || !(error instanceof api.ApiError) || error.status !== 401) throw error;
+      await signInDevice(this.dialogueId);
+      return openDialogue(this.dialogueId);
+    }
+  }
+
+  /** Opens everything, replays what this device holds, then connects. */
+  async start() {
+    this.state = await this.openState();
+    this.live = await openChannel(this.state, { team: !this.readOnly });
+    this.model = buildModel(await readMeta(this.state));
+    this.writer = new LogWriter(this.dialogueId);
+    const saved = await loadLog(this.dialogueId).catch(() => ({ envelopes: [], lastSeq: 0 }));
+    await this.receive(saved.envelopes, false);
+    this.socket = new LiveSocket({
+      dialogueId: this.dialogueId,
+      pageSize: this.pageSize,
+      lastSeq: () => this.lastSeq(),
+      onEnvelopes: (envelopes) => this.receive(envelopes, true),
+      onStatus: (status) => this.setStatus(status),
+      onSynced: () => this.synced(),
+      onStopped: (reason) => this.stop(reason),
+      onError: (error) => this.onProblem(error),
+      reauthenticate: () => this.reauthenticate(),
+    });
+    this.socket.start();
+    this.timer = window.setInterval(() => this.poll(), this.pollMs);
+  }
+
+  setStatus(status) {
+    this.status = status;
+    this.onStatus(status);
+  }
+
+  /** Forgets everything held in memory and stops, without a word (an ephemeral device being
+   * cleared: the page shows its own screen). Waits for a log write in progress to finish. */
+  async forget() {
+    this.stopped = true;
+    window.clearInterval(this.timer);
+    window.clearTimeout(this.gapTimer);
+    this.socket?.stop();
+    await this.writer?.chain.catch(() => undefined);
+    await this.chain.catch(() => undefined);
+    this.held.clear();
+    this.ordered = [];
+    this.teamOrdered = [];
+    this.outbox = [];
+    this.gaps.clear();
+    this.model = null;
+    this.state = null;
+    this.live = null;
+    this.room = replay([], {});
+  }
+
+  stop(reason, error = null) {
+    if (this.stopped) return;
+    this.stopped = true;
+    window.clearInterval(this.timer);
+    this.socket?.stop();
+    this.onStopped(reason, error);
+  }
+
+  /** Why the server refused us: null (try again), "removed" or "signed_out". */
+  async reauthenticate() {
+    try {
+      if (this.mode === "device") await signInDevice(this.dialogueId);
+      await api.get(`/dialogues/${this.dialogueId}`);
+      return null;
+    } catch (error) {
+      if (error instanceof api.ApiError && error.code === "dialogue_not_found") return "removed";
+      if (error instanceof api.ApiError && error.status === 401) {
+        return this.mode === "device" ? "removed" : "signed_out";
+      }
+      throw error;
+    }
+  }
+
+  /** The highest `seq` held (any live envelope, opened or not): the resume point. */
+  lastSeq() {
+    let max = 0;
+    for (const seq of this.held.keys()) if (seq > max) max = seq;
+    return max;
+  }
+
+  /** The highest `seq` held outside the team channel: what a message to the room says it has
+   * seen (people off the team never receive team envelopes, so naming one would look withheld). */
+  lastRoomSeq() {
+    let max = 0;
+    for (const [seq, entry] of this.held) if (seq > max && entry?.channel !== "team") max = seq;
+    return max;
+  }
+
+  /** True when this device holds the team channel (a member of the mediator team). */
+  get hasTeam() {
+    return Boolean(this.live?.team);
+  }
+
+  /** Takes envelopes in, one batch at a time: drop what is held, open, check, replay. */
+  receive(envelopes, persist) {
+    const work = async () => {
+      const fresh = [];
+      for (const env of envelopes) {
+        if (!env || !Number.isInteger(env.seq) || this.held.has(env.seq)) continue;
+        this.held.set(env.seq, null); // reserved: a duplicate in the same batch is dropped too
+        fresh.push(env);
+      }
+      if (!fresh.length) return;
+      const opened = await Promise.all(fresh.map((env) => openEnvelope(this.state, this.live, env)));
+      for (const entry of opened) this.held.set(entry.env.seq, entry);
+      if (persist) this.writer.append(fresh, this.lastSeq());
+      if (opened.some((entry) => entry.error === "no_key" && entry.env.epoch > this.state.epoch)) {
+        await this.reloadKeys();
+      }
+      for (const entry of opened) this.check(entry);
+      this.rebuild();
+    };
+    this.chain = this.chain.then(work, work);
+    return this.chain;
+  }
+
+  /** The receiver's checks of `last_seq_seen`; gaps are filled later (a broadcast may be early). */
+  check(entry) {
+    if (!entry.content) return;
+    const seen = pyInt(entry.content.last_seq_seen);
+    if (seen === null || seen < 0 || seen >= entry.env.seq) {
+      entry.error = "bad_counter";
+      entry.content = null;
+      return;
+    }
+    entry.seen = seen;
+    if (seen > 0 && !this.held.has(seen)) {
+      this.gaps.add(entry.env.seq);
+      window.clearTimeout(this.gapTimer);
+      this.gapTimer = window.setTimeout(() => this.fillGaps(), GAP_WAIT_MS);
+    }
+  }
+
+  async fillGaps() {
+    const missing = () => [...this.gaps].filter((seq) => !this.held.has(this.held.get(seq)?.seen));
+    if (!missing().length || !this.socket?.connected) return;
+    const lowest = Math.min(...missing().map((seq) => this.held.get(seq).seen));
+    const from = Math.max(0, ...[...this.held.keys()].filter((seq) => seq < lowest));
+    try {
+      await this.socket.fill(from);
+      await this.chain;
+    } catch {
+      return; // offline again: checked after the next catch-up
+    }
+    for (const seq of missing()) this.held.get(seq).warning = "withheld";
+    this.gaps.clear();
+    this.rebuild();
+    this.flush();
+  }
+
+  synced() {
+    if (this.gaps.size) this.fillGaps();
+    this.flush();
+  }
+
+  /** Re-verifies the dialogue (a new epoch: new keys, new roster), then reopens what did not open. */
+  async reloadKeys() {
+    this.state = await this.openState();
+    this.live = await openChannel(this.state, { team: !this.readOnly });
+    for (const [seq, entry] of this.held) {
+      if (entry?.error === "no_key") this.held.set(seq, await openEnvelope(this.state, this.live, entry.env));
+    }
+  }
+
+  rebuild() {
+    const all = [...this.held.values()]
+      .filter((entry) => entry && entry.error !== "other_channel")
+      .sort((a, b) => a.env.seq - b.env.seq);
+    this.ordered = all.filter((entry) => entry.channel !== "team");
+    this.teamOrdered = all.filter((entry) => entry.channel === "team");
+    this.rebuildTeam();
+    const log = this.ordered
+      .filter((entry) => entry.content)
+      .map((entry) => ({ seq: entry.env.seq, epoch: entry.env.epoch, author: entry.env.author_handle, content: entry.content }));
+    this.room = replay(log, this.roles);
+    const refused = new Map(this.room.errors.map(([seq, code]) => [seq, code]));
+    for (const entry of this.ordered) entry.refused = refused.get(entry.env.seq) ?? null;
+    this.onChange();
+  }
+
+  /** The team channel's checks: a team role in the message's epoch, counters of its own, texts only. */
+  rebuildTeam() {
+    const onTeam = (handle, epoch) => {
+      const role = this.roles(handle, epoch);
+      return role && isTeamRole(role) ? role : null;
+    };
+    const log = [];
+    for (const entry of this.teamOrdered) {
+      entry.refused = null;
+      if (!entry.content) continue;
+      if (!onTeam(entry.env.author_handle, entry.env.epoch)) entry.refused = "not_allowed";
+      else if (entry.content.type !== "text") entry.refused = "unknown_type";
+      else log.push({ seq: entry.env.seq, epoch: entry.env.epoch, author: entry.env.author_handle, content: entry.content });
+    }
+    const refused = new Map(replay(log, onTeam).errors.map(([seq, code]) => [seq, code]));
+    for (const entry of this.teamOrdered) entry.refused ??= refused.get(entry.env.seq) ?? null;
+  }
+
+  async poll() {
+    if (this.stopped || !navigator.onLine) return;
+    try {
+      const info = await api.get(`/dialogues/${this.dialogueId}`);
+      if (info.current_epoch !== this.state.epoch) {
+        await (this.chain = this.chain.then(() => this.reloadKeys()));
+        this.rebuild();
+      }
+      const entries = await readMeta(this.state);
+      const signature = JSON.stringify(entries.map((e) => e.env.message_id));
+      if (signature !== this.metaSignature) {
+        this.metaSignature = signature;
+        this.model = buildModel(entries);
+        this.onChange();
+      }
+    } catch (error) {
+      if (error?.name === "StateError") this.stop("refused", error);
+      else if (error instanceof api.ApiError && error.status !== 0) {
+        const reason = await this.reauthenticate().catch(() => null);
+        if (reason) this.stop(reason);
+      }
+    }
+  }
+
+  /** Queues a message of this member: `{type, ...fields}`; counters are added when sealed.
+   * With `team`, on the team channel (the mediator team only). */
+  send(content, { team = false } = {}) {
+    if (this.readOnly || this.stopped || (team && !this.hasTeam)) return;
+    this.outbox.push({ content: { ...content, at: Date.now() }, envelope: null, error: null, team });
+    this.onChange();
+    this.flush();
+  }
+
+  maxOwnCounter(epoch, channel) {
+    let max = this.usedCounters.get(`${channel}:${epoch}`) ?? -1;
+    for (const entry of this.held.values()) {
+      if (entry?.content && entry.channel === channel && entry.env.author_handle === this.me && entry.env.epoch === epoch) {
+        max = Math.max(max, pyInt(entry.content.sender_ctr) ?? -1);
+      }
+    }
+    return max;
+  }
+
+  async seal(item) {
+    const epoch = this.state.epoch;
+    const channel = item.team ? "team" : "live";
+    const ctr = await nextCounter(this.dialogueId, this.me, epoch, this.maxOwnCounter(epoch, channel), channel);
+    this.usedCounters.set(`${channel}:${epoch}`, ctr);
+    const seen = item.team ? this.lastSeq() : this.lastRoomSeq();
+    const content = { ...item.content, sender_ctr: ctr, last_seq_seen: seen };
+    item.envelope = await sealEnvelope(this.state, this.live, content, { team: item.team });
+  }
+
+  /** Sends the outbox in order while connected; an envelope is sealed once and resent as is. */
+  async flush() {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.outbox.length && this.socket?.connected && this.status === "live") {
+        const item = this.outbox[0];
+        try {
+          if (!item.envelope) await this.seal(item);
+          const ack = await this.socket.send(item.envelope);
+          await this.receive([{ seq: ack.seq, kind: "msg", ...item.envelope }], true);
+        } catch (error) {
+          if (error.code === "network") break; // stays first, for the next connection
+          if (await this.retryable(item, error)) continue;
+          // duplicate_id: stored before, its answer was lost; it arrives with the catch-up
+          if (error.code !== "duplicate_id") this.onProblem(error);
+        }
+        this.outbox.shift();
+        this.onChange();
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** True to try the same item again (after resealing it when the epoch moved on). */
+  async retryable(item, error) {
+    if (error.code === "rate_limited") {
+      await new Promise((resolve) => window.setTimeout(resolve, 1000));
+      return true;
+    }
+    if (error.code === "envelope_rejected" && error.params?.reason === "epoch" && !item.resealed) {
+      await (this.chain = this.chain.then(() => this.reloadKeys()));
+      item.envelope = null;
+      item.resealed = true;
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,197 @@
+// The live connection: Socket.IO over the websocket transport only, authenticated by the session
+// cookie (team account or participant device). On every (re)connection it sends `join_dialogue`
+// with the last `seq` held and pages with `catch_up` until `more` is false, then once more (a
+// message stored while the server was answering the join reaches neither the page nor the room).
+// Envelopes go to `onEnvelopes` in arrival order; the room drops any `seq` it already holds.
+//
+// Network drops: Socket.IO reconnects by itself; when the browser reports it is offline, the
+// connection is closed at once (a dead websocket can look open for a minute) and reopened when
+// the browser is back online. `membership_revoked` stops everything; nothing is wiped.
+
+import { io } from "../../vendor/socket.io.js";
+
+const ACK_TIMEOUT_MS = 15_000;
+
+/** A refused event: `code` is the server's `error_occurred` code ("network" when no answer). */
+export class LiveError extends Error {
+  constructor(code, params = {}) {
+    super(code);
+    this.name = "LiveError";
+    this.code = code;
+    this.params = params;
+  }
+}
+
+export class LiveSocket {
+  /**
+   * @param {object} options
+   * @param {string} options.dialogueId
+   * @param {number} [options.pageSize] envelopes per page of history (at most 500)
+   * @param {() => number} options.lastSeq the highest `seq` held now
+   * @param {(envelopes: object[]) => Promise<void>} options.onEnvelopes
+   * @param {(state: string) => void} options.onStatus "connecting" | "catching_up" | "live" | "offline" | "stopped"
+   * @param {() => void} options.onSynced after each completed catch-up
+   * @param {(reason: string) => void} options.onStopped "removed" (this member) or "signed_out"
+   * @param {(error: LiveError) => void} options.onError an `error_occurred` not tied to a request
+   * @param {() => Promise<string | null>} options.reauthenticate after a refused handshake or a
+   *   refused join: null to try again, or why to stop ("removed", "signed_out")
+   */
+  constructor(options) {
+    Object.assign(this, options);
+    this.socket = null;
+    this.stopped = false;
+    this.lastError = null;
+    this.queue = Promise.resolve();
+    this.generation = 0;
+    this.busy = false;
+  }
+
+  get connected() {
+    return Boolean(this.socket?.connected);
+  }
+
+  start() {
+    const socket = io({
+      transports: ["websocket"],
+      withCredentials: true,
+      autoConnect: false,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    this.socket = socket;
+    socket.on("connect", () => this.sync());
+    socket.on("disconnect", (reason) => this.dropped(reason));
+    socket.on("connect_error", () => this.refused());
+    socket.on("message_posted", (env) => this.onEnvelopes([env]));
+    socket.on("membership_revoked", (payload) => {
+      if (payload?.dialogue_id === this.dialogueId) this.stopWith("removed");
+    });
+    socket.on("error_occurred", (payload) => {
+      this.lastError = new LiveError(String(payload?.error ?? "internal_error"), payload?.params ?? {});
+      if (!this.busy) this.onError(this.lastError);
+    });
+    window.addEventListener("offline", () => {
+      if (this.stopped || !socket.active) return;
+      socket.disconnect(); // reopened on "online"
+      this.onStatus("offline");
+    });
+    window.addEventListener("online", () => {
+      if (!this.stopped && !socket.connected) socket.connect();
+    });
+    this.onStatus(navigator.onLine ? "connecting" : "offline");
+    if (navigator.onLine) socket.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.socket?.disconnect();
+    this.onStatus("stopped");
+  }
+
+  stopWith(reason) {
+    if (this.stopped) return;
+    this.stop();
+    this.onStopped(reason);
+  }
+
+  dropped(reason) {
+    this.generation += 1;
+    if (this.stopped) return;
+    this.onStatus("offline");
+    // The server closed this connection (a removal, or a lapsed session): Socket.IO does not
+    // retry those by itself.
+    if (reason === "io server disconnect") this.refused();
+  }
+
+  async refused() {
+    if (this.stopped || this.socket.active) return; // Socket.IO is still retrying by itself
+    this.onStatus("offline");
+    let reason = null;
+    try {
+      reason = await this.reauthenticate();
+    } catch {
+      // offline, or the server is down: try again a little later
+      await new Promise((resolve) => window.setTimeout(resolve, 3000));
+    }
+    if (reason) this.stopWith(reason);
+    else if (!this.stopped && !this.socket.connected) this.socket.connect();
+  }
+
+  /**
+   * One acknowledged event at a time, so an `error_occurred` belongs to the request waiting for
+   * its answer. Rejects with LiveError (the server's code, or "network").
+   */
+  request(event, payload) {
+    const run = async () => {
+      if (!this.socket?.connected) throw new LiveError("network");
+      this.lastError = null;
+      this.busy = true;
+      let answer;
+      try {
+        answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
+      } catch {
+        throw new LiveError("network");
+      } finally {
+        this.busy = false;
+      }
+      if (answer === undefined || answer === null) throw this.lastError ?? new LiveError("internal_error");
+      return answer;
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Fetches every live envelope after `afterSeq`, page by page, through `onEnvelopes`. */
+  async pageFrom(event, afterSeq) {
+    let cursor = afterSeq;
+    let name = event;
+    for (;;) {
+      const payload = { dialogue_id: this.dialogueId, after_seq: cursor };
+      if (this.pageSize && this.pageSize < 500) payload.limit = this.pageSize;
+      const page = await this.request(name, payload);
+      const messages = Array.isArray(page.messages) ? page.messages : [];
+      await this.onEnvelopes(messages);
+      if (messages.length) cursor = Math.max(cursor, ...messages.map((m) => m.seq));
+      if (!page.more) return cursor;
+      name = "catch_up";
+    }
+  }
+
+  /** Joins (or rejoins) the room from the last `seq` held. */
+  async sync() {
+    const generation = this.generation;
+    this.onStatus("catching_up");
+    try {
+      const cursor = await this.pageFrom("join_dialogue", this.lastSeq());
+      await this.pageFrom("catch_up", cursor);
+      if (generation !== this.generation || this.stopped) return;
+      this.onStatus("live");
+      this.onSynced();
+    } catch (error) {
+      if (error.code === "dialogue_not_found" || error.code === "not_authenticated") {
+        const reason = await this.reauthenticate().catch(() => null);
+        if (reason) return this.stopWith(reason);
+      }
+      if (generation === this.generation && !this.stopped) {
+        this.onError(error);
+        window.setTimeout(() => generation === this.generation && this.connected && this.sync(), 2000);
+      }
+    }
+  }
+
+  /** Asks for everything after `afterSeq` (a gap noticed by `last_seq_seen`). */
+  async fill(afterSeq) {
+    this.onStatus("catching_up");
+    try {
+      await this.pageFrom("catch_up", afterSeq);
+    } finally {
+      if (!this.stopped) this.onStatus(this.connected ? "live" : "offline");
+    }
+  }
+
+  /** Sends a sealed envelope; resolves with `{seq, message_id}` once stored. */
+  send(envelope) {
+    return this.request("send_message", { dialogue_id: this.dialogueId, envelope });
+  }
+}

@@ -1,0 +1,180 @@
+// The live room's state, rebuilt from the ordered log of opened messages (docs/live-room.md).
+//
+// The same reducer as facilitator/live/state.py, case for case: both pass
+// tests/live/room_cases.json. A pure module (no DOM, no I/O), so every device that holds the same
+// verified log computes the same queue, speaker, totals and timer. Python's semantics are kept
+// where JSON allows it to differ (booleans count as integers, str() of non-string values); see
+// the helpers below. Messages that break the counters or come from a role not allowed to send
+// them become errors and change nothing.
+
+export const LEADS = new Set(["convener", "facilitator"]);
+
+/** Python's isinstance(value, int) for a JSON value: the number, or null. (True is 1.) */
+function pyInt(value) {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return Number.isInteger(value) ? value : null;
+}
+
+/** Python's truthiness of a JSON value. */
+function pyTruthy(value) {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === "object") return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+function pyRepr(value) {
+  if (typeof value === "string") {
+    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+    const body = value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\t", "\\t");
+    return quote + (quote === "'" ? body.replaceAll("'", "\\'") : body) + quote;
+  }
+  return pyStr(value);
+}
+
+/** Python's str() of a JSON value (what an f-string puts in). */
+export function pyStr(value) {
+  if (value === undefined || value === null) return "None";
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number") return String(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(", ")}}`;
+}
+
+const has = (object, key) => Object.hasOwn(object, key);
+const get = (object, key, fallback = undefined) => (has(object, key) ? object[key] : fallback);
+
+/** An empty room. `totalsMs` is a Map (who -> ms), in first-spoken order. */
+export function createRoom() {
+  return {
+    queue: [],
+    speaker: null, // {who, sinceMs}: a handle, or "label:<text>" for someone without a device
+    totalsMs: new Map(),
+    item: null,
+    itemStartedMs: null,
+    pausedAtMs: null,
+    pausedTotalMs: 0,
+    closedAtMs: null, // set by session_closed, cleared when an item starts again
+    errors: [], // [seq, code]
+    counters: new Map(), // author + epoch -> last sender_ctr
+  };
+}
+
+/** The item's running time at `nowMs`, pauses left out. */
+export function itemElapsedMs(room, nowMs) {
+  if (room.itemStartedMs === null) return 0;
+  const end = room.pausedAtMs !== null ? room.pausedAtMs : nowMs;
+  return Math.max(0, end - room.itemStartedMs - room.pausedTotalMs);
+}
+
+/** Whom a hand event is about: the author, or (for facilitators) someone they name. */
+function whoOf(author, content, role) {
+  if (has(content, "for_handle") || has(content, "label")) {
+    if (!LEADS.has(role)) return null;
+    if (typeof content.for_handle === "string") return content.for_handle;
+    return `label:${pyStr(get(content, "label", ""))}`;
+  }
+  return author;
+}
+
+function finishSpeaker(room, at) {
+  if (room.speaker !== null) {
+    const spoken = Math.max(0, at - room.speaker.sinceMs);
+    const who = room.speaker.who;
+    room.totalsMs.set(who, (room.totalsMs.get(who) ?? 0) + spoken);
+    room.speaker = null;
+  }
+}
+
+/** Applies one message; returns an error code instead when it may not change the state. */
+function apply(room, author, role, content) {
+  const kind = get(content, "type", null);
+  const at = pyInt(get(content, "at", 0));
+  if (at === null) return "malformed";
+  if (kind === "text") return null;
+  if (kind === "hand_raised" || kind === "hand_lowered") {
+    const who = whoOf(author, content, role);
+    if (who === null) return "not_allowed";
+    const index = room.queue.indexOf(who);
+    if (kind === "hand_raised" && index < 0) room.queue.push(who);
+    else if (kind === "hand_lowered" && index >= 0) room.queue.splice(index, 1);
+    return null;
+  }
+  if (!LEADS.has(role)) return "not_allowed";
+  if (kind === "speaker_called") {
+    finishSpeaker(room, at);
+    const handle = get(content, "handle", null);
+    const who = pyTruthy(handle) ? handle : `label:${pyStr(get(content, "label", ""))}`;
+    const index = typeof who === "string" ? room.queue.indexOf(who) : -1;
+    if (index >= 0) room.queue.splice(index, 1);
+    room.speaker = { who: pyStr(who), sinceMs: at };
+  } else if (kind === "speaker_done") {
+    finishSpeaker(room, at);
+  } else if (kind === "item_started") {
+    room.item = pyStr(get(content, "item", null));
+    room.itemStartedMs = at;
+    room.pausedAtMs = null;
+    room.pausedTotalMs = 0;
+    room.closedAtMs = null;
+  } else if (kind === "session_closed") {
+    finishSpeaker(room, at);
+    room.queue.length = 0;
+    if (room.itemStartedMs !== null && room.pausedAtMs === null) room.pausedAtMs = at;
+    if (room.closedAtMs === null) room.closedAtMs = at;
+  } else if (kind === "timer_paused" && room.pausedAtMs === null) {
+    room.pausedAtMs = at;
+  } else if (kind === "timer_resumed" && room.pausedAtMs !== null) {
+    room.pausedTotalMs += Math.max(0, at - room.pausedAtMs);
+    room.pausedAtMs = null;
+  } else if (kind !== "timer_paused" && kind !== "timer_resumed") {
+    return "unknown_type";
+  }
+  return null;
+}
+
+function roleOf(roles, author, epoch) {
+  if (typeof roles === "function") return roles(author, epoch) ?? null;
+  return typeof author === "string" && has(roles, author) ? roles[author] : null;
+}
+
+/**
+ * Applies one opened message `{seq, epoch, author, content}` that follows everything applied so
+ * far in `seq` order. `roles`: handle -> role from the verified roster, or a function
+ * (handle, epoch) -> role (the roster of the message's epoch). Returns the error code or null.
+ */
+export function applyEntry(room, entry, roles) {
+  const { author, content } = entry;
+  const fail = (code) => {
+    room.errors.push([entry.seq, code]);
+    return code;
+  };
+  const role = roleOf(roles, author, entry.epoch);
+  if (role === null) return fail("not_in_roster");
+  if (content === null || typeof content !== "object" || Array.isArray(content)) return fail("malformed");
+  const ctr = pyInt(get(content, "sender_ctr", null));
+  const key = JSON.stringify([author, entry.epoch]);
+  if (ctr === null || ctr <= (room.counters.get(key) ?? -1)) return fail("replay");
+  room.counters.set(key, ctr);
+  const error = apply(room, author, role, content);
+  return error ? fail(error) : null;
+}
+
+/** The room after `log` (opened messages in `seq` order). */
+export function replay(log, roles) {
+  const room = createRoom();
+  for (const entry of log) applyEntry(room, entry, roles);
+  return room;
+}
+
+/** Plain JSON of a room (for tests and debugging). */
+export function snapshot(room, nowMs = null) {
+  return {
+    queue: [...room.queue],
+    speaker: room.speaker ? room.speaker.who : null,
+    totals_ms: Object.fromEntries(room.totalsMs),
+    item: room.item,
+    item_elapsed_ms: nowMs === null ? null : itemElapsedMs(room, nowMs),
+    closed_at_ms: room.closedAtMs,
+    errors: room.errors.map(([seq, code]) => [seq, code]),
+  };
+}

@@ -1,0 +1,207 @@
+"""Every page in every supported locale, as a reader of that language sees it in Chromium.
+
+One dialogue is set up once (a convener, an agenda, a participant let in); then for each locale
+the convener and the participant switch language with the page's own switcher and every page is
+opened. On each: ``<html lang dir>`` match the locale, no English message of the catalogue is
+left on the page (text or accessible names) once the page's scripts have rendered, dates are in
+the locale's calendar and digits, nothing overflows sideways, and in the right-to-left locales
+axe-core finds no serious accessibility problem. The live room is photographed
+in the right-to-left locales (``test-artifacts/locale-<tag>-live.png``).
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from playwright.sync_api import expect
+
+from facilitator.core.i18n import SUPPORTED_LOCALES, locale_info
+from tests.browser.test_live_room import LAYLA, LiveWatch, admit, wait_live
+from tests.browser.test_workspace import add_agenda, axe_violations, create_dialogue, sign_in
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT = 20_000
+TRANSLATED = [tag for tag in SUPPORTED_LOCALES if tag != "en"]
+# Text nodes and accessible names a page shows, one per entry.
+VISIBLE_TEXTS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const element = node.parentElement;
+    if (!element || element.closest("script, style, [hidden], template")) continue;
+    const text = node.textContent.trim();
+    if (text) out.push(text);
+  }
+  for (const element of document.querySelectorAll("[aria-label], [placeholder], [title], [alt]")) {
+    for (const name of ["aria-label", "placeholder", "title", "alt"]) {
+      const value = element.getAttribute(name);
+      if (value && value.trim()) out.push(value.trim());
+    }
+  }
+  return out;
+}"""
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+LATIN_DIGIT = re.compile(r"[0-9]")
+
+
+def english_messages(tag: str) -> set[str]:
+    """The English msgids that this locale renders differently (so seeing one is a leak)."""
+    path = ROOT / "translations" / tag / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=tag)
+    leaks: set[str] = set()
+    kept: set[str] = set()  # shown as they are somewhere (the product's name), so never a leak
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        kept.update(str(text).strip() for text in strings)
+        leaks.update(msgid.strip() for msgid in ids if "%(" not in msgid)
+    return leaks - kept
+
+
+def switch_locale(page: Any, tag: str) -> None:
+    page.select_option("#locale-select", tag)
+    page.locator(".locale-switcher button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", tag)
+
+
+# axe-core runs on every page in these locales (all right-to-left ones and one more script).
+AXE_LOCALES = {"ar", "fa", "he", "ur", "ps", "ckb", "ru"}
+
+
+def check_page(page: Any, tag: str, english: set[str], where: str, origin: str = "") -> None:
+    info = locale_info(tag)
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", tag)
+    expect(html).to_have_attribute("dir", info.direction)
+    page.wait_for_load_state("networkidle")
+    leaked = sorted({text for text in page.evaluate(VISIBLE_TEXTS) if text in english})
+    assert leaked == [], f"{tag} {where}: English left on the page: {leaked}"
+    assert page.evaluate(OVERFLOW) <= 1, f"{tag} {where}: the page overflows sideways"
+    if origin and tag in AXE_LOCALES:
+        assert axe_violations(page, origin) == [], f"{tag} {where}"
+
+
+def tab_order(page: Any, presses: int = 25) -> list[dict[str, float]]:
+    """Where keyboard focus lands, press after press: each element's box and whether it shows
+    a focus indicator (an outline or a box shadow)."""
+    page.locator("body").focus()
+    seen = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        box = page.evaluate("""() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          const r = el.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+            || style.boxShadow !== "none";
+          return {x: r.left, right: r.right, y: r.top, h: r.height, ring, id: el.id || el.tagName};
+        }""")
+        if box is None or (seen and box == seen[0]):
+            break
+        seen.append(box)
+    return seen
+
+
+def check_focus_order(page: Any, tag: str, where: str) -> None:
+    """Focus moves in reading order: along a line from the start edge (right in RTL), and it
+    is always visible."""
+    rtl = locale_info(tag).is_rtl
+    order = tab_order(page)
+    assert order, f"{tag} {where}: nothing can be reached with the keyboard"
+    for box in order:
+        assert box["ring"], f"{tag} {where}: no visible focus on {box['id']}"
+    for before, after in pairwise(order):
+        same_line = abs(before["y"] - after["y"]) < 4 and before["h"] and after["h"]
+        apart = after["right"] <= before["x"] + 1 or after["x"] >= before["right"] - 1
+        if same_line and apart:
+            forward = after["right"] <= before["x"] + 1 if rtl else after["x"] >= before["right"] - 1
+            assert forward, f"{tag} {where}: focus goes against the reading direction: {before} -> {after}"
+
+
+def check_dates(page: Any, tag: str) -> None:
+    """Session times on the participant's page follow the locale's calendar and digits."""
+    when = page.locator("#next-when")
+    expect(when).not_to_be_empty(timeout=WAIT)
+    text = when.inner_text()
+    if tag in {"fa", "ps"}:
+        assert not LATIN_DIGIT.search(text) and re.search("[۰-۹]", text), (tag, text)
+    if tag == "fa":
+        assert "آذر" in text or "دی" in text, f"fa: not the Persian calendar: {text}"
+    if tag == "ckb":
+        assert not LATIN_DIGIT.search(text) and re.search("[٠-٩]", text), (tag, text)
+    if tag in {"ps", "ckb"}:
+        assert not re.search(r"\b(Dec|Nov|Mon|Tue)\b", text), f"{tag}: English date: {text}"
+
+
+@pytest.mark.skipif(not TRANSLATED, reason="no translated locale")
+def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
+    watch = LiveWatch()
+    convener_account = make_member("convener", username="samira")
+    convener_context = browser.new_context(locale="en-GB", timezone_id="Asia/Amman")
+    convener = watch.page(convener_context)
+    sign_in(convener, origin, convener_account)
+    dialogue_id = create_dialogue(convener, origin)
+    add_agenda(convener)
+    participant_context = browser.new_context(
+        locale="en-GB", timezone_id="Asia/Amman", viewport={"width": 390, "height": 844}
+    )
+    participant = admit(convener, participant_context, watch, LAYLA, origin, dialogue_id)
+
+    team_pages = {
+        "home": ("/", "main"),
+        "account": ("/account", "main"),
+        "team": ("/team", "main"),
+        "dashboard": ("/dialogues", "#dialogue-list li"),
+        "new dialogue": ("/dialogues/new", "#new-dialogue"),
+        "workspace": (f"/dialogues/{dialogue_id}", "#panels"),
+        "notes": (f"/dialogues/{dialogue_id}/notes", "#notes-content"),
+        "summary": (f"/dialogues/{dialogue_id}/summary", "#summary-content"),
+        "console": (f"/dialogues/{dialogue_id}/live", "#live-status[data-state=live]"),
+        "projector": (f"/dialogues/{dialogue_id}/projector", "#live-status[data-state=live]"),
+    }
+    participant_pages = {
+        "participant home": (f"/p/{dialogue_id}", "#content"),
+        "participant live": (f"/p/{dialogue_id}/live", "#live-status[data-state=live]"),
+    }
+    for tag in TRANSLATED:
+        english = english_messages(tag)
+        convener.goto(origin + "/")  # the projector has no header to switch language from
+        switch_locale(convener, tag)
+        for where, (path, ready) in team_pages.items():
+            convener.goto(origin + path)
+            expect(convener.locator(ready).first).to_be_visible(timeout=WAIT)
+            check_page(convener, tag, english, where, origin)
+        participant.goto(f"{origin}/p/{dialogue_id}")
+        switch_locale(participant, tag)
+        for where, (path, ready) in participant_pages.items():
+            participant.goto(origin + path)
+            expect(participant.locator(ready).first).to_be_visible(timeout=WAIT)
+            check_page(participant, tag, english, where, origin)
+            if where == "participant home":
+                check_dates(participant, tag)
+            if tag in AXE_LOCALES:
+                check_focus_order(participant, tag, where)
+        wait_live(participant)
+        if locale_info(tag).is_rtl:
+            participant.screenshot(path=str(artifacts / f"locale-{tag}-live.png"), full_page=True)
+
+        signed_out = browser.new_context(locale=tag)
+        page = watch.page(signed_out)
+        for where, path in {"sign-in": "/login", "bad invitation": "/j/AAAAAAAAAAAAAAAAAAAAAA"}.items():
+            page.goto(origin + path)
+            check_page(page, tag, english, where, origin)
+        signed_out.close()
+    assert watch.problems == []

@@ -1,0 +1,1 @@
+"""The export: anonymisation rules shared by the command line and the browser."""

@@ -1,0 +1,118 @@
+"""Group commit: messages that arrive while a room's transaction is being written are stored
+together in the next one, each with its own outcome; a refused message takes no ``seq`` and
+leaves no gap."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from facilitator import td2
+from facilitator.dialogues.models import Dialogue, Envelope
+from facilitator.extensions import db
+from facilitator.live.group_commit import GroupCommit, Pending
+from facilitator.live.schemas import LiveEnvelope
+from facilitator.live.seats import Seat
+from facilitator.live.store import Outgoing, store_batch
+
+ROOM = td2.random_id()
+
+
+def test_messages_arriving_during_a_write_form_the_next_batch():
+    group: GroupCommit[str] = GroupCommit()
+    batches: list[list[str]] = []
+    first_started, release_first = threading.Event(), threading.Event()
+
+    def write(batch: list[Pending[str]]) -> None:
+        batches.append([each.item for each in batch])
+        if len(batches) == 1:
+            first_started.set()
+            release_first.wait(10)
+        for each in batch:
+            if each.item == "bad":
+                each.error = ValueError(each.item)
+            else:
+                each.seq = 100 + len(batches) * 10 + batch.index(each)
+
+    outcomes: dict[str, Pending[str]] = {}
+
+    def send(item: str) -> None:
+        outcomes[item] = group.submit("room", item, write)
+
+    leader = threading.Thread(target=send, args=("first",))
+    leader.start()
+    assert first_started.wait(10)
+    others = [threading.Thread(target=send, args=(item,)) for item in ("a", "bad", "b")]
+    for thread in others:
+        thread.start()
+    while len(group._waiting.get("room", [])) < 3:  # all three queued behind the first write
+        threading.Event().wait(0.01)
+    release_first.set()
+    for thread in [leader, *others]:
+        thread.join(10)
+    assert batches[0] == ["first"]
+    assert sorted(batches[1]) == ["a", "b", "bad"] and len(batches) == 2
+    assert outcomes["first"].seq == 110
+    assert isinstance(outcomes["bad"].error, ValueError) and outcomes["bad"].seq is None
+    assert {outcomes["a"].seq, outcomes["b"].seq} <= {120, 121, 122}
+
+
+def test_a_failed_write_is_every_waiting_message_s_error():
+    group: GroupCommit[str] = GroupCommit()
+
+    def write(batch: list[Pending[str]]) -> None:
+        raise RuntimeError("the database went away")
+
+    outcome = group.submit("room", "m", write)
+    assert outcome.done and outcome.seq is None
+    assert isinstance(outcome.error, RuntimeError)
+
+
+def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
+    d = workshop.dialogue_id
+    facilitator = workshop.clients["facilitator"]
+    handle = td2.b64u_encode(facilitator.keyrings[d].handle)
+    seat = Seat(dialogue_id=d, member_id=0, handle=handle, in_team=True)
+
+    def message(text: str, **overrides) -> Pending[Outgoing]:
+        envelope = facilitator.seal_message(d, ROOM, {"type": "text", "text": text})
+        envelope.update(overrides)
+        return Pending(Outgoing(seat, LiveEnvelope(**envelope)))
+
+    earlier = message("stored before")
+    with app.app_context():
+        store_batch(db.session, d, [earlier])
+        db.session.commit()
+        before = db.session.get(Dialogue, d).last_seq
+    first = message("one")
+    batch = [
+        first,
+        message("replayed id", message_id=earlier.item.envelope.message_id),
+        message("two"),
+        message("same id in the batch", message_id=first.item.envelope.message_id),
+        message("old epoch", epoch=99),
+        message("bad size", blob="A" * 400),
+        message("three"),
+    ]
+    with app.app_context():
+        store_batch(db.session, d, batch)
+        db.session.commit()
+        stored = db.session.execute(
+            select(Envelope.seq, Envelope.message_id)
+            .where(Envelope.dialogue_id == d, Envelope.seq > before)
+            .order_by(Envelope.seq)
+        ).all()
+        last_seq = db.session.get(Dialogue, d).last_seq
+    errors = [type(each.error).__name__ if each.error else None for each in batch]
+    assert errors == [None, "DuplicateIdError", None, "DuplicateIdError",
+                      "EnvelopeRejectedError", "EnvelopeRejectedError", None]
+    accepted = [batch[0], batch[2], batch[6]]
+    assert [each.seq for each in accepted] == [before + 1, before + 2, before + 3]
+    assert [tuple(row) for row in stored] == [
+        (each.seq, each.item.envelope.message_id) for each in accepted]
+    assert last_seq == before + 3, "refused messages leave no gap in seq"
+    texts = [facilitator.open_message(d, {"seq": each.seq, "kind": "msg",
+                                          **each.item.envelope.model_dump()})["text"]
+             for each in accepted]
+    assert texts == ["one", "two", "three"]

@@ -24,6 +24,7 @@ from facilitator.core.i18n import (
     select_locale,
 )
 from facilitator.core.security import init_security
+from facilitator.core.session_cookie import OncePerEnvironSessionInterface
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
 from facilitator.live import events as _live_events  # noqa: F401
 from facilitator.settings import Settings
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         PREFERRED_URL_SCHEME="https" if settings.secure_cookies else "http",
     )
     app.extensions["facilitator.settings"] = settings
+    app.session_interface = OncePerEnvironSessionInterface()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

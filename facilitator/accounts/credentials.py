@@ -1,4 +1,5 @@
-"""Passwords (Argon2id), usernames and TOTP codes. Pure functions, no database."""
+"""Passwords (Argon2id), usernames, TOTP codes and session time-outs. Pure functions, no
+database."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from datetime import datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -81,3 +83,31 @@ def token_hash(token: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# A session's ``last_seen_at`` is written at most this often: reading a session is then free of
+# writes almost every time.
+LAST_SEEN_REFRESH_S = 60
+
+
+def session_lapsed(
+    last_seen_at: datetime,
+    now: datetime,
+    idle_timeout_s: int,
+    created_at: datetime | None = None,
+    absolute_timeout_s: int | None = None,
+) -> bool:
+    """Whether a login or device session has timed out: idle too long, or (for login sessions,
+    given ``created_at`` and ``absolute_timeout_s``) open too long."""
+    if now - last_seen_at > timedelta(seconds=idle_timeout_s):
+        return True
+    return (
+        created_at is not None
+        and absolute_timeout_s is not None
+        and now - created_at > timedelta(seconds=absolute_timeout_s)
+    )
+
+
+def last_seen_stale(last_seen_at: datetime, now: datetime) -> bool:
+    """Whether ``last_seen_at`` is old enough to be written again."""
+    return now - last_seen_at > timedelta(seconds=LAST_SEEN_REFRESH_S)

@@ -229,19 +229,21 @@ def resolve_login_session(
 ) -> Account | None:
     """The account a session token belongs to, or None once it is unknown or timed out.
 
-    A timed-out session is deleted. ``last_seen_at`` is refreshed at most once a minute.
+    A timed-out session is deleted. ``last_seen_at`` is refreshed at most once a minute
+    (``credentials.LAST_SEEN_REFRESH_S``).
     """
     row = db.get(LoginSession, credentials.token_hash(token))
     if row is None:
         return None
     now = utcnow()
-    idle = now - row.last_seen_at > timedelta(seconds=idle_timeout_s)
-    expired = now - row.created_at > timedelta(seconds=absolute_timeout_s)
-    if idle or expired or not row.account.is_active:
+    lapsed = credentials.session_lapsed(
+        row.last_seen_at, now, idle_timeout_s, row.created_at, absolute_timeout_s
+    )
+    if lapsed or not row.account.is_active:
         db.delete(row)
         db.flush()
         return None
-    if now - row.last_seen_at > timedelta(seconds=60):
+    if credentials.last_seen_stale(row.last_seen_at, now):
         row.last_seen_at = now
         db.flush()
     return row.account

@@ -86,12 +86,12 @@ def resolve_device(db: DbSession, token: str, idle_timeout_s: int) -> Member | N
     if (
         member is None
         or not member.is_active
-        or now - row.last_seen_at > timedelta(seconds=idle_timeout_s)
+        or credentials.session_lapsed(row.last_seen_at, now, idle_timeout_s)
     ):
         db.delete(row)
         db.flush()
         return None
-    if now - row.last_seen_at > timedelta(seconds=60):
+    if credentials.last_seen_stale(row.last_seen_at, now):
         row.last_seen_at = now
         db.flush()
     return member

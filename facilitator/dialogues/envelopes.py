@@ -11,7 +11,8 @@ sent one of its envelopes, behind the team key they never receive.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -47,14 +48,22 @@ def next_seq(db: DbSession, dialogue_id: str) -> int:
     return int(seq)
 
 
-def epoch_accepted(db: DbSession, dialogue_id: str, current_epoch: int, epoch: int) -> bool:
-    """The current epoch, or the one before it during ``ROTATION_GRACE`` after a rotation."""
+def epoch_accepted(
+    current_epoch: int, epoch: int, current_cut_at: Callable[[], datetime | None]
+) -> bool:
+    """The current epoch, or the one before it during ``ROTATION_GRACE`` after a rotation
+    (``current_cut_at`` tells when the current one was cut; asked only then)."""
     if epoch == current_epoch:
         return True
     if epoch != current_epoch - 1:
         return False
-    newest = db.get(Epoch, (dialogue_id, current_epoch))
-    return newest is not None and utcnow() - newest.created_at <= ROTATION_GRACE
+    cut_at = current_cut_at()
+    return cut_at is not None and utcnow() - cut_at <= ROTATION_GRACE
+
+
+def _cut_at(db: DbSession, dialogue_id: str, number: int) -> datetime | None:
+    newest = db.get(Epoch, (dialogue_id, number))
+    return None if newest is None else newest.created_at
 
 
 def blob_plausible(blob: str) -> bool:
@@ -96,7 +105,8 @@ def store_envelope(
     expected_author = NOTE_AUTHOR if payload.kind == "note" else member.handle
     if payload.author_handle != expected_author:
         raise EnvelopeRejectedError(reason="author_handle")
-    if not epoch_accepted(db, dialogue_id, dialogue.current_epoch, payload.epoch):
+    current = dialogue.current_epoch
+    if not epoch_accepted(current, payload.epoch, lambda: _cut_at(db, dialogue_id, current)):
         raise EnvelopeRejectedError(reason="epoch", current_epoch=dialogue.current_epoch)
     if not blob_plausible(payload.blob):
         raise EnvelopeRejectedError(reason="blob")

@@ -25,7 +25,7 @@ from facilitator.live.channels import team_channel_id, team_room
 from facilitator.live.flood import FloodLimit
 from facilitator.live.group_commit import GroupCommit, Pending
 from facilitator.live.schemas import JoinDialogue, SendMessage
-from facilitator.live.seats import Seat, SeatCache, resolve_seat
+from facilitator.live.seats import Seat, SeatCache, resolve_seat, still_seated
 from facilitator.live.store import Outgoing
 
 _flood = FloodLimit(limit=10, window_s=1.0)  # messages per connection
@@ -37,17 +37,25 @@ def dialogue_room(dialogue_id: str) -> str:
     return f"dialogue:{dialogue_id}"
 
 
+def _tokens() -> tuple[str | None, str | None]:
+    """The login-session and device tokens this connection presented at its handshake."""
+    token, device_token = session.get(SESSION_TOKEN_KEY), session.get(DEVICE_TOKEN_KEY)
+    return (
+        token if isinstance(token, str) else None,
+        device_token if isinstance(device_token, str) else None,
+    )
+
+
 def socket_caller() -> Caller:
     """The account or participant device behind this connection, checked again now."""
     settings = current_app.extensions["facilitator.settings"]
+    token, device_token = _tokens()
     account = device = None
-    token = session.get(SESSION_TOKEN_KEY)
-    if isinstance(token, str):
+    if token is not None:
         account = accounts.resolve_login_session(
             db.session, token, settings.idle_timeout_s, settings.absolute_timeout_s
         )
-    device_token = session.get(DEVICE_TOKEN_KEY)
-    if isinstance(device_token, str):
+    if device_token is not None:
         device = devices.resolve_device(db.session, device_token, settings.idle_timeout_s)
     return Caller(account=account, device=device)
 
@@ -85,19 +93,28 @@ def on_catch_up(data: Any) -> dict[str, Any]:
 
 
 def _seat(sid: str, dialogue_id: str) -> Seat:
-    """The sender's seat: kept on the connection for at most ``seats.RECHECK_S``."""
+    """The sender's seat: kept on the connection for ``seats.RECHECK_S``, then confirmed in one
+    query (``seats.still_seated``) or resolved in full again."""
 
     def resolve() -> Seat:
+        token, device_token = _tokens()
         with commit_boundary():
-            return resolve_seat(db.session, socket_caller(), dialogue_id)
+            return resolve_seat(db.session, socket_caller(), dialogue_id, device_token, token)
 
-    return _seats.seat(sid, dialogue_id, resolve)
+    def confirm(seat: Seat) -> bool:
+        settings = current_app.extensions["facilitator.settings"]
+        # One read, nothing to roll back: no transaction around it (one round trip, not three).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            return still_seated(
+                connection, seat, settings.idle_timeout_s, settings.absolute_timeout_s
+            )
+
+    return _seats.seat(sid, dialogue_id, resolve, confirm)
 
 
 def _write_batch(batch: list[Pending[Outgoing]]) -> None:
     """Store a batch in one transaction, then broadcast what was stored, in ``seq`` order."""
-    with commit_boundary():
-        service.store_messages(db.session, batch)
+    service.store_messages(db.engine, batch)
     for each in batch:
         if each.seq is None:
             continue

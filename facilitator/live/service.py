@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from facilitator.core.db import DbSession
 from facilitator.core.errors import PermissionDeniedError
@@ -73,9 +73,10 @@ def outgoing_message(seat: Seat, payload: SendMessage) -> Outgoing:
     return Outgoing(seat, payload.envelope)
 
 
-def store_messages(db: DbSession, batch: list[Pending[Outgoing]]) -> None:
-    """Store a batch of live messages to one dialogue (``live.store``); flushes, never commits."""
-    store_batch(db, batch[0].item.seat.dialogue_id, batch)
+def store_messages(engine: Engine, batch: list[Pending[Outgoing]]) -> None:
+    """Store a batch of live messages to one dialogue in a transaction of its own
+    (``live.store``)."""
+    store_batch(engine, batch[0].item.seat.dialogue_id, batch)
 
 
 def posted_payload(seq: int, envelope: LiveEnvelope) -> dict[str, Any]:

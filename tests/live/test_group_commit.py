@@ -5,16 +5,19 @@ leaves no gap."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
+import pytest
 from sqlalchemy import select
 
-from facilitator import td2
+from facilitator import create_app, td2
 from facilitator.dialogues.models import Dialogue, Envelope
 from facilitator.extensions import db
 from facilitator.live.group_commit import GroupCommit, Pending
 from facilitator.live.schemas import LiveEnvelope
 from facilitator.live.seats import Seat
 from facilitator.live.store import Outgoing, store_batch
+from tests.conftest import migrate_to_head
 
 ROOM = td2.random_id()
 
@@ -69,6 +72,17 @@ def test_a_failed_write_is_every_waiting_message_s_error():
     assert isinstance(outcome.error, RuntimeError)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def settings(request, settings):
+    """The batch is stored one statement at a time on SQLite and in psycopg's pipeline mode on
+    PostgreSQL (``live.store``): both are tested."""
+    if request.param == "sqlite":
+        return settings
+    on_postgres = replace(settings, database_url=request.getfixturevalue("fresh_postgres_database"))
+    migrate_to_head(create_app(on_postgres))
+    return on_postgres
+
+
 def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
     d = workshop.dialogue_id
     facilitator = workshop.clients["facilitator"]
@@ -82,9 +96,10 @@ def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
 
     earlier = message("stored before")
     with app.app_context():
-        store_batch(db.session, d, [earlier])
-        db.session.commit()
+        store_batch(db.engine, d, [earlier])
         before = db.session.get(Dialogue, d).last_seq
+        current_epoch = db.session.get(Dialogue, d).current_epoch
+    assert current_epoch >= 1
     first = message("one")
     batch = [
         first,
@@ -94,10 +109,10 @@ def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
         message("old epoch", epoch=99),
         message("bad size", blob="A" * 400),
         message("three"),
+        message("previous epoch, just rotated", epoch=current_epoch - 1),
     ]
     with app.app_context():
-        store_batch(db.session, d, batch)
-        db.session.commit()
+        store_batch(db.engine, d, batch)
         stored = db.session.execute(
             select(Envelope.seq, Envelope.message_id)
             .where(Envelope.dialogue_id == d, Envelope.seq > before)
@@ -106,12 +121,13 @@ def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
         last_seq = db.session.get(Dialogue, d).last_seq
     errors = [type(each.error).__name__ if each.error else None for each in batch]
     assert errors == [None, "DuplicateIdError", None, "DuplicateIdError",
-                      "EnvelopeRejectedError", "EnvelopeRejectedError", None]
+                      "EnvelopeRejectedError", "EnvelopeRejectedError", None, None]
+    assert batch[4].error.params == {"reason": "epoch", "current_epoch": current_epoch}
     accepted = [batch[0], batch[2], batch[6]]
-    assert [each.seq for each in accepted] == [before + 1, before + 2, before + 3]
+    assert [each.seq for each in [*accepted, batch[7]]] == [before + n for n in range(1, 5)]
     assert [tuple(row) for row in stored] == [
-        (each.seq, each.item.envelope.message_id) for each in accepted]
-    assert last_seq == before + 3, "refused messages leave no gap in seq"
+        (each.seq, each.item.envelope.message_id) for each in [*accepted, batch[7]]]
+    assert last_seq == before + 4, "refused messages leave no gap in seq"
     texts = [facilitator.open_message(d, {"seq": each.seq, "kind": "msg",
                                           **each.item.envelope.model_dump()})["text"]
              for each in accepted]

@@ -11,24 +11,26 @@ Statements per batch, whatever its size: one ``UPDATE … RETURNING`` reserves t
 ``message_id``\\ s already used; one multi-row ``INSERT``; and, only when a message was refused,
 one ``UPDATE`` giving back the numbers not used, so ``seq`` has no gaps.
 
-How they travel depends on the database. SQLite runs in the process: SQLAlchemy Core, the ORM
-session's bookkeeping costing more than the statements. PostgreSQL is across a socket, and
-under gevent every round trip waits for a turn of the event loop, which under load is busy
-writing copies of earlier messages: round trips, not statements, made the delay. There the
-statements go in psycopg's pipeline mode, in two flights: ``BEGIN``, the reservation and the
-``SELECT`` in the first; the ``INSERT``, the give-back and the ``COMMIT`` in the second. The
-SQL is the same Core statements, compiled once for the connection's dialect.
+They are SQLAlchemy Core statements compiled once to SQL text for the database, and run on the
+driver's own connection from SQLAlchemy's pool: SQLAlchemy's execution layer (parameters,
+results, connection and transaction objects) cost several times what SQLite took to run them,
+on the path of every live message. On PostgreSQL, which is across a socket, under gevent every
+round trip also waits for a turn of the event loop, which under load is busy writing copies of
+earlier messages: round trips, not statements, made the delay. There the statements go in
+psycopg's pipeline mode, in two flights: ``BEGIN``, the reservation and the ``SELECT`` in the
+first; the ``INSERT``, the give-back and the ``COMMIT`` in the second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, update
+from sqlalchemy import Engine, any_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
@@ -71,15 +73,16 @@ _GIVE_BACK = (
     .where(_dialogue.c.id == bindparam("dialogue"))
     .values(last_seq=bindparam("last"))
 )
-_USED = select(_envelope.c.message_id).where(
-    _envelope.c.dialogue_id == bindparam("dialogue"),
-    _envelope.c.message_id.in_(bindparam("message_ids", expanding=True)),
-)
-_USED_ANY = select(_envelope.c.message_id).where(  # one array parameter, for PostgreSQL
+# The ids as one parameter: an array on PostgreSQL, a JSON array on SQLite.
+_USED_ANY = select(_envelope.c.message_id).where(
     _envelope.c.dialogue_id == bindparam("dialogue"),
     _envelope.c.message_id == any_(bindparam("message_ids")),
 )
-_INSERT = insert(_envelope)
+_IDS = func.json_each(bindparam("message_ids")).table_valued("value")
+_USED_JSON = select(_envelope.c.message_id).where(
+    _envelope.c.dialogue_id == bindparam("dialogue"),
+    _envelope.c.message_id.in_(select(_IDS.c.value)),
+)
 _INSERT_ROW = insert(_envelope).values({name: bindparam(name) for name in _COLUMNS}).inline()
 _EPOCH_CUT = select(_epoch.c.created_at).where(
     _epoch.c.dialogue_id == bindparam("dialogue"), _epoch.c.number == bindparam("number")
@@ -110,8 +113,16 @@ class _Statements(Protocol):
 def store_batch(engine: Engine, dialogue_id: str, batch: list[Pending[Outgoing]]) -> None:
     """Store what passes the checks, in ``batch`` order, in one transaction committed before
     this returns; set each one's ``seq`` or ``error``."""
-    with engine.begin() as connection, _statements(connection) as statements:
-        _store(statements, dialogue_id, batch)
+    pooled = engine.raw_connection()  # checked (pre-ping) and returned like any other
+    try:
+        with _statements(pooled.driver_connection, engine.dialect) as statements:
+            _store(statements, dialogue_id, batch)
+        pooled.commit()
+    except BaseException:
+        pooled.rollback()
+        raise
+    finally:
+        pooled.close()
 
 
 def _store(statements: _Statements, dialogue_id: str, batch: list[Pending[Outgoing]]) -> None:
@@ -147,52 +158,61 @@ def _store(statements: _Statements, dialogue_id: str, batch: list[Pending[Outgoi
 
 
 @contextmanager
-def _statements(connection: Connection) -> Iterator[_Statements]:
-    if connection.dialect.driver == "psycopg":
-        pipelined = _Pipelined(connection)
-        with pipelined.raw.pipeline():
-            yield pipelined
+def _statements(connection: Any, dialect: Dialect) -> Iterator[_Statements]:
+    if dialect.driver == "psycopg":
+        with connection.pipeline():
+            yield _Pipelined(connection, dialect)
     else:
-        yield _Core(connection)
+        yield _Driver(connection, dialect)
 
 
-class _Core:
-    """Each statement through SQLAlchemy Core, one after the other."""
+class _Driver:
+    """Each statement on the driver's connection, one after the other (SQLite's ``sqlite3``,
+    which begins the transaction before the first ``UPDATE``)."""
 
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: Any, dialect: Dialect) -> None:
+        self.raw = connection
+        self.sql = _compiled(dialect)
+        self.read_cut_at = _result_processor(dialect)
 
     def reserve(
         self, dialogue_id: str, count: int, message_ids: list[str]
     ) -> tuple[tuple[int, int] | None, set[str]]:
-        row = self.connection.execute(_RESERVE, {"dialogue": dialogue_id, "count": count}).first()
+        cursor = self.raw.cursor()
+        row = cursor.execute(
+            self.sql["reserve"], {"dialogue": dialogue_id, "count": count}
+        ).fetchone()
         if row is None:
             return None, set()
-        used = self.connection.execute(
-            _USED, {"dialogue": dialogue_id, "message_ids": message_ids}
-        ).scalars()
-        return (int(row[0]), int(row[1])), set(used)
+        found = cursor.execute(
+            self.sql["used"], {"dialogue": dialogue_id, "message_ids": json.dumps(message_ids)}
+        ).fetchall()
+        return (int(row[0]), int(row[1])), {each[0] for each in found}
 
     def cut_at(self, dialogue_id: str, number: int) -> datetime | None:
-        cut_at: datetime | None = self.connection.execute(
-            _EPOCH_CUT, {"dialogue": dialogue_id, "number": number}
-        ).scalar()
-        return cut_at
+        row = (
+            self.raw.cursor()
+            .execute(self.sql["cut_at"], {"dialogue": dialogue_id, "number": number})
+            .fetchone()
+        )
+        return None if row is None else self.read_cut_at(row[0])
 
     def write(self, dialogue_id: str, give_back_to: int | None, rows: list[dict[str, Any]]) -> None:
+        cursor = self.raw.cursor()
         if give_back_to is not None:
-            self.connection.execute(_GIVE_BACK, {"dialogue": dialogue_id, "last": give_back_to})
+            cursor.execute(self.sql["give_back"], {"dialogue": dialogue_id, "last": give_back_to})
         if rows:
-            self.connection.execute(_INSERT, rows)
+            cursor.executemany(self.sql["insert"], rows)
 
 
 class _Pipelined:
-    """psycopg's pipeline mode on the same connection and transaction: statements are sent
-    without waiting, and the first result asked for sends everything queued in one flight."""
+    """psycopg's pipeline mode: statements are sent without waiting, and the first result asked
+    for sends everything queued in one flight."""
 
-    def __init__(self, connection: Connection) -> None:
-        self.raw: Any = connection.connection.driver_connection  # a psycopg.Connection
-        self.sql = _compiled(connection.dialect)
+    def __init__(self, connection: Any, dialect: Dialect) -> None:
+        self.raw = connection  # a psycopg.Connection
+        self.sql = _compiled(dialect)
+        self.read_cut_at = _result_processor(dialect)
 
     def reserve(
         self, dialogue_id: str, count: int, message_ids: list[str]
@@ -209,7 +229,7 @@ class _Pipelined:
         row = self.raw.execute(
             self.sql["cut_at"], {"dialogue": dialogue_id, "number": number}
         ).fetchone()
-        return None if row is None else row[0]
+        return None if row is None else self.read_cut_at(row[0])
 
     def write(self, dialogue_id: str, give_back_to: int | None, rows: list[dict[str, Any]]) -> None:
         if give_back_to is not None:
@@ -219,15 +239,25 @@ class _Pipelined:
         self.raw.commit()  # the second flight: the INSERT, the give-back and the COMMIT
 
 
+def _result_processor(dialect: Dialect) -> Callable[[Any], datetime | None]:
+    """What SQLAlchemy does to a stored ``created_at`` to make it a ``datetime`` (SQLite keeps
+    text)."""
+    column_type = _epoch.c.created_at.type.dialect_impl(dialect)
+    process = column_type.result_processor(dialect, None)
+    return process if process is not None else (lambda value: value)
+
+
 _COMPILED: dict[str, dict[str, str]] = {}
 
 
 def _compiled(dialect: Dialect) -> dict[str, str]:
-    """The statements as SQL text in ``dialect``'s parameter style, compiled once."""
+    """The statements as SQL text for ``dialect``, compiled once, with named parameters."""
     if dialect.name not in _COMPILED:
+        if dialect.name == "sqlite":
+            dialect = cast(Any, type(dialect))(paramstyle="named")
         statements: dict[str, ClauseElement] = {
             "reserve": _RESERVE,
-            "used": _USED_ANY,
+            "used": _USED_ANY if dialect.name == "postgresql" else _USED_JSON,
             "cut_at": _EPOCH_CUT,
             "give_back": _GIVE_BACK,
             "insert": _INSERT_ROW,

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import Engine, any_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Dialect
@@ -73,7 +73,6 @@ _GIVE_BACK = (
     .where(_dialogue.c.id == bindparam("dialogue"))
     .values(last_seq=bindparam("last"))
 )
-# The ids as one parameter: an array on PostgreSQL, a JSON array on SQLite.
 _USED_ANY = select(_envelope.c.message_id).where(
     _envelope.c.dialogue_id == bindparam("dialogue"),
     _envelope.c.message_id == any_(bindparam("message_ids")),
@@ -97,32 +96,18 @@ class Outgoing:
     envelope: LiveEnvelope
 
 
-class _Statements(Protocol):
-    def reserve(
-        self, dialogue_id: str, count: int, message_ids: list[str]
-    ) -> tuple[tuple[int, int] | None, set[str]]:
-        """(last ``seq`` after the reservation, current epoch) or None, and the used ids."""
-
-    def cut_at(self, dialogue_id: str, number: int) -> datetime | None:
-        """When the dialogue's epoch ``number`` was cut."""
-
-    def write(self, dialogue_id: str, give_back_to: int | None, rows: list[dict[str, Any]]) -> None:
-        """Give back the numbers after ``give_back_to`` (when not None), insert ``rows``."""
-
-
 def store_batch(engine: Engine, dialogue_id: str, batch: list[Pending[Outgoing]]) -> None:
     """Store what passes the checks, in ``batch`` order, in one transaction committed before
     this returns; set each one's ``seq`` or ``error``."""
     pooled = engine.raw_connection()  # checked (pre-ping) and returned like any other
     try:
-        with _statements(pooled.driver_connection, engine.dialect) as statements:
-            _store(statements, dialogue_id, batch)
-        pooled.commit()
+        with _pipeline(pooled.driver_connection, engine.dialect):
+            _store(_Statements(pooled.driver_connection, engine.dialect), dialogue_id, batch)
     except BaseException:
         pooled.rollback()
         raise
     finally:
-        pooled.close()
+        pooled.close()  # the pool rolls back what was not committed (an unknown dialogue)
 
 
 def _store(statements: _Statements, dialogue_id: str, batch: list[Pending[Outgoing]]) -> None:
@@ -158,85 +143,54 @@ def _store(statements: _Statements, dialogue_id: str, batch: list[Pending[Outgoi
 
 
 @contextmanager
-def _statements(connection: Any, dialect: Dialect) -> Iterator[_Statements]:
+def _pipeline(connection: Any, dialect: Dialect) -> Iterator[None]:
+    """psycopg's pipeline mode on PostgreSQL: statements are sent without waiting, and the
+    first result asked for sends everything queued in one flight."""
     if dialect.driver == "psycopg":
         with connection.pipeline():
-            yield _Pipelined(connection, dialect)
+            yield
     else:
-        yield _Driver(connection, dialect)
+        yield
 
 
-class _Driver:
-    """Each statement on the driver's connection, one after the other (SQLite's ``sqlite3``,
-    which begins the transaction before the first ``UPDATE``)."""
+class _Statements:
+    """The batch's statements on the driver's connection: ``sqlite3``'s, which begins the
+    transaction before the first ``UPDATE``, or psycopg's, in pipeline mode."""
 
     def __init__(self, connection: Any, dialect: Dialect) -> None:
         self.raw = connection
         self.sql = _compiled(dialect)
         self.read_cut_at = _result_processor(dialect)
+        # The ids as one parameter: an array on PostgreSQL, a JSON array on SQLite.
+        self.ids: Callable[[list[str]], Any] = list if dialect.name == "postgresql" else json.dumps
 
     def reserve(
         self, dialogue_id: str, count: int, message_ids: list[str]
     ) -> tuple[tuple[int, int] | None, set[str]]:
-        cursor = self.raw.cursor()
-        row = cursor.execute(
-            self.sql["reserve"], {"dialogue": dialogue_id, "count": count}
-        ).fetchone()
-        if row is None:
-            return None, set()
-        found = cursor.execute(
-            self.sql["used"], {"dialogue": dialogue_id, "message_ids": json.dumps(message_ids)}
-        ).fetchall()
-        return (int(row[0]), int(row[1])), {each[0] for each in found}
-
-    def cut_at(self, dialogue_id: str, number: int) -> datetime | None:
-        row = (
-            self.raw.cursor()
-            .execute(self.sql["cut_at"], {"dialogue": dialogue_id, "number": number})
-            .fetchone()
-        )
-        return None if row is None else self.read_cut_at(row[0])
-
-    def write(self, dialogue_id: str, give_back_to: int | None, rows: list[dict[str, Any]]) -> None:
-        cursor = self.raw.cursor()
-        if give_back_to is not None:
-            cursor.execute(self.sql["give_back"], {"dialogue": dialogue_id, "last": give_back_to})
-        if rows:
-            cursor.executemany(self.sql["insert"], rows)
-
-
-class _Pipelined:
-    """psycopg's pipeline mode: statements are sent without waiting, and the first result asked
-    for sends everything queued in one flight."""
-
-    def __init__(self, connection: Any, dialect: Dialect) -> None:
-        self.raw = connection  # a psycopg.Connection
-        self.sql = _compiled(dialect)
-        self.read_cut_at = _result_processor(dialect)
-
-    def reserve(
-        self, dialogue_id: str, count: int, message_ids: list[str]
-    ) -> tuple[tuple[int, int] | None, set[str]]:
+        """(last ``seq`` after the reservation, current epoch) or None, and the used ids."""
         reserving = self.raw.execute(self.sql["reserve"], {"dialogue": dialogue_id, "count": count})
         using = self.raw.execute(
-            self.sql["used"], {"dialogue": dialogue_id, "message_ids": message_ids}
+            self.sql["used"], {"dialogue": dialogue_id, "message_ids": self.ids(message_ids)}
         )
-        row = reserving.fetchone()  # the first flight: BEGIN, the reservation, the SELECT
+        row = reserving.fetchone()  # pipelined: the first flight, BEGIN, the UPDATE, the SELECT
         used = {found[0] for found in using.fetchall()}
         return (None if row is None else (int(row[0]), int(row[1]))), used
 
     def cut_at(self, dialogue_id: str, number: int) -> datetime | None:
+        """When the dialogue's epoch ``number`` was cut."""
         row = self.raw.execute(
             self.sql["cut_at"], {"dialogue": dialogue_id, "number": number}
         ).fetchone()
         return None if row is None else self.read_cut_at(row[0])
 
     def write(self, dialogue_id: str, give_back_to: int | None, rows: list[dict[str, Any]]) -> None:
+        """Give back the numbers after ``give_back_to`` (when not None), insert ``rows`` and
+        commit (pipelined: the second flight)."""
         if give_back_to is not None:
             self.raw.execute(self.sql["give_back"], {"dialogue": dialogue_id, "last": give_back_to})
         if rows:
             self.raw.cursor().executemany(self.sql["insert"], rows)
-        self.raw.commit()  # the second flight: the INSERT, the give-back and the COMMIT
+        self.raw.commit()
 
 
 def _result_processor(dialect: Dialect) -> Callable[[Any], datetime | None]:
@@ -269,15 +223,16 @@ def _compiled(dialect: Dialect) -> dict[str, str]:
 
 
 def _row(dialogue_id: str, seq: int, envelope: LiveEnvelope) -> dict[str, Any]:
-    return {
-        "dialogue_id": dialogue_id,
-        "seq": seq,
-        "kind": "msg",
-        "channel_id": envelope.channel_id,
-        "message_id": envelope.message_id,
-        "epoch": envelope.epoch,
-        "author_handle": envelope.author_handle,
-        "blob": envelope.blob,
-        "replaces": None,
-        "superseded": False,
-    }
+    values = (
+        dialogue_id,
+        seq,
+        "msg",
+        envelope.channel_id,
+        envelope.message_id,
+        envelope.epoch,
+        envelope.author_handle,
+        envelope.blob,
+        None,  # replaces
+        False,  # superseded
+    )
+    return dict(zip(_COLUMNS, values, strict=True))

@@ -8,7 +8,7 @@ import threading
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from facilitator import create_app, td2
 from facilitator.dialogues.models import Dialogue, Envelope
@@ -132,3 +132,23 @@ def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
                                           **each.item.envelope.model_dump()})["text"]
              for each in accepted]
     assert texts == ["one", "two", "three"]
+
+
+def test_a_batch_to_an_unknown_dialogue_is_refused_and_the_connection_stays_usable(app, workshop):
+    d = workshop.dialogue_id
+    facilitator = workshop.clients["facilitator"]
+    handle = td2.b64u_encode(facilitator.keyrings[d].handle)
+    unknown = td2.random_id()
+    seat = Seat(dialogue_id=unknown, member_id=0, handle=handle, in_team=True)
+    envelope = facilitator.seal_message(d, ROOM, {"type": "text", "text": "lost room"})
+    lost = Pending(Outgoing(seat, LiveEnvelope(**envelope)))
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Envelope))
+        store_batch(db.engine, unknown, [lost])
+        assert type(lost.error).__name__ == "DialogueNotFoundError" and lost.seq is None
+        assert db.session.scalar(select(func.count()).select_from(Envelope)) == before
+        kept = Pending(Outgoing(replace(seat, dialogue_id=d), LiveEnvelope(
+            **facilitator.seal_message(d, ROOM, {"type": "text", "text": "next batch"}))))
+        store_batch(db.engine, d, [kept])  # the pooled connection was left clean
+        assert kept.error is None
+        assert db.session.get(Dialogue, d).last_seq == kept.seq

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ColumnElement, ForeignKey, Index, String
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
@@ -35,9 +36,15 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
         back_populates="account", cascade="all, delete-orphan"
     )
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
+        """Activated: the account finished its first sign-in (in Python, or as SQL)."""
         return self.activated_at is not None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> ColumnElement[bool]:
+        return cls.activated_at.is_not(None)
 
 
 class LoginSession(db.Model):  # type: ignore[name-defined,misc]

@@ -26,7 +26,7 @@ INVITE = "invite"
 
 
 def count_active_accounts(db: DbSession) -> int:
-    return db.scalar(select(func.count()).where(Account.activated_at.is_not(None))) or 0
+    return db.scalar(select(func.count()).where(Account.is_active)) or 0
 
 
 def create_setup_link(db: DbSession, ttl_s: int) -> str:
@@ -83,7 +83,7 @@ def list_open_invitations(db: DbSession, actor: Account) -> list[OneTimeLink]:
 
 def list_team(db: DbSession, actor: Account) -> list[Account]:
     require(actor, Permission.VIEW_TEAM)
-    query = select(Account).where(Account.activated_at.is_not(None)).order_by(Account.username)
+    query = select(Account).where(Account.is_active).order_by(Account.username)
     return list(db.scalars(query))
 
 

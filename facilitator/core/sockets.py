@@ -43,7 +43,7 @@ def on_connect(auth: Any = None) -> bool:
     if account is None:
         return False
     memberships = db.session.scalars(
-        select(Member).where(Member.account_id == account.id, Member.removed_epoch.is_(None))
+        select(Member).where(Member.account_id == account.id, Member.is_active)
     )
     join_member_rooms(list(memberships))
     return True

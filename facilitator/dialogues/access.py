@@ -55,7 +55,7 @@ def find_member(db: DbSession, caller: Caller, dialogue_id: str) -> Member:
             select(Member).where(
                 Member.dialogue_id == dialogue_id,
                 Member.account_id == caller.account.id,
-                Member.removed_epoch.is_(None),
+                Member.is_active,
             )
         )
     if member is None or not member.is_active:

@@ -157,7 +157,7 @@ def create_dialogue(db: DbSession, account: Account, payload: DialogueCreate) ->
 
 
 def _active_members(db: DbSession, dialogue_id: str) -> dict[str, Member]:
-    query = select(Member).where(Member.dialogue_id == dialogue_id, Member.removed_epoch.is_(None))
+    query = select(Member).where(Member.dialogue_id == dialogue_id, Member.is_active)
     return {member.handle: member for member in db.scalars(query)}
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from facilitator.accounts.models import utcnow
@@ -55,9 +56,15 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_member_account_id", "account_id"),
     )
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
+        """Not removed (in Python, or as SQL)."""
         return self.removed_epoch is None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> ColumnElement[bool]:
+        return cls.removed_epoch.is_(None)
 
 
 class Epoch(db.Model):  # type: ignore[name-defined,misc]

@@ -18,9 +18,7 @@ def memberships(db: DbSession, caller: Caller) -> list[tuple[Dialogue, Member]]:
     if caller.account is not None:
         rows = list(
             db.scalars(
-                select(Member).where(
-                    Member.account_id == caller.account.id, Member.removed_epoch.is_(None)
-                )
+                select(Member).where(Member.account_id == caller.account.id, Member.is_active)
             )
         )
     elif caller.device is not None:

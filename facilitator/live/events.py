@@ -46,10 +46,10 @@ def _tokens() -> tuple[str | None, str | None]:
     )
 
 
-def socket_caller() -> Caller:
-    """The account or participant device behind this connection, checked again now."""
+def socket_caller(token: str | None, device_token: str | None) -> Caller:
+    """The account or participant device behind this connection's ``_tokens()``, checked
+    again now."""
     settings = current_app.extensions["facilitator.settings"]
-    token, device_token = _tokens()
     account = device = None
     if token is not None:
         account = accounts.resolve_login_session(
@@ -65,7 +65,7 @@ def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], bool]:
     with commit_boundary():
         member, messages, more = service.missed_messages(
             db.session,
-            socket_caller(),
+            socket_caller(*_tokens()),
             payload.dialogue_id,
             payload.after_seq,
             channel_id=payload.channel_id,
@@ -99,7 +99,8 @@ def _seat(sid: str, dialogue_id: str) -> Seat:
     def resolve() -> Seat:
         token, device_token = _tokens()
         with commit_boundary():
-            return resolve_seat(db.session, socket_caller(), dialogue_id, device_token, token)
+            caller = socket_caller(token, device_token)
+            return resolve_seat(db.session, caller, dialogue_id, device_token, token)
 
     def confirm(seat: Seat) -> bool:
         settings = current_app.extensions["facilitator.settings"]

@@ -20,9 +20,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from facilitator.accounts import credentials
 from facilitator.accounts.models import Account, LoginSession, utcnow
@@ -60,8 +60,8 @@ def resolve_seat(
 
     The tokens the caller was resolved from become the seat's ``proof``."""
     _dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
-    token = device_token if member is caller.device else session_token
     kind: Literal["device", "account"] = "device" if member is caller.device else "account"
+    token = device_token if kind == "device" else session_token
     return Seat(
         dialogue_id=dialogue_id,
         member_id=member.id,
@@ -72,26 +72,27 @@ def resolve_seat(
     )
 
 
-_device = DeviceSession.__table__
-_login = LoginSession.__table__
-_account = Account.__table__
-_member = Member.__table__
+# Core rows of the columns the rules are written on, and the rules' own SQL (``is_active``).
 _DEVICE_SEAT = (
-    select(_device.c.last_seen_at, _member.c.removed_epoch, _member.c.role)
-    .join_from(_device, _member, _member.c.id == _device.c.member_id)
-    .where(_device.c.token_hash == bindparam("token"), _member.c.id == bindparam("member"))
+    select(
+        DeviceSession.last_seen_at,
+        Member.is_active.label("member_active"),
+        Member.role,
+    )
+    .join_from(DeviceSession, Member, Member.id == DeviceSession.member_id)
+    .where(DeviceSession.token_hash == bindparam("token"), Member.id == bindparam("member"))
 )
 _ACCOUNT_SEAT = (
     select(
-        _login.c.last_seen_at,
-        _login.c.created_at,
-        _account.c.activated_at,
-        _member.c.removed_epoch,
-        _member.c.role,
+        LoginSession.last_seen_at,
+        LoginSession.created_at,
+        Account.is_active.label("account_active"),
+        Member.is_active.label("member_active"),
+        Member.role,
     )
-    .join_from(_login, _account, _account.c.id == _login.c.account_id)
-    .join(_member, _member.c.account_id == _account.c.id)
-    .where(_login.c.token_hash == bindparam("token"), _member.c.id == bindparam("member"))
+    .join_from(LoginSession, Account, Account.id == LoginSession.account_id)
+    .join(Member, Member.account_id == Account.id)
+    .where(LoginSession.token_hash == bindparam("token"), Member.id == bindparam("member"))
 )
 
 
@@ -105,6 +106,7 @@ def still_seated(
     kind, token_hash = seat.proof
     now = utcnow()
     params = {"token": token_hash, "member": seat.member_id}
+    row: Row[Any] | None
     if kind == "device":
         row = connection.execute(_DEVICE_SEAT, params).first()
         if row is None:
@@ -112,7 +114,7 @@ def still_seated(
         lapsed = credentials.session_lapsed(row.last_seen_at, now, idle_timeout_s)
     else:
         row = connection.execute(_ACCOUNT_SEAT, params).first()
-        if row is None or row.activated_at is None:
+        if row is None or not row.account_active:
             return False
         lapsed = credentials.session_lapsed(
             row.last_seen_at, now, idle_timeout_s, row.created_at, absolute_timeout_s
@@ -120,7 +122,7 @@ def still_seated(
     return (
         not lapsed
         and not credentials.last_seen_stale(row.last_seen_at, now)
-        and row.removed_epoch is None
+        and row.member_active
         and row.role == seat.role
     )
 

@@ -18,14 +18,14 @@ from facilitator.core.auth import DEVICE_TOKEN_KEY, SESSION_TOKEN_KEY
 from facilitator.core.db import commit_boundary
 from facilitator.core.errors import RateLimitedError
 from facilitator.dialogues import devices
-from facilitator.dialogues.access import Caller, DialoguePermission, allowed
+from facilitator.dialogues.access import Caller
 from facilitator.extensions import db, socketio
 from facilitator.live import service
 from facilitator.live.channels import team_channel_id, team_room
 from facilitator.live.flood import FloodLimit
 from facilitator.live.group_commit import GroupCommit, Pending
 from facilitator.live.schemas import JoinDialogue, SendMessage
-from facilitator.live.seats import Seat, SeatCache, resolve_seat, still_seated
+from facilitator.live.seats import Seat, SeatCache, resolve_seat, seat_of, still_seated
 from facilitator.live.store import Outgoing
 
 _flood = FloodLimit(limit=10, window_s=1.0)  # messages per connection
@@ -60,28 +60,33 @@ def socket_caller(token: str | None, device_token: str | None) -> Caller:
     return Caller(account=account, device=device)
 
 
-def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], bool]:
-    """The page, and whether the caller is on the mediator team (and joins the team room)."""
+def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
+    """The page, and the caller's seat, just checked in full: kept for the connection's first
+    messages, and it says whether the caller is on the mediator team (and joins the team room).
+    """
+    token, device_token = _tokens()
     with commit_boundary():
+        caller = socket_caller(token, device_token)
         member, messages, more = service.missed_messages(
             db.session,
-            socket_caller(*_tokens()),
+            caller,
             payload.dialogue_id,
             payload.after_seq,
             channel_id=payload.channel_id,
             limit=payload.limit,
         )
-        in_team = allowed(member, DialoguePermission.TEAM_CHANNEL)
-    return {"messages": messages, "more": more}, in_team
+        seat = seat_of(caller, member, device_token, token)
+    _seats.put(getattr(request, "sid", ""), seat)
+    return {"messages": messages, "more": more}, seat
 
 
 @socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
 def on_join_dialogue(data: Any) -> dict[str, Any]:
     """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
     payload = parse_payload(JoinDialogue, data)
-    page, in_team = _missed(payload)
+    page, seat = _missed(payload)
     join_room(dialogue_room(payload.dialogue_id))
-    if in_team:
+    if seat.in_team:
         join_room(team_room(payload.dialogue_id))
     return page
 

@@ -60,10 +60,18 @@ def resolve_seat(
 
     The tokens the caller was resolved from become the seat's ``proof``."""
     _dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
+    return seat_of(caller, member, device_token, session_token)
+
+
+def seat_of(
+    caller: Caller, member: Member, device_token: str | None, session_token: str | None
+) -> Seat:
+    """The seat of ``member``, which ``caller`` (resolved from these tokens) was just found
+    to be, with read access to its dialogue."""
     kind: Literal["device", "account"] = "device" if member is caller.device else "account"
     token = device_token if kind == "device" else session_token
     return Seat(
-        dialogue_id=dialogue_id,
+        dialogue_id=member.dialogue_id,
         member_id=member.id,
         handle=member.handle,
         in_team=allowed(member, DialoguePermission.TEAM_CHANNEL),

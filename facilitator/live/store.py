@@ -28,9 +28,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, any_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    Engine,
+    Integer,
+    String,
+    any_,
+    bindparam,
+    cast,
+    false,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
@@ -60,6 +75,7 @@ _COLUMNS = (
     "replaces",
     "superseded",
 )
+_ARRAY_COLUMNS = ("channel_id", "message_id", "author_handle", "blob")
 
 # Built once: building and hashing a statement costs more than running it on a warm connection.
 _RESERVE = (
@@ -83,6 +99,40 @@ _USED_JSON = select(_envelope.c.message_id).where(
     _envelope.c.message_id.in_(select(_IDS.c.value)),
 )
 _INSERT_ROW = insert(_envelope).values({name: bindparam(name) for name in _COLUMNS}).inline()
+_AT_EPOCH = (  # the fast path: the whole batch, at the current epoch, in one statement
+    update(_dialogue)
+    .where(
+        _dialogue.c.id == bindparam("dialogue"),
+        _dialogue.c.current_epoch == cast(bindparam("epoch"), Integer),
+    )
+    .values(last_seq=_dialogue.c.last_seq + cast(bindparam("count"), Integer))
+    .returning(_dialogue.c.last_seq)
+    .cte("reserved")
+)
+_ARRAYS = (
+    func.unnest(*(cast(bindparam(name), ARRAY(String)) for name in _ARRAY_COLUMNS))
+    .table_valued(*_ARRAY_COLUMNS, with_ordinality="n")
+    .render_derived(name="arrays")
+)
+_INSERT_AT_EPOCH = (
+    insert(_envelope)
+    .from_select(
+        _COLUMNS,
+        select(
+            cast(bindparam("dialogue"), String),
+            _AT_EPOCH.c.last_seq - cast(bindparam("count"), Integer) + _ARRAYS.c.n,
+            literal_column("'msg'"),
+            _ARRAYS.c.channel_id,
+            _ARRAYS.c.message_id,
+            cast(bindparam("epoch"), Integer),
+            _ARRAYS.c.author_handle,
+            _ARRAYS.c.blob,
+            null(),
+            false(),
+        ).select_from(_AT_EPOCH, _ARRAYS),
+    )
+    .returning(_envelope.c.seq)
+)
 _EPOCH_CUT = select(_epoch.c.created_at).where(
     _epoch.c.dialogue_id == bindparam("dialogue"), _epoch.c.number == bindparam("number")
 )
@@ -101,8 +151,10 @@ def store_batch(engine: Engine, dialogue_id: str, batch: list[Pending[Outgoing]]
     this returns; set each one's ``seq`` or ``error``."""
     pooled = engine.raw_connection()  # checked (pre-ping) and returned like any other
     try:
-        with _pipeline(pooled.driver_connection, engine.dialect):
-            _store(_Statements(pooled.driver_connection, engine.dialect), dialogue_id, batch)
+        statements = _Statements(pooled.driver_connection, engine.dialect)
+        if not statements.store_at_epoch(dialogue_id, batch):
+            with _pipeline(pooled.driver_connection, engine.dialect):
+                _store(statements, dialogue_id, batch)
     except BaseException:
         pooled.rollback()
         raise
@@ -118,6 +170,7 @@ def _store(statements: _Statements, dialogue_id: str, batch: list[Pending[Outgoi
             each.error = DialogueNotFoundError()
         return
     first, current_epoch = reserved[0] - len(batch) + 1, reserved[1]
+    _current_epochs[dialogue_id] = current_epoch
     epochs: dict[int, bool] = {}
     rows: list[dict[str, Any]] = []
     for each in batch:
@@ -161,6 +214,7 @@ class _Statements:
         self.raw = connection
         self.sql = _compiled(dialect)
         self.read_cut_at = _result_processor(dialect)
+        self.integrity_error: type[Exception] = dialect.loaded_dbapi.IntegrityError
         # The ids as one parameter: an array on PostgreSQL, a JSON array on SQLite.
         self.ids: Callable[[list[str]], Any] = list if dialect.name == "postgresql" else json.dumps
 
@@ -175,6 +229,39 @@ class _Statements:
         row = reserving.fetchone()  # pipelined: the first flight, BEGIN, the UPDATE, the SELECT
         used = {found[0] for found in using.fetchall()}
         return (None if row is None else (int(row[0]), int(row[1]))), used
+
+    def store_at_epoch(self, dialogue_id: str, batch: list[Pending[Outgoing]]) -> bool:
+        """The fast path, on PostgreSQL: when every message is at the epoch the last batch
+        found current, has a plausible blob and a new id in the batch, store them all with one
+        statement in one flight (``BEGIN``, the statement, ``COMMIT``), and set their ``seq``.
+
+        False, with nothing stored, when that does not hold or the statement finds otherwise
+        (the epoch changed, an id was used before): the batch then takes the full path."""
+        epoch = _current_epochs.get(dialogue_id)
+        envelopes = [each.item.envelope for each in batch]
+        if (
+            "at_epoch" not in self.sql
+            or epoch is None
+            or any(each.epoch != epoch or not blob_plausible(each.blob) for each in envelopes)
+            or len({each.message_id for each in envelopes}) < len(envelopes)
+        ):
+            return False
+        params: dict[str, Any] = {"dialogue": dialogue_id, "epoch": epoch, "count": len(batch)}
+        for name in _ARRAY_COLUMNS:
+            params[name] = [getattr(each, name) for each in envelopes]
+        self.raw.autocommit = True  # one statement, its own transaction: one round trip
+        try:
+            seqs = sorted(row[0] for row in self.raw.execute(self.sql["at_epoch"], params))
+        except self.integrity_error:  # an id used before: rolled back, nothing stored
+            return False
+        finally:
+            self.raw.autocommit = False
+        if len(seqs) != len(batch):  # the epoch changed (or no such dialogue): nothing stored
+            del _current_epochs[dialogue_id]
+            return False
+        for each, seq in zip(batch, seqs, strict=True):
+            each.seq = seq
+        return True
 
     def cut_at(self, dialogue_id: str, number: int) -> datetime | None:
         """When the dialogue's epoch ``number`` was cut."""
@@ -202,13 +289,17 @@ def _result_processor(dialect: Dialect) -> Callable[[Any], datetime | None]:
 
 
 _COMPILED: dict[str, dict[str, str]] = {}
+# The epoch each dialogue's last batch found current, in this process: a guess the fast path
+# checks in the database, never trusts.
+_current_epochs: dict[str, int] = {}
 
 
 def _compiled(dialect: Dialect) -> dict[str, str]:
     """The statements as SQL text for ``dialect``, compiled once, with named parameters."""
     if dialect.name not in _COMPILED:
         if dialect.name == "sqlite":
-            dialect = cast(Any, type(dialect))(paramstyle="named")
+            sqlite_dialect: Any = type(dialect)
+            dialect = sqlite_dialect(paramstyle="named")
         statements: dict[str, ClauseElement] = {
             "reserve": _RESERVE,
             "used": _USED_ANY if dialect.name == "postgresql" else _USED_JSON,
@@ -216,6 +307,8 @@ def _compiled(dialect: Dialect) -> dict[str, str]:
             "give_back": _GIVE_BACK,
             "insert": _INSERT_ROW,
         }
+        if dialect.name == "postgresql":
+            statements["at_epoch"] = _INSERT_AT_EPOCH
         _COMPILED[dialect.name] = {
             name: str(statement.compile(dialect=dialect)) for name, statement in statements.items()
         }

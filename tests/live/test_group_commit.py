@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from facilitator import create_app, td2
 from facilitator.dialogues.models import Dialogue, Envelope
 from facilitator.extensions import db
+from facilitator.live import store
 from facilitator.live.group_commit import GroupCommit, Pending
 from facilitator.live.schemas import LiveEnvelope
 from facilitator.live.seats import Seat
@@ -152,3 +153,100 @@ def test_a_batch_to_an_unknown_dialogue_is_refused_and_the_connection_stays_usab
         store_batch(db.engine, d, [kept])  # the pooled connection was left clean
         assert kept.error is None
         assert db.session.get(Dialogue, d).last_seq == kept.seq
+
+
+@pytest.fixture
+def fast_path(monkeypatch):
+    """What each batch's ``store_at_epoch`` answered (True: stored in one statement)."""
+    answers: list[bool] = []
+    original = store._Statements.store_at_epoch
+
+    def observed(self, dialogue_id, batch):
+        answers.append(original(self, dialogue_id, batch))
+        return answers[-1]
+
+    monkeypatch.setattr(store._Statements, "store_at_epoch", observed)
+    return answers
+
+
+def _sealer(workshop):
+    d = workshop.dialogue_id
+    facilitator = workshop.clients["facilitator"]
+    seat = Seat(dialogue_id=d, member_id=0, in_team=True,
+                handle=td2.b64u_encode(facilitator.keyrings[d].handle))
+
+    def message(text: str, **overrides) -> Pending[Outgoing]:
+        envelope = facilitator.seal_message(d, ROOM, {"type": "text", "text": text})
+        envelope.update(overrides)
+        return Pending(Outgoing(seat, LiveEnvelope(**envelope)))
+
+    def opened(each: Pending[Outgoing]) -> str:
+        return facilitator.open_message(d, {"seq": each.seq, "kind": "msg",
+                                            **each.item.envelope.model_dump()})["text"]
+
+    return message, opened
+
+
+def _stored(d: str, after: int) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Envelope.seq, Envelope.message_id)
+        .where(Envelope.dialogue_id == d, Envelope.seq > after).order_by(Envelope.seq)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_a_clean_batch_at_the_epoch_last_seen_is_one_statement_on_postgresql(
+        app, workshop, fast_path):
+    d = workshop.dialogue_id
+    message, opened = _sealer(workshop)
+    with app.app_context():
+        store_batch(db.engine, d, [message("learns the epoch")])
+        before = db.session.get(Dialogue, d).last_seq
+        batch = [message("one"), message("two"), message("three")]
+        store_batch(db.engine, d, batch)
+        assert _stored(d, before) == [(before + n, each.item.envelope.message_id)
+                                      for n, each in enumerate(batch, 1)]
+        assert db.session.get(Dialogue, d).last_seq == before + 3
+        on_postgres = db.engine.dialect.name == "postgresql"
+    assert [each.error for each in batch] == [None, None, None]
+    assert [each.seq for each in batch] == [before + 1, before + 2, before + 3]
+    assert [opened(each) for each in batch] == ["one", "two", "three"]
+    assert fast_path == [False, on_postgres], "the first batch learns the epoch the full way"
+
+
+def test_an_id_used_before_rolls_the_one_statement_back_and_takes_the_full_way(
+        app, workshop, fast_path):
+    d = workshop.dialogue_id
+    message, _opened = _sealer(workshop)
+    earlier = message("stored before")
+    with app.app_context():
+        store_batch(db.engine, d, [earlier])
+        before = db.session.get(Dialogue, d).last_seq
+        batch = [message("new"), message("replayed", message_id=earlier.item.envelope.message_id),
+                 message("also new")]
+        store_batch(db.engine, d, batch)
+        assert _stored(d, before) == [(before + 1, batch[0].item.envelope.message_id),
+                                      (before + 2, batch[2].item.envelope.message_id)]
+        assert db.session.get(Dialogue, d).last_seq == before + 2, "no gap, nothing twice"
+    assert [type(each.error).__name__ if each.error else None for each in batch] == [
+        None, "DuplicateIdError", None]
+    assert fast_path == [False, False]
+
+
+def test_a_stale_epoch_guess_stores_nothing_and_the_full_way_decides(app, workshop, fast_path):
+    d = workshop.dialogue_id
+    message, _opened = _sealer(workshop)
+    with app.app_context():
+        store_batch(db.engine, d, [message("learns the epoch")])
+        dialogue = db.session.get(Dialogue, d)
+        before, current = dialogue.last_seq, dialogue.current_epoch
+        store._current_epochs[d] = current - 1  # as if this process missed a rotation
+        batch = [message("sent just before the rotation", epoch=current - 1),
+                 message("also", epoch=current - 1)]
+        store_batch(db.engine, d, batch)
+        assert _stored(d, before) == [(before + n, each.item.envelope.message_id)
+                                      for n, each in enumerate(batch, 1)]
+        db.session.expire_all()
+        assert db.session.get(Dialogue, d).last_seq == before + 2
+    assert [each.error for each in batch] == [None, None], "within the rotation grace"
+    assert fast_path == [False, False]
+    assert store._current_epochs[d] == current, "the guess is corrected"

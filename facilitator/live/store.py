@@ -16,9 +16,14 @@ driver's own connection from SQLAlchemy's pool: SQLAlchemy's execution layer (pa
 results, connection and transaction objects) cost several times what SQLite took to run them,
 on the path of every live message. On PostgreSQL, which is across a socket, under gevent every
 round trip also waits for a turn of the event loop, which under load is busy writing copies of
-earlier messages: round trips, not statements, made the delay. There the statements go in
-psycopg's pipeline mode, in two flights: ``BEGIN``, the reservation and the ``SELECT`` in the
-first; the ``INSERT``, the give-back and the ``COMMIT`` in the second.
+earlier messages: round trips, not statements, made the delay, and one batch at a time holds
+the room. There a batch whose messages are all at the epoch the room's last batch found
+current, with plausible blobs and distinct ids (nearly every batch), is stored by one statement
+in autocommit, one round trip (``_INSERT_AT_EPOCH``): it reserves the numbers only if the epoch
+is still that one, and inserts the rows; an id used before breaks the unique constraint and
+rolls it back. Whenever it stores nothing, the batch takes the full way above, in psycopg's
+pipeline mode, in two flights: ``BEGIN``, the reservation and the ``SELECT`` in the first; the
+``INSERT``, the give-back and the ``COMMIT`` in the second.
 """
 
 from __future__ import annotations

@@ -213,7 +213,7 @@ def _pipeline(connection: Any, dialect: Dialect) -> Iterator[None]:
 
 class _Statements:
     """The batch's statements on the driver's connection: ``sqlite3``'s, which begins the
-    transaction before the first ``UPDATE``, or psycopg's, in pipeline mode."""
+    transaction before the first ``UPDATE``, or psycopg's (the full way in pipeline mode)."""
 
     def __init__(self, connection: Any, dialect: Dialect) -> None:
         self.raw = connection
@@ -238,7 +238,7 @@ class _Statements:
     def store_at_epoch(self, dialogue_id: str, batch: list[Pending[Outgoing]]) -> bool:
         """The fast path, on PostgreSQL: when every message is at the epoch the last batch
         found current, has a plausible blob and a new id in the batch, store them all with one
-        statement in one flight (``BEGIN``, the statement, ``COMMIT``), and set their ``seq``.
+        statement in autocommit (one round trip, its own transaction), and set their ``seq``.
 
         False, with nothing stored, when that does not hold or the statement finds otherwise
         (the epoch changed, an id was used before): the batch then takes the full path."""

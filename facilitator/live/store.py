@@ -217,19 +217,17 @@ class _Statements:
 
     def __init__(self, connection: Any, dialect: Dialect) -> None:
         self.raw = connection
-        self.sql = _compiled(dialect)
-        self.read_cut_at = _result_processor(dialect)
-        self.integrity_error: type[Exception] = dialect.loaded_dbapi.IntegrityError
-        # The ids as one parameter: an array on PostgreSQL, a JSON array on SQLite.
-        self.ids: Callable[[list[str]], Any] = list if dialect.name == "postgresql" else json.dumps
+        self.on = _prepared(dialect)
 
     def reserve(
         self, dialogue_id: str, count: int, message_ids: list[str]
     ) -> tuple[tuple[int, int] | None, set[str]]:
         """(last ``seq`` after the reservation, current epoch) or None, and the used ids."""
-        reserving = self.raw.execute(self.sql["reserve"], {"dialogue": dialogue_id, "count": count})
+        reserving = self.raw.execute(
+            self.on.sql["reserve"], {"dialogue": dialogue_id, "count": count}
+        )
         using = self.raw.execute(
-            self.sql["used"], {"dialogue": dialogue_id, "message_ids": self.ids(message_ids)}
+            self.on.sql["used"], {"dialogue": dialogue_id, "message_ids": self.on.ids(message_ids)}
         )
         row = reserving.fetchone()  # pipelined: the first flight, BEGIN, the UPDATE, the SELECT
         used = {found[0] for found in using.fetchall()}
@@ -245,7 +243,7 @@ class _Statements:
         epoch = _current_epochs.get(dialogue_id)
         envelopes = [each.item.envelope for each in batch]
         if (
-            "at_epoch" not in self.sql
+            not self.on.one_statement
             or epoch is None
             or any(each.epoch != epoch or not blob_plausible(each.blob) for each in envelopes)
             or len({each.message_id for each in envelopes}) < len(envelopes)
@@ -256,8 +254,8 @@ class _Statements:
             params[name] = [getattr(each, name) for each in envelopes]
         self.raw.autocommit = True  # one statement, its own transaction: one round trip
         try:
-            seqs = sorted(row[0] for row in self.raw.execute(self.sql["at_epoch"], params))
-        except self.integrity_error:  # an id used before: rolled back, nothing stored
+            seqs = sorted(row[0] for row in self.raw.execute(self.on.sql["at_epoch"], params))
+        except self.on.integrity_error:  # an id used before: rolled back, nothing stored
             return False
         finally:
             self.raw.autocommit = False
@@ -271,17 +269,19 @@ class _Statements:
     def cut_at(self, dialogue_id: str, number: int) -> datetime | None:
         """When the dialogue's epoch ``number`` was cut."""
         row = self.raw.execute(
-            self.sql["cut_at"], {"dialogue": dialogue_id, "number": number}
+            self.on.sql["cut_at"], {"dialogue": dialogue_id, "number": number}
         ).fetchone()
-        return None if row is None else self.read_cut_at(row[0])
+        return None if row is None else self.on.read_cut_at(row[0])
 
     def write(self, dialogue_id: str, give_back_to: int | None, rows: list[dict[str, Any]]) -> None:
         """Give back the numbers after ``give_back_to`` (when not None), insert ``rows`` and
         commit (pipelined: the second flight)."""
         if give_back_to is not None:
-            self.raw.execute(self.sql["give_back"], {"dialogue": dialogue_id, "last": give_back_to})
+            self.raw.execute(
+                self.on.sql["give_back"], {"dialogue": dialogue_id, "last": give_back_to}
+            )
         if rows:
-            self.raw.cursor().executemany(self.sql["insert"], rows)
+            self.raw.cursor().executemany(self.on.sql["insert"], rows)
         self.raw.commit()
 
 
@@ -293,31 +293,47 @@ def _result_processor(dialect: Dialect) -> Callable[[Any], datetime | None]:
     return process if process is not None else (lambda value: value)
 
 
-_COMPILED: dict[str, dict[str, str]] = {}
+@dataclass(frozen=True)
+class _Prepared:
+    """What the statements need from the dialect, worked out once per process."""
+
+    sql: dict[str, str]  # SQL text with named parameters
+    read_cut_at: Callable[[Any], datetime | None]
+    integrity_error: type[Exception]
+    ids: Callable[[list[str]], Any]  # the ids as one parameter: an array, or a JSON array
+    one_statement: bool  # the fast path (``_INSERT_AT_EPOCH``) exists: PostgreSQL
+
+
+_PREPARED: dict[str, _Prepared] = {}
 # The epoch each dialogue's last batch found current, in this process: a guess the fast path
 # checks in the database, never trusts.
 _current_epochs: dict[str, int] = {}
 
 
-def _compiled(dialect: Dialect) -> dict[str, str]:
-    """The statements as SQL text for ``dialect``, compiled once, with named parameters."""
-    if dialect.name not in _COMPILED:
+def _prepared(dialect: Dialect) -> _Prepared:
+    if dialect.name not in _PREPARED:
+        postgres = dialect.name == "postgresql"
+        compiler = dialect
         if dialect.name == "sqlite":
             sqlite_dialect: Any = type(dialect)
-            dialect = sqlite_dialect(paramstyle="named")
+            compiler = sqlite_dialect(paramstyle="named")
         statements: dict[str, ClauseElement] = {
             "reserve": _RESERVE,
-            "used": _USED_ANY if dialect.name == "postgresql" else _USED_JSON,
+            "used": _USED_ANY if postgres else _USED_JSON,
             "cut_at": _EPOCH_CUT,
             "give_back": _GIVE_BACK,
             "insert": _INSERT_ROW,
         }
-        if dialect.name == "postgresql":
+        if postgres:
             statements["at_epoch"] = _INSERT_AT_EPOCH
-        _COMPILED[dialect.name] = {
-            name: str(statement.compile(dialect=dialect)) for name, statement in statements.items()
-        }
-    return _COMPILED[dialect.name]
+        _PREPARED[dialect.name] = _Prepared(
+            sql={name: str(each.compile(dialect=compiler)) for name, each in statements.items()},
+            read_cut_at=_result_processor(dialect),
+            integrity_error=dialect.loaded_dbapi.IntegrityError,
+            ids=list if postgres else json.dumps,
+            one_statement=postgres,
+        )
+    return _PREPARED[dialect.name]
 
 
 def _row(dialogue_id: str, seq: int, envelope: LiveEnvelope) -> dict[str, Any]:

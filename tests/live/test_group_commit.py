@@ -84,91 +84,6 @@ def settings(request, settings):
     return on_postgres
 
 
-def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
-    d = workshop.dialogue_id
-    facilitator = workshop.clients["facilitator"]
-    handle = td2.b64u_encode(facilitator.keyrings[d].handle)
-    seat = Seat(dialogue_id=d, member_id=0, handle=handle, in_team=True)
-
-    def message(text: str, **overrides) -> Pending[Outgoing]:
-        envelope = facilitator.seal_message(d, ROOM, {"type": "text", "text": text})
-        envelope.update(overrides)
-        return Pending(Outgoing(seat, LiveEnvelope(**envelope)))
-
-    earlier = message("stored before")
-    with app.app_context():
-        store_batch(db.engine, d, [earlier])
-        before = db.session.get(Dialogue, d).last_seq
-        current_epoch = db.session.get(Dialogue, d).current_epoch
-    assert current_epoch >= 1
-    first = message("one")
-    batch = [
-        first,
-        message("replayed id", message_id=earlier.item.envelope.message_id),
-        message("two"),
-        message("same id in the batch", message_id=first.item.envelope.message_id),
-        message("old epoch", epoch=99),
-        message("bad size", blob="A" * 400),
-        message("three"),
-        message("previous epoch, just rotated", epoch=current_epoch - 1),
-    ]
-    with app.app_context():
-        store_batch(db.engine, d, batch)
-        stored = db.session.execute(
-            select(Envelope.seq, Envelope.message_id)
-            .where(Envelope.dialogue_id == d, Envelope.seq > before)
-            .order_by(Envelope.seq)
-        ).all()
-        last_seq = db.session.get(Dialogue, d).last_seq
-    errors = [type(each.error).__name__ if each.error else None for each in batch]
-    assert errors == [None, "DuplicateIdError", None, "DuplicateIdError",
-                      "EnvelopeRejectedError", "EnvelopeRejectedError", None, None]
-    assert batch[4].error.params == {"reason": "epoch", "current_epoch": current_epoch}
-    accepted = [batch[0], batch[2], batch[6]]
-    assert [each.seq for each in [*accepted, batch[7]]] == [before + n for n in range(1, 5)]
-    assert [tuple(row) for row in stored] == [
-        (each.seq, each.item.envelope.message_id) for each in [*accepted, batch[7]]]
-    assert last_seq == before + 4, "refused messages leave no gap in seq"
-    texts = [facilitator.open_message(d, {"seq": each.seq, "kind": "msg",
-                                          **each.item.envelope.model_dump()})["text"]
-             for each in accepted]
-    assert texts == ["one", "two", "three"]
-
-
-def test_a_batch_to_an_unknown_dialogue_is_refused_and_the_connection_stays_usable(app, workshop):
-    d = workshop.dialogue_id
-    facilitator = workshop.clients["facilitator"]
-    handle = td2.b64u_encode(facilitator.keyrings[d].handle)
-    unknown = td2.random_id()
-    seat = Seat(dialogue_id=unknown, member_id=0, handle=handle, in_team=True)
-    envelope = facilitator.seal_message(d, ROOM, {"type": "text", "text": "lost room"})
-    lost = Pending(Outgoing(seat, LiveEnvelope(**envelope)))
-    with app.app_context():
-        before = db.session.scalar(select(func.count()).select_from(Envelope))
-        store_batch(db.engine, unknown, [lost])
-        assert type(lost.error).__name__ == "DialogueNotFoundError" and lost.seq is None
-        assert db.session.scalar(select(func.count()).select_from(Envelope)) == before
-        kept = Pending(Outgoing(replace(seat, dialogue_id=d), LiveEnvelope(
-            **facilitator.seal_message(d, ROOM, {"type": "text", "text": "next batch"}))))
-        store_batch(db.engine, d, [kept])  # the pooled connection was left clean
-        assert kept.error is None
-        assert db.session.get(Dialogue, d).last_seq == kept.seq
-
-
-@pytest.fixture
-def fast_path(monkeypatch):
-    """What each batch's ``store_at_epoch`` answered (True: stored in one statement)."""
-    answers: list[bool] = []
-    original = store._Statements.store_at_epoch
-
-    def observed(self, dialogue_id, batch):
-        answers.append(original(self, dialogue_id, batch))
-        return answers[-1]
-
-    monkeypatch.setattr(store._Statements, "store_at_epoch", observed)
-    return answers
-
-
 def _sealer(workshop):
     d = workshop.dialogue_id
     facilitator = workshop.clients["facilitator"]
@@ -192,6 +107,70 @@ def _stored(d: str, after: int) -> list[tuple[int, str]]:
         select(Envelope.seq, Envelope.message_id)
         .where(Envelope.dialogue_id == d, Envelope.seq > after).order_by(Envelope.seq)).all()
     return [tuple(row) for row in rows]
+
+
+def test_a_batch_stores_what_passes_and_refuses_the_rest_alone(app, workshop):
+    d = workshop.dialogue_id
+    message, opened = _sealer(workshop)
+    earlier = message("stored before")
+    with app.app_context():
+        store_batch(db.engine, d, [earlier])
+        before = db.session.get(Dialogue, d).last_seq
+        current_epoch = db.session.get(Dialogue, d).current_epoch
+    assert current_epoch >= 1
+    first = message("one")
+    batch = [
+        first,
+        message("replayed id", message_id=earlier.item.envelope.message_id),
+        message("two"),
+        message("same id in the batch", message_id=first.item.envelope.message_id),
+        message("old epoch", epoch=99),
+        message("bad size", blob="A" * 400),
+        message("three"),
+        message("previous epoch, just rotated", epoch=current_epoch - 1),
+    ]
+    with app.app_context():
+        store_batch(db.engine, d, batch)
+        stored = _stored(d, before)
+        last_seq = db.session.get(Dialogue, d).last_seq
+    errors = [type(each.error).__name__ if each.error else None for each in batch]
+    assert errors == [None, "DuplicateIdError", None, "DuplicateIdError",
+                      "EnvelopeRejectedError", "EnvelopeRejectedError", None, None]
+    assert batch[4].error.params == {"reason": "epoch", "current_epoch": current_epoch}
+    accepted = [batch[0], batch[2], batch[6]]
+    assert [each.seq for each in [*accepted, batch[7]]] == [before + n for n in range(1, 5)]
+    assert stored == [(each.seq, each.item.envelope.message_id) for each in [*accepted, batch[7]]]
+    assert last_seq == before + 4, "refused messages leave no gap in seq"
+    assert [opened(each) for each in accepted] == ["one", "two", "three"]
+
+
+def test_a_batch_to_an_unknown_dialogue_is_refused_and_the_connection_stays_usable(app, workshop):
+    d = workshop.dialogue_id
+    message, _opened = _sealer(workshop)
+    lost = message("lost room")
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Envelope))
+        store_batch(db.engine, td2.random_id(), [lost])
+        assert type(lost.error).__name__ == "DialogueNotFoundError" and lost.seq is None
+        assert db.session.scalar(select(func.count()).select_from(Envelope)) == before
+        kept = message("next batch")
+        store_batch(db.engine, d, [kept])  # the pooled connection was left clean
+        assert kept.error is None
+        assert db.session.get(Dialogue, d).last_seq == kept.seq
+
+
+@pytest.fixture
+def fast_path(monkeypatch):
+    """What each batch's ``store_at_epoch`` answered (True: stored in one statement)."""
+    answers: list[bool] = []
+    original = store._Statements.store_at_epoch
+
+    def observed(self, dialogue_id, batch):
+        answers.append(original(self, dialogue_id, batch))
+        return answers[-1]
+
+    monkeypatch.setattr(store._Statements, "store_at_epoch", observed)
+    return answers
 
 
 def test_a_clean_batch_at_the_epoch_last_seen_is_one_statement_on_postgresql(

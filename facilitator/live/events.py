@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, session
+from flask import Flask, current_app, request, session
 from flask_socketio import emit, join_room
 
 from facilitator.accounts import service as accounts
@@ -29,12 +29,21 @@ from facilitator.live.seats import Seat, SeatCache, resolve_seat, seat_of, still
 from facilitator.live.store import Outgoing
 
 _flood = FloodLimit(limit=10, window_s=1.0)  # messages per connection
-_seats = SeatCache()  # who sends on each connection, checked again every second
 _batches: GroupCommit[Outgoing] = GroupCommit()
 
 
 def dialogue_room(dialogue_id: str) -> str:
     return f"dialogue:{dialogue_id}"
+
+
+def seat_cache(app: Flask | None = None) -> SeatCache:
+    """Who sends on each connection of ``app`` (default: the current one), checked again every
+    second (``live.seats``): one cache, and one background keeper, per app."""
+    extensions = (app or current_app).extensions
+    cache: SeatCache | None = extensions.get("facilitator.live_seats")
+    if cache is None:
+        cache = extensions.setdefault("facilitator.live_seats", SeatCache())
+    return cache
 
 
 def _tokens() -> tuple[str | None, str | None]:
@@ -76,7 +85,7 @@ def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
             limit=payload.limit,
         )
         seat = seat_of(caller, member, device_token, token)
-    _seats.put(getattr(request, "sid", ""), seat)
+    seat_cache().put(getattr(request, "sid", ""), seat)
     return {"messages": messages, "more": more}, seat
 
 
@@ -98,8 +107,9 @@ def on_catch_up(data: Any) -> dict[str, Any]:
 
 
 def _seat(sid: str, dialogue_id: str) -> Seat:
-    """The sender's seat: kept on the connection for ``seats.RECHECK_S``, then confirmed in one
-    query (``seats.still_seated``) or resolved in full again."""
+    """The sender's seat: kept on the connection for ``seats.RECHECK_S``, confirmed ahead of
+    time by the keeper (``_keep_seats``), else confirmed now in one query
+    (``seats.still_seated``) or resolved in full again."""
 
     def resolve() -> Seat:
         token, device_token = _tokens()
@@ -107,15 +117,32 @@ def _seat(sid: str, dialogue_id: str) -> Seat:
             caller = socket_caller(token, device_token)
             return resolve_seat(db.session, caller, dialogue_id, device_token, token)
 
-    def confirm(seat: Seat) -> bool:
-        settings = current_app.extensions["facilitator.settings"]
-        # One read, nothing to roll back: no transaction around it (one round trip, not three).
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            return still_seated(
-                connection, seat, settings.idle_timeout_s, settings.absolute_timeout_s
-            )
+    cache = seat_cache()
+    if cache.claim_keeper():
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        socketio.start_background_task(_keep_seats, app)
+    return cache.seat(sid, dialogue_id, resolve, lambda seat: _confirmed([seat])[0])
 
-    return _seats.seat(sid, dialogue_id, resolve, confirm)
+
+def _confirmed(seats: list[Seat]) -> list[bool]:
+    """Whether each seat still stands, in one query per kind of credential."""
+    settings = current_app.extensions["facilitator.settings"]
+    # One read, nothing to roll back: no transaction around it (one round trip, not three).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return still_seated(connection, seats, settings.idle_timeout_s, settings.absolute_timeout_s)
+
+
+def _keep_seats(app: Flask) -> None:
+    """The background keeper of ``app``'s seats: runs while members send."""
+
+    def confirm(seats: list[Seat]) -> list[bool]:
+        with app.app_context():
+            return _confirmed(seats)
+
+    def failed(error: Exception) -> None:
+        app.logger.warning("live room: seats not confirmed ahead (%s)", type(error).__name__)
+
+    seat_cache(app).run_keeper(confirm, socketio.sleep, failed)
 
 
 def _write_batch(batch: list[Pending[Outgoing]]) -> None:

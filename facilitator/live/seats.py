@@ -8,6 +8,13 @@ one query confirms it (``still_seated``): the credential it was resolved from is
 not timed out, the member is still active with the same role. When it is not, or when the
 session's ``last_seen_at`` is due to be written, the seat is resolved in full again.
 
+The seats in use are also confirmed in the background (``SeatCache.keep``), all of them in one
+query per kind of credential, every quarter of ``RECHECK_S``: a message then rarely waits for
+its sender's confirmation, a round trip to the database that would otherwise delay one message
+in five at five a second. A seat the background check finds no longer standing is dropped, so
+the next message resolves it in full. Either way a seat is used at most ``RECHECK_S`` after the
+query that last confirmed it began.
+
 Removal also closes the member's connections at once in the process that handles it
 (``dialogues.events``); in every other process, and after a sign-out, the next message more
 than ``RECHECK_S`` later is refused: authorization ends at most one second after a removal or
@@ -18,11 +25,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, Select, bindparam, select
 
 from facilitator.accounts import credentials
 from facilitator.accounts.models import Account, LoginSession, utcnow
@@ -32,6 +40,8 @@ from facilitator.dialogues.models import DeviceSession, Member
 
 RECHECK_S = 1.0
 FORGET_S = 60.0  # a seat unused this long is resolved in full again
+KEEP_S = 10.0  # seats used this recently are confirmed in the background
+CONFIRM_CHUNK = 500  # seats per confirmation query
 
 # The credential a seat was resolved from: a device session or a login session, by token hash.
 Proof = tuple[Literal["device", "account"], str]
@@ -80,18 +90,26 @@ def seat_of(
     )
 
 
-# Core rows of the columns the rules are written on, and the rules' own SQL (``is_active``).
-_DEVICE_SEAT = (
+# Core rows of the columns the rules are written on, and the rules' own SQL (``is_active``), for
+# many seats at once: the caller pairs each row with its seat by (token hash, member id).
+_DEVICE_SEATS = (
     select(
+        DeviceSession.token_hash,
+        DeviceSession.member_id,
         DeviceSession.last_seen_at,
         Member.is_active.label("member_active"),
         Member.role,
     )
     .join_from(DeviceSession, Member, Member.id == DeviceSession.member_id)
-    .where(DeviceSession.token_hash == bindparam("token"), Member.id == bindparam("member"))
+    .where(
+        DeviceSession.token_hash.in_(bindparam("tokens", expanding=True)),
+        Member.id.in_(bindparam("members", expanding=True)),
+    )
 )
-_ACCOUNT_SEAT = (
+_ACCOUNT_SEATS = (
     select(
+        LoginSession.token_hash,
+        Member.id.label("member_id"),
         LoginSession.last_seen_at,
         LoginSession.created_at,
         Account.is_active.label("account_active"),
@@ -100,33 +118,56 @@ _ACCOUNT_SEAT = (
     )
     .join_from(LoginSession, Account, Account.id == LoginSession.account_id)
     .join(Member, Member.account_id == Account.id)
-    .where(LoginSession.token_hash == bindparam("token"), Member.id == bindparam("member"))
+    .where(
+        LoginSession.token_hash.in_(bindparam("tokens", expanding=True)),
+        Member.id.in_(bindparam("members", expanding=True)),
+    )
 )
+_SEATS_BY_PROOF: dict[str, Select[Any]] = {"device": _DEVICE_SEATS, "account": _ACCOUNT_SEATS}
 
 
 def still_seated(
-    connection: Connection, seat: Seat, idle_timeout_s: int, absolute_timeout_s: int
-) -> bool:
-    """Whether ``seat`` stands as it was resolved, in one query. False sends the caller to
-    ``resolve_seat``, which refuses or refreshes (and writes ``last_seen_at`` when due)."""
-    if seat.proof is None:
-        return False
-    kind, token_hash = seat.proof
+    connection: Connection, seats: Sequence[Seat], idle_timeout_s: int, absolute_timeout_s: int
+) -> list[bool]:
+    """Whether each of ``seats`` stands as it was resolved, in one query per kind of proof (and
+    per ``CONFIRM_CHUNK`` seats). False sends the caller to ``resolve_seat``, which refuses or
+    refreshes (and writes ``last_seen_at`` when due)."""
     now = utcnow()
-    params = {"token": token_hash, "member": seat.member_id}
-    row: Row[Any] | None
-    if kind == "device":
-        row = connection.execute(_DEVICE_SEAT, params).first()
-        if row is None:
-            return False
-        lapsed = credentials.session_lapsed(row.last_seen_at, now, idle_timeout_s)
-    else:
-        row = connection.execute(_ACCOUNT_SEAT, params).first()
-        if row is None or not row.account_active:
+    answers = [False] * len(seats)
+    for kind, query in _SEATS_BY_PROOF.items():
+        proven = [
+            (i, seat.proof[1])
+            for i, seat in enumerate(seats)
+            if seat.proof and seat.proof[0] == kind
+        ]
+        for start in range(0, len(proven), CONFIRM_CHUNK):
+            chunk = proven[start : start + CONFIRM_CHUNK]
+            params = {
+                "tokens": sorted({token for _i, token in chunk}),
+                "members": sorted({seats[i].member_id for i, _t in chunk}),
+            }
+            rows = {
+                (row.token_hash, row.member_id): row for row in connection.execute(query, params)
+            }
+            for i, token in chunk:
+                row = rows.get((token, seats[i].member_id))
+                answers[i] = row is not None and _stands(
+                    row, seats[i], now, idle_timeout_s, absolute_timeout_s
+                )
+    return answers
+
+
+def _stands(
+    row: Row[Any], seat: Seat, now: datetime, idle_timeout_s: int, absolute_timeout_s: int
+) -> bool:
+    if "account_active" in row._fields:
+        if not row.account_active:
             return False
         lapsed = credentials.session_lapsed(
             row.last_seen_at, now, idle_timeout_s, row.created_at, absolute_timeout_s
         )
+    else:
+        lapsed = credentials.session_lapsed(row.last_seen_at, now, idle_timeout_s)
     return (
         not lapsed
         and not credentials.last_seen_stale(row.last_seen_at, now)
@@ -140,7 +181,7 @@ class SeatCache:
 
     Past that, a seat is confirmed with ``confirm`` (one query) or resolved in full. Seats
     unused for ``forget_s`` are dropped as new ones come, so nothing needs to be told when a
-    connection closes.
+    connection closes. ``keep`` confirms the seats in use ahead of time, all at once.
 
     Each event runs in its own greenlet: ten messages sent at once on one connection would all
     miss the cache while the first check waits for the database. ``seat`` lets one of them
@@ -151,14 +192,18 @@ class SeatCache:
         recheck_s: float = RECHECK_S,
         clock: Callable[[], float] = time.monotonic,
         forget_s: float = FORGET_S,
+        keep_s: float = KEEP_S,
     ) -> None:
         self.recheck_s = recheck_s
         self.forget_s = forget_s
+        self.keep_s = keep_s
         self.clock = clock
-        self._seats: dict[tuple[str, str], tuple[Seat, float]] = {}
+        # (seat, when its last check began, when it was last used)
+        self._seats: dict[tuple[str, str], tuple[Seat, float, float]] = {}
         self._pruned_at = clock()
         self._guard = threading.Lock()
         self._checking: dict[tuple[str, str], threading.Lock] = {}
+        self._keeping = False
 
     def seat(
         self,
@@ -181,11 +226,12 @@ class SeatCache:
                 found = self.get(sid, dialogue_id)  # checked meanwhile by the one before
                 if found is None:
                     earlier = self._seats.get(key)
+                    began = self.clock()
                     if earlier is not None and confirm is not None and confirm(earlier[0]):
                         found = earlier[0]
                     else:
                         found = resolve()
-                    self.put(sid, found)
+                    self.put(sid, found, checked_at=began)
             return found
         finally:
             with self._guard:
@@ -194,17 +240,85 @@ class SeatCache:
 
     def get(self, sid: str, dialogue_id: str) -> Seat | None:
         """The seat checked less than ``recheck_s`` ago, or None: check it again."""
-        found = self._seats.get((sid, dialogue_id))
-        if found is None or self.clock() - found[1] >= self.recheck_s:
+        key = (sid, dialogue_id)
+        found = self._seats.get(key)
+        if found is None:
             return None
+        now = self.clock()
+        if now - found[1] >= self.recheck_s:
+            return None
+        self._seats[key] = (found[0], found[1], now)
         return found[0]
 
-    def put(self, sid: str, seat: Seat) -> None:
-        """Keep ``seat``, checked just now, for the connection ``sid``."""
+    def put(self, sid: str, seat: Seat, checked_at: float | None = None) -> None:
+        """Keep ``seat``, checked just now (or by a check that began at ``checked_at``), for
+        the connection ``sid``."""
         now = self.clock()
         if now - self._pruned_at >= self.recheck_s:
             self._seats = {
-                key: kept for key, kept in self._seats.items() if now - kept[1] < self.forget_s
+                key: kept for key, kept in self._seats.items() if now - kept[2] < self.forget_s
             }
             self._pruned_at = now
-        self._seats[(sid, seat.dialogue_id)] = (seat, now)
+        began = now if checked_at is None else checked_at
+        self._seats[(sid, seat.dialogue_id)] = (seat, began, now)
+
+    def keep(self, confirm: Callable[[list[Seat]], list[bool]]) -> int:
+        """Confirm at once every seat used in the last ``keep_s`` and checked more than half
+        ``recheck_s`` ago; drop those that no longer stand. Returns how many were checked."""
+        began = self.clock()
+        due = [
+            (key, seat)
+            for key, (seat, checked, used) in list(self._seats.items())
+            if seat.proof is not None
+            and began - checked >= self.recheck_s / 2
+            and began - used < self.keep_s
+        ]
+        if not due:
+            return 0
+        answers = confirm([seat for _key, seat in due])
+        for (key, seat), stands in zip(due, answers, strict=True):
+            kept = self._seats.get(key)
+            if kept is None or kept[0] is not seat or kept[1] > began:
+                continue  # replaced or checked again meanwhile
+            if stands:
+                self._seats[key] = (seat, began, kept[2])
+            else:
+                del self._seats[key]
+        return len(due)
+
+    def claim_keeper(self) -> bool:
+        """True once, for the caller that is to start the keeper (``run_keeper``); False while
+        one runs."""
+        if self._keeping:
+            return False
+        with self._guard:
+            if self._keeping:
+                return False
+            self._keeping = True
+            return True
+
+    def run_keeper(
+        self,
+        confirm: Callable[[list[Seat]], list[bool]],
+        sleep: Callable[[float], object],
+        failed: Callable[[Exception], object],
+    ) -> None:
+        """``keep`` every quarter of ``recheck_s`` until no seat was used for ``keep_s``.
+
+        A failed confirmation (``failed`` is told) leaves the seats to be confirmed when next
+        used, as without a keeper."""
+        try:
+            while True:
+                sleep(self.recheck_s / 4)
+                try:
+                    self.keep(confirm)
+                except Exception as error:  # the message path confirms what this could not
+                    failed(error)
+                with self._guard:
+                    now = self.clock()
+                    if not any(now - kept[2] < self.keep_s for kept in list(self._seats.values())):
+                        self._keeping = False
+                        return
+        except BaseException:
+            self._keeping = False
+            raise

@@ -7,6 +7,7 @@ stands (``still_seated``); anything else sends it to the full resolution."""
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -38,9 +39,9 @@ def stored(app) -> int:
         return int(db.session.scalar(select(func.count()).select_from(models.Envelope)) or 0)
 
 
-def later(monkeypatch, seconds: float) -> None:
+def later(app, monkeypatch, seconds: float) -> None:
     """Move the seat cache's clock forward by ``seconds``."""
-    cache = live_events._seats
+    cache = live_events.seat_cache(app)
     now = cache.clock()
     monkeypatch.setattr(cache, "clock", lambda: now + seconds)
 
@@ -54,7 +55,7 @@ def test_a_signed_out_account_sends_nothing_after_the_recheck(app, workshop, mon
     status, _body, _headers = facilitator.transport.request("POST", "/logout", form={})
     assert status == 302
     before = stored(app)
-    later(monkeypatch, RECHECK_S)
+    later(app, monkeypatch, RECHECK_S)
     assert not send(live, d, envelope)
     errors = [e["args"][0] for e in live.get_received() if e["name"] == "error_occurred"]
     assert [e["error"] for e in errors] == ["dialogue_not_found"]
@@ -74,7 +75,7 @@ def test_a_member_removed_elsewhere_sends_nothing_after_the_recheck(app, worksho
         db.session.commit()
     assert live.is_connected()
     before = stored(app)
-    later(monkeypatch, RECHECK_S)
+    later(app, monkeypatch, RECHECK_S)
     assert not send(live, d, envelope)
     errors = [e["args"][0] for e in live.get_received() if e["name"] == "error_occurred"]
     assert [e["error"] for e in errors] == ["dialogue_not_found"]
@@ -158,8 +159,9 @@ def seat_of(app, client, dialogue_id):
 def confirmed(app, seat) -> bool:
     settings = app.extensions["facilitator.settings"]
     with app.app_context(), db.engine.connect() as connection:
-        return still_seated(connection, seat, settings.idle_timeout_s,
-                            settings.absolute_timeout_s)
+        [answer] = still_seated(connection, [seat], settings.idle_timeout_s,
+                                settings.absolute_timeout_s)
+        return answer
 
 
 def test_a_device_seat_is_confirmed_until_its_session_or_membership_changes(app, workshop):
@@ -211,3 +213,116 @@ def test_an_account_seat_is_confirmed_until_sign_out_or_time_out(app, workshop):
     status, _body, _headers = facilitator.transport.request("POST", "/logout", form={})
     assert status == 302
     assert not confirmed(app, seat), "signed out"
+
+
+def proven(member_id: int, role: str = "participant") -> Seat:
+    token = secrets.token_hex(8)
+    return Seat(dialogue_id="d", member_id=member_id, handle=f"h{member_id}", in_team=False,
+                role=role, proof=("device", token))
+
+
+def test_the_keeper_confirms_the_seats_in_use_at_once_and_drops_those_that_fell():
+    now = [100.0]
+    cache = SeatCache(recheck_s=1.0, clock=lambda: now[0], keep_s=10.0)
+    staying, leaving, idle, fresh = proven(1), proven(2), proven(3), proven(4)
+    unproven = Seat(dialogue_id="d", member_id=5, handle="h5", in_team=False)
+    for sid, seat in [("a", staying), ("b", leaving), ("c", idle), ("e", unproven)]:
+        cache.put(sid, seat)
+    now[0] += 10.0
+    cache.put("f", fresh)  # checked just now
+    for sid in ("a", "b", "e"):
+        cache.put(sid, cache._seats[(sid, "d")][0], checked_at=now[0] - 0.6)  # in use
+    asked: list[list[Seat]] = []
+
+    def confirm(seats):
+        asked.append(list(seats))
+        return [seat is not leaving for seat in seats]
+
+    assert cache.keep(confirm) == 2
+    assert asked == [[staying, leaving]], "only seats in use, past half the recheck, with proof"
+    assert cache.keep(confirm) == 0, "just confirmed: not due again"
+    now[0] += 0.9
+    assert cache.get("a", "d") == staying, "confirmed ahead: trusted a second from the check"
+    assert ("b", "d") not in cache._seats, "a seat that fell is resolved in full when next used"
+    assert cache.get("c", "d") is None, "an idle seat is left to the message path"
+
+
+def test_the_keeper_leaves_a_seat_checked_again_meanwhile():
+    now = [100.0]
+    cache = SeatCache(recheck_s=1.0, clock=lambda: now[0])
+    first, again = proven(1), proven(1, role="facilitator")
+    cache.put("a", first, checked_at=now[0] - 0.6)
+
+    def confirm(seats):
+        cache.put("a", again)  # the message path resolved it while the query ran
+        return [False]
+
+    assert cache.keep(confirm) == 1
+    assert cache.get("a", "d") == again
+
+
+def test_the_keeper_runs_while_seats_are_used_and_survives_a_failed_query():
+    now = [100.0]
+    cache = SeatCache(recheck_s=1.0, clock=lambda: now[0], keep_s=2.0)
+    cache.put("a", proven(1))
+    assert cache.claim_keeper() and not cache.claim_keeper(), "one keeper at a time"
+    passes: list[int] = []
+    failures: list[Exception] = []
+
+    def confirm(seats):
+        passes.append(len(seats))
+        if len(passes) == 1:
+            raise OSError("database restarting")
+        return [True] * len(seats)
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    cache.run_keeper(confirm, sleep, failures.append)
+    assert [type(e) for e in failures] == [OSError]
+    assert len(passes) >= 2, "the keeper went on after the failure"
+    assert now[0] - 100.0 >= 2.0, "it stopped once no seat had been used for keep_s"
+    assert cache.claim_keeper(), "and the next message starts another"
+
+
+def test_many_seats_are_confirmed_in_chunks_each_on_its_own(app, workshop, monkeypatch):
+    from facilitator.live import seats as seats_module
+
+    d = workshop.dialogue_id
+    participant = seat_of(app, workshop.clients["participant"], d)
+    facilitator = seat_of(app, workshop.clients["facilitator"], d)
+    stranger = replace(participant, member_id=facilitator.member_id)
+    demoted = replace(facilitator, role="participant")
+    seats = [participant, facilitator, stranger, demoted]
+    settings = app.extensions["facilitator.settings"]
+    for chunk in (500, 1):
+        monkeypatch.setattr(seats_module, "CONFIRM_CHUNK", chunk)
+        with app.app_context(), db.engine.connect() as connection:
+            answers = still_seated(connection, seats, settings.idle_timeout_s,
+                                   settings.absolute_timeout_s)
+        assert answers == [True, True, False, False], chunk
+
+
+def test_the_keeper_refuses_a_removed_member_within_the_second(app, workshop, monkeypatch):
+    d = workshop.dialogue_id
+    participant = workshop.clients["participant"]
+    live = connect(app, participant)
+    assert send(live, d, participant.seal_message(d, ROOM, {"text": "before"}))["seq"] > 0
+    envelope = participant.seal_message(d, ROOM, {"text": "after the removal"})
+    cache = live_events.seat_cache(app)
+    [key] = [key for key in list(cache._seats) if key[1] == d]
+    handle = td2.b64u_encode(participant.keyrings[d].handle)
+    with app.app_context():  # what another process's removal leaves in the database
+        db.session.execute(update(models.Member).where(models.Member.handle == handle)
+                           .values(removed_epoch=99))
+        db.session.commit()
+    later(app, monkeypatch, 0.6)  # past half the recheck: the keeper confirms it now
+    deadline = time.monotonic() + 10
+    while key in cache._seats and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert key not in cache._seats, "the keeper dropped the seat before the second was out"
+    before = stored(app)
+    assert not send(live, d, envelope)
+    errors = [e["args"][0] for e in live.get_received() if e["name"] == "error_occurred"]
+    assert [e["error"] for e in errors] == ["dialogue_not_found"]
+    assert stored(app) == before

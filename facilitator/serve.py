@@ -14,8 +14,8 @@ from flask_migrate import upgrade
 
 from facilitator import create_app
 from facilitator.cli import setup_link_or_none
-from facilitator.extensions import socketio
 from facilitator.settings import Settings
+from facilitator.wsgi_server import wsgi_server
 
 GEVENT_ENTRY = (
     "from gevent import monkey; monkey.patch_all(); from facilitator.serve import main; main()"
@@ -38,4 +38,4 @@ def main() -> None:
     # otherwise stopped every greenlet for over 0.1 s at a time under load.
     gc.collect()
     gc.freeze()
-    socketio.run(app, host=settings.host, port=settings.port, log_output=False)
+    wsgi_server(app, settings.host, settings.port).serve_forever()

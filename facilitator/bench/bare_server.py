@@ -15,6 +15,8 @@ import socketio as socketio_lib
 from flask import Flask
 from flask_socketio import SocketIO, emit, join_room
 
+from facilitator.wsgi_server import wsgi_server
+
 GEVENT_ENTRY = (
     "from gevent import monkey; monkey.patch_all(); import sys; "
     "from facilitator.bench.bare_server import main; main(int(sys.argv[1]), sys.argv[2])"
@@ -43,7 +45,7 @@ def main(port: int, redis_url: str = "") -> None:
         return {"seq": posted["seq"], "message_id": posted["message_id"]}
 
     print("Serving", flush=True)
-    socketio.run(app, host="127.0.0.1", port=port, log_output=False)
+    wsgi_server(app, "127.0.0.1", port).serve_forever()
 
 
 if __name__ == "__main__":

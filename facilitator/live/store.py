@@ -23,12 +23,15 @@ in autocommit, one round trip (``_INSERT_AT_EPOCH``): it reserves the numbers on
 is still that one, and inserts the rows; an id used before breaks the unique constraint and
 rolls it back. Whenever it stores nothing, the batch takes the full way above, in psycopg's
 pipeline mode, in two flights: ``BEGIN``, the reservation and the ``SELECT`` in the first; the
-``INSERT``, the give-back and the ``COMMIT`` in the second.
+``INSERT``, the give-back and the ``COMMIT`` in the second. On SQLite the transaction begins by
+taking the file's write lock, waited for without stopping the process (``begin_writing``).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -223,6 +226,8 @@ class _Statements:
         self, dialogue_id: str, count: int, message_ids: list[str]
     ) -> tuple[tuple[int, int] | None, set[str]]:
         """(last ``seq`` after the reservation, current epoch) or None, and the used ids."""
+        if self.on.takes_file_lock:
+            begin_writing(self.raw)
         reserving = self.raw.execute(
             self.on.sql["reserve"], {"dialogue": dialogue_id, "count": count}
         )
@@ -285,6 +290,39 @@ class _Statements:
         self.raw.commit()
 
 
+LOCK_POLL_S = (0.0002, 0.0005, 0.001, 0.002)  # then every 2 ms
+
+
+def begin_writing(
+    connection: sqlite3.Connection, sleep: Callable[[float], None] = time.sleep
+) -> None:
+    """Begin a transaction holding SQLite's write lock (``BEGIN IMMEDIATE``), waiting for the
+    lock here rather than in SQLite's busy handler, for as long as the connection's
+    ``busy_timeout``.
+
+    When another process (or another connection of this one) is writing to the file, the busy
+    handler sleeps in C, 1, 2, 5, 10 ms and more, and under gevent that stops every greenlet of
+    the process: the copies of the room's messages stop going out, and a greenlet of the same
+    process that holds the lock cannot finish. ``time.sleep`` here is gevent's: they run."""
+    timeout_ms = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = time.monotonic() + timeout_ms / 1000
+        attempt = 0
+        while True:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() >= deadline:
+                    raise
+            sleep(LOCK_POLL_S[min(attempt, len(LOCK_POLL_S) - 1)])
+            attempt += 1
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+
+
 def _result_processor(dialect: Dialect) -> Callable[[Any], datetime | None]:
     """What SQLAlchemy does to a stored ``created_at`` to make it a ``datetime`` (SQLite keeps
     text)."""
@@ -302,6 +340,7 @@ class _Prepared:
     integrity_error: type[Exception]
     ids: Callable[[list[str]], Any]  # the ids as one parameter: an array, or a JSON array
     one_statement: bool  # the fast path (``_INSERT_AT_EPOCH``) exists: PostgreSQL
+    takes_file_lock: bool  # SQLite: one writer at a time for the whole file (``begin_writing``)
 
 
 _PREPARED: dict[str, _Prepared] = {}
@@ -332,6 +371,7 @@ def _prepared(dialect: Dialect) -> _Prepared:
             integrity_error=dialect.loaded_dbapi.IntegrityError,
             ids=list if postgres else json.dumps,
             one_statement=postgres,
+            takes_file_lock=dialect.name == "sqlite",
         )
     return _PREPARED[dialect.name]
 

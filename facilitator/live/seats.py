@@ -11,9 +11,10 @@ session's ``last_seen_at`` is due to be written, the seat is resolved in full ag
 The seats in use are also confirmed in the background (``SeatCache.keep``), all of them in one
 query per kind of credential, every quarter of ``RECHECK_S``: a message then rarely waits for
 its sender's confirmation, a round trip to the database that would otherwise delay one message
-in five at five a second. A seat the background check finds no longer standing is dropped, so
-the next message resolves it in full. Either way a seat is used at most ``RECHECK_S`` after the
-query that last confirmed it began.
+in five at five a second. Only seats taken from the cache since their last check are: one used
+less often than once a second is confirmed by its next message, as before. A seat the
+background check finds no longer standing is dropped, so the next message resolves it in full.
+Either way a seat is used at most ``RECHECK_S`` after the query that last confirmed it began.
 
 Removal also closes the member's connections at once in the process that handles it
 (``dialogues.events``); in every other process, and after a sign-out, the next message more
@@ -40,7 +41,7 @@ from facilitator.dialogues.models import DeviceSession, Member
 
 RECHECK_S = 1.0
 FORGET_S = 60.0  # a seat unused this long is resolved in full again
-KEEP_S = 10.0  # seats used this recently are confirmed in the background
+KEEP_S = 10.0  # the background confirmation runs until no seat was used for this long
 CONFIRM_CHUNK = 500  # seats per confirmation query
 
 # The credential a seat was resolved from: a device session or a login session, by token hash.
@@ -198,7 +199,8 @@ class SeatCache:
         self.forget_s = forget_s
         self.keep_s = keep_s
         self.clock = clock
-        # (seat, when its last check began, when it was last used)
+        # (seat, when its last check began, when it was last used: taken from the cache, or
+        # else when that check began)
         self._seats: dict[tuple[str, str], tuple[Seat, float, float]] = {}
         self._pruned_at = clock()
         self._guard = threading.Lock()
@@ -252,7 +254,8 @@ class SeatCache:
 
     def put(self, sid: str, seat: Seat, checked_at: float | None = None) -> None:
         """Keep ``seat``, checked just now (or by a check that began at ``checked_at``), for
-        the connection ``sid``."""
+        the connection ``sid``. It counts as used from that check's start: only a later use
+        from the cache (``get``) makes it one to ``keep``."""
         now = self.clock()
         if now - self._pruned_at >= self.recheck_s:
             self._seats = {
@@ -260,18 +263,20 @@ class SeatCache:
             }
             self._pruned_at = now
         began = now if checked_at is None else checked_at
-        self._seats[(sid, seat.dialogue_id)] = (seat, began, now)
+        self._seats[(sid, seat.dialogue_id)] = (seat, began, began)
 
     def keep(self, confirm: Callable[[list[Seat]], list[bool]]) -> int:
-        """Confirm at once every seat used in the last ``keep_s`` and checked more than half
-        ``recheck_s`` ago; drop those that no longer stand. Returns how many were checked."""
+        """Confirm at once every seat used from the cache since its last check, which began
+        more than half ``recheck_s`` ago; drop those that no longer stand. Returns how many
+        were checked.
+
+        A seat used less often than its check lasts (a member who sends every ten seconds) is
+        never taken from the cache: its next message confirms it, and this leaves it alone."""
         began = self.clock()
         due = [
             (key, seat)
             for key, (seat, checked, used) in list(self._seats.items())
-            if seat.proof is not None
-            and began - checked >= self.recheck_s / 2
-            and began - used < self.keep_s
+            if seat.proof is not None and began - checked >= self.recheck_s / 2 and used > checked
         ]
         if not due:
             return 0

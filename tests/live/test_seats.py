@@ -230,8 +230,10 @@ def test_the_keeper_confirms_the_seats_in_use_at_once_and_drops_those_that_fell(
         cache.put(sid, seat)
     now[0] += 10.0
     cache.put("f", fresh)  # checked just now
+    for sid in ("a", "b", "c", "e"):
+        cache.put(sid, cache._seats[(sid, "d")][0], checked_at=now[0] - 0.6)  # checked again
     for sid in ("a", "b", "e"):
-        cache.put(sid, cache._seats[(sid, "d")][0], checked_at=now[0] - 0.6)  # in use
+        cache.get(sid, "d")  # and used since: in use
     asked: list[list[Seat]] = []
 
     def confirm(seats):
@@ -239,12 +241,12 @@ def test_the_keeper_confirms_the_seats_in_use_at_once_and_drops_those_that_fell(
         return [seat is not leaving for seat in seats]
 
     assert cache.keep(confirm) == 2
-    assert asked == [[staying, leaving]], "only seats in use, past half the recheck, with proof"
+    assert asked == [[staying, leaving]], "only seats used since, past half the recheck, with proof"
     assert cache.keep(confirm) == 0, "just confirmed: not due again"
     now[0] += 0.9
     assert cache.get("a", "d") == staying, "confirmed ahead: trusted a second from the check"
     assert ("b", "d") not in cache._seats, "a seat that fell is resolved in full when next used"
-    assert cache.get("c", "d") is None, "an idle seat is left to the message path"
+    assert cache.get("c", "d") is None, "a seat not used since its check is left to the next message"
 
 
 def test_the_keeper_leaves_a_seat_checked_again_meanwhile():
@@ -252,6 +254,7 @@ def test_the_keeper_leaves_a_seat_checked_again_meanwhile():
     cache = SeatCache(recheck_s=1.0, clock=lambda: now[0])
     first, again = proven(1), proven(1, role="facilitator")
     cache.put("a", first, checked_at=now[0] - 0.6)
+    cache.get("a", "d")
 
     def confirm(seats):
         cache.put("a", again)  # the message path resolved it while the query ran
@@ -265,6 +268,8 @@ def test_the_keeper_runs_while_seats_are_used_and_survives_a_failed_query():
     now = [100.0]
     cache = SeatCache(recheck_s=1.0, clock=lambda: now[0], keep_s=2.0)
     cache.put("a", proven(1))
+    now[0] += 0.1
+    assert cache.get("a", "d") is not None  # used from the cache
     assert cache.claim_keeper() and not cache.claim_keeper(), "one keeper at a time"
     passes: list[int] = []
     failures: list[Exception] = []
@@ -307,7 +312,8 @@ def test_the_keeper_refuses_a_removed_member_within_the_second(app, workshop, mo
     d = workshop.dialogue_id
     participant = workshop.clients["participant"]
     live = connect(app, participant)
-    assert send(live, d, participant.seal_message(d, ROOM, {"text": "before"}))["seq"] > 0
+    for text in ("resolved in full", "taken from the cache: in use"):
+        assert send(live, d, participant.seal_message(d, ROOM, {"text": text}))["seq"] > 0
     envelope = participant.seal_message(d, ROOM, {"text": "after the removal"})
     cache = live_events.seat_cache(app)
     [key] = [key for key in list(cache._seats) if key[1] == d]

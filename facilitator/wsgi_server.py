@@ -6,7 +6,7 @@ algorithm a small write made while an earlier one is still unacknowledged waits 
 acknowledgement, and the receiving end delays its acknowledgements by up to 40 ms. Browsers,
 asyncio, psycopg and redis-py turn it off on their own sockets; gevent's server leaves the
 kernel's default. At 50 members sending 5 messages a second each, turning it off took the
-copies' p99 latency from 56 ms to 12 ms (``docs/performance.md``).
+copies' p99 latency from 56 ms to 14 to 16 ms on PostgreSQL (``docs/performance.md``).
 
 No access log: requests are not logged (paths carry dialogue ids and tokens).
 """

@@ -28,7 +28,8 @@ from facilitator.live.schemas import JoinDialogue, SendMessage
 from facilitator.live.seats import Seat, SeatCache, resolve_seat, seat_of, still_seated
 from facilitator.live.store import Outgoing
 
-_flood = FloodLimit(limit=10, window_s=1.0)  # messages per connection
+FLOOD_LIMIT, FLOOD_WINDOW_S = 10, 1.0  # messages per connection in any window
+_flood = FloodLimit(limit=FLOOD_LIMIT, window_s=FLOOD_WINDOW_S)
 _batches: GroupCommit[Outgoing] = GroupCommit()
 
 

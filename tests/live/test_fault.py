@@ -10,14 +10,15 @@ import socketio
 
 from facilitator import create_app, td2
 from facilitator.client import DialogueClient, HttpTransport
+from facilitator.live.events import FLOOD_LIMIT, FLOOD_WINDOW_S
 from facilitator.settings import Settings
 from tests.conftest import PASSWORD, migrate_to_head
 from tests.live.test_scale_out import LiveSocket, make_account
 from tests.servers import free_port, serving
 
 ROOM = td2.random_id()
-# A member may send 10 messages in any second (live/events.py): the sender stays under it.
-PACE_S = 0.12
+# The sender waits for each acknowledgement and stays under the live room's flood limit.
+PACE_S = 1.2 * FLOOD_WINDOW_S / FLOOD_LIMIT
 
 
 def test_acknowledged_messages_survive_a_sigkill(tmp_path):

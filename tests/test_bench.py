@@ -41,3 +41,21 @@ def test_bench_live_at_a_steady_rate():
 
 def test_bench_live_burst():
     assert_everything_delivered_once(run_bench("--burst", "4"), per_member=4)
+
+
+def test_copies_relayed_by_the_other_process_are_counted_apart():
+    from facilitator.bench.live import figures
+    from facilitator.bench.load import Result
+
+    ms = 1_000_000
+    # Two members on server 0 and two on server 1; "a" is sent through 0, "b" through 1.
+    sender_side = Result(sent_at={"a": 0, "b": 0}, sent_via={"a": 0, "b": 1})
+    on_0 = Result(received_at={"a": [1 * ms, 2 * ms], "b": [30 * ms, 40 * ms]},
+                  received_via={"a": [0, 0], "b": [0, 0]})
+    on_1 = Result(received_at={"a": [10 * ms, 20 * ms], "b": [3 * ms, 4 * ms]},
+                  received_via={"a": [1, 1], "b": [1, 1]})
+    table = figures([sender_side, on_0, on_1], members=4, server_cpu=1.0)
+    assert table["deliveries"] == 8 and table["lost"] == 0
+    assert table["relayed"] == 4
+    assert (table["relayed_p50_ms"], table["relayed_p99_ms"]) == (20.0, 40.0)
+    assert table["p50_ms"] == 4.0

@@ -215,10 +215,13 @@ def _quantile(ordered: list[float], q: float) -> float:
 
 def figures(results: list[Result], members: int, server_cpu: float) -> dict[str, Any]:
     sent_at: dict[str, int] = {}
+    sent_via: dict[str, int] = {}
     for r in results:
         sent_at.update(r.sent_at)
+        sent_via.update(r.sent_via)
     copies: dict[str, int] = {}
     latencies: list[float] = []
+    relayed: list[float] = []  # copies delivered by another server process than the sender's
     unexpected = 0
     last = 0
     for r in results:
@@ -229,8 +232,14 @@ def figures(results: list[Result], members: int, server_cpu: float) -> dict[str,
                 unexpected += len(times)
                 continue
             latencies.extend((t - sent) / 1e6 for t in times)
+            relayed.extend(
+                (t - sent) / 1e6
+                for t, via in zip(times, r.received_via[mid], strict=True)
+                if via != sent_via[mid]
+            )
             last = max(last, *times)
     latencies.sort()
+    relayed.sort()
     delivered = sum(copies.values())
     first = min(sent_at.values(), default=0)
     span = (last - first) / 1e9 if last > first else float("nan")
@@ -255,6 +264,9 @@ def figures(results: list[Result], members: int, server_cpu: float) -> dict[str,
         "p95_ms": _quantile(latencies, 0.95),
         "p99_ms": _quantile(latencies, 0.99),
         "max_ms": latencies[-1] if latencies else float("nan"),
+        "relayed": len(relayed),
+        "relayed_p50_ms": _quantile(relayed, 0.50),
+        "relayed_p99_ms": _quantile(relayed, 0.99),
         "send_lag_p99_ms": _quantile(lags, 0.99),
         "server_cpu_s": server_cpu,
         "client_cpu_s": sum(r.cpu_s for r in results),
@@ -326,6 +338,9 @@ ROWS = [
     "p95_ms",
     "p99_ms",
     "max_ms",
+    "relayed",
+    "relayed_p50_ms",
+    "relayed_p99_ms",
     "lost",
     "duplicated",
     "disconnects",

@@ -77,7 +77,9 @@ class Result:
     open_failures: int = 0
     send_lag_ms: list[float] = field(default_factory=list)  # how late each send left
     sent_at: dict[str, int] = field(default_factory=dict)  # message_id -> send time (ns)
+    sent_via: dict[str, int] = field(default_factory=dict)  # message_id -> sender's server
     received_at: dict[str, list[int]] = field(default_factory=dict)  # message_id -> receipts
+    received_via: dict[str, list[int]] = field(default_factory=dict)  # their servers, in order
     cpu_s: float = 0.0
 
     def save(self, path: Path) -> None:
@@ -96,11 +98,11 @@ class Member:
         self.last_seq = 0
         self.seen: set[str] = set()
         self.client: SioClient | None = None
+        self.origin = index % len(plan.origins)  # which server process this member uses
         self.dialogue, self.channel = b64d(plan.dialogue_id), b64d(plan.channel_id)
 
     async def connect(self, cookie: str) -> None:
-        origin = self.plan.origins[self.index % len(self.plan.origins)]
-        self.client = await SioClient.open(origin, cookie, self._event)
+        self.client = await SioClient.open(self.plan.origins[self.origin], cookie, self._event)
         await self.client.call("join_dialogue", {"dialogue_id": self.plan.dialogue_id})
 
     def _aad(self, message_id: bytes, author: bytes) -> bytes:
@@ -123,6 +125,7 @@ class Member:
             return
         self.seen.add(mid)
         result.received_at.setdefault(mid, []).append(now)
+        result.received_via.setdefault(mid, []).append(self.origin)
         if data["seq"] < self.last_seq:
             result.reordered += 1
         self.last_seq = max(self.last_seq, data["seq"])
@@ -168,6 +171,7 @@ class Member:
             "blob": b64e(blob),
         }
         self.result.sent_at[mid] = time.time_ns()
+        self.result.sent_via[mid] = self.origin
         self.result.sent += 1
         await self.client.emit(
             "send_message",

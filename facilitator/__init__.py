@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import socketio as socketio_lib
 from flask import Flask
 
 # Socket.IO handlers must be declared before the first ``init_app`` so that every app (and
@@ -27,19 +26,20 @@ from facilitator.core.security import init_security
 from facilitator.core.session_cookie import OncePerEnvironSessionInterface
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
 from facilitator.live import events as _live_events  # noqa: F401
+from facilitator.live.relay import BackgroundRedisManager
 from facilitator.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUEST_BYTES = 1024 * 1024
 
 
-def client_manager(redis_url: str | None) -> socketio_lib.RedisManager | None:
-    """Several processes share rooms through Redis. The manager is built here, not by
-    Flask-SocketIO, to lift redis-py's 100-connection pool cap, under which bursts lose
+def client_manager(redis_url: str | None) -> BackgroundRedisManager | None:
+    """Several processes share rooms through Redis (``live.relay``). The manager is built here,
+    not by Flask-SocketIO, to lift redis-py's 100-connection pool cap, under which bursts lose
     broadcasts; and passed explicitly every time so no app inherits another app's queue."""
     if not redis_url:
         return None
-    return socketio_lib.RedisManager(redis_url, redis_options={"max_connections": 2000})
+    return BackgroundRedisManager(redis_url, redis_options={"max_connections": 2000})
 
 
 def create_app(settings: Settings | None = None) -> Flask:

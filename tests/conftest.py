@@ -33,6 +33,7 @@ ORIGIN = "http://localhost"
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct horse battery staple"
 
 
@@ -41,6 +42,20 @@ def need_service(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI must provide it)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_client() -> Iterator[Any]:
+    """A client of the Redis server at ``TEST_REDIS_URL``; skipped (failed on CI) without one."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        need_service(f"Redis not reachable at {REDIS_URL}: {error.__class__.__name__}")
+    yield client
+    client.close()
 
 
 def migrate_to_head(app: Flask) -> None:

@@ -9,10 +9,9 @@ import secrets
 
 import pytest
 
-from tests.conftest import need_service
+from tests.conftest import REDIS_URL
 from tests.dialogues.conftest import admit
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CANARIES = {
     "title": "CANARY-7f3a9c-VELL-TITLE",
     "display_name": "CANARY-display-Yusuf-Al-Mansour",
@@ -22,19 +21,6 @@ CANARIES = {
     "agenda": "CANARY-agenda-dry-season",
     "guidance": "CANARY-guidance-for-facilitators",
 }
-
-
-@pytest.fixture
-def redis_client():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        need_service(f"Redis not reachable at {REDIS_URL}: {error.__class__.__name__}")
-    yield client
-    client.close()
 
 
 @pytest.fixture

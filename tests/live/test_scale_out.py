@@ -3,7 +3,6 @@ connected to different processes are in one room, and ``seq`` comes from the dat
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -16,20 +15,10 @@ from facilitator.client import DialogueClient, HttpTransport
 from facilitator.core.db import commit_boundary
 from facilitator.extensions import db
 from facilitator.settings import Settings
-from tests.conftest import PASSWORD, migrate_to_head, need_service
+from tests.conftest import PASSWORD, REDIS_URL, migrate_to_head
 from tests.servers import serving
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ROOM = td2.random_id()
-
-
-def redis_available() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.RedisError as error:
-        need_service(f"Redis not reachable at {REDIS_URL}: {error.__class__.__name__}")
 
 
 def make_account(database_url: str, username: str) -> str:
@@ -77,8 +66,7 @@ class LiveSocket:
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_members_on_two_processes_share_one_room(fresh_postgres_database, tmp_path):
-    redis_available()
+def test_members_on_two_processes_share_one_room(fresh_postgres_database, tmp_path, redis_client):
     database_url = fresh_postgres_database
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
     convener_totp = make_account(database_url, "samira")

@@ -12,10 +12,13 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
+import psycopg
 from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.pool import Pool
 
 from facilitator.extensions import db
 
@@ -75,3 +78,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+
+
+@event.listens_for(Pool, "checkout")
+def _not_closed_by_the_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled PostgreSQL connection is checked without a round trip before it is used.
+
+    The server closes a connection by sending its last message (a restart, an idle timeout,
+    ``pg_terminate_backend``) and then the end of the stream, both waiting on the socket:
+    libpq reads what is there without waiting (under a microsecond), and raises when it finds
+    the connection closed. The pool then discards it and checks out another, as it did with
+    SQLAlchemy's pre-ping, which sent a query and waited for its answer on every checkout: on
+    the live room's path once per batch, under gevent a turn of the event loop each time.
+    A connection lost without the server closing it (a network cut) is found by its next
+    query, which fails; the pool then replaces it."""
+    if isinstance(dbapi_connection, psycopg.Connection):
+        try:
+            for _ in range(2):  # the server's last message, then the end of the stream
+                dbapi_connection.pgconn.consume_input()
+        except psycopg.OperationalError as error:
+            raise DisconnectionError(str(error)) from error

@@ -157,7 +157,7 @@ class Outgoing:
 def store_batch(engine: Engine, dialogue_id: str, batch: list[Pending[Outgoing]]) -> None:
     """Store what passes the checks, in ``batch`` order, in one transaction committed before
     this returns; set each one's ``seq`` or ``error``."""
-    pooled = engine.raw_connection()  # checked (pre-ping) and returned like any other
+    pooled = engine.raw_connection()  # checked (``core.db``) and returned like any other
     try:
         statements = _Statements(pooled.driver_connection, engine.dialect)
         if not statements.store_at_epoch(dialogue_id, batch):

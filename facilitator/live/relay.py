@@ -18,6 +18,9 @@ from typing import Any
 import socketio
 
 MAX_PIPELINE = 200  # messages per round trip, so one backlog cannot hold a huge buffer
+# Messages waiting for Redis at most: if it stops answering, broadcasts then wait for it, as they
+# did when each one waited for its own answer, instead of the queue growing without end.
+MAX_QUEUED = 10_000
 
 
 class BackgroundRedisManager(socketio.RedisManager):  # type: ignore[misc]
@@ -34,7 +37,7 @@ class BackgroundRedisManager(socketio.RedisManager):  # type: ignore[misc]
         if self._outbox is None:
             with self._start_guard:
                 if self._outbox is None:
-                    outbox = self.server.eio.create_queue()
+                    outbox = self.server.eio.create_queue(MAX_QUEUED)
                     self.server.start_background_task(self._publish_queued, outbox)
                     self._outbox = outbox
         self._outbox.put(data)
@@ -44,7 +47,10 @@ class BackgroundRedisManager(socketio.RedisManager):  # type: ignore[misc]
             batch = [outbox.get()]
             while len(batch) < MAX_PIPELINE and not outbox.empty():
                 batch.append(outbox.get())
-            self._publish_now(batch)
+            try:
+                self._publish_now(batch)
+            except Exception:  # the task must outlive any one batch, or nothing more is sent
+                self._get_logger().exception("Redis publish of %d messages failed", len(batch))
 
     def _publish_now(self, batch: list[dict[str, Any]]) -> None:
         """Publish ``batch`` in one round trip: two attempts, as python-socketio's own."""

@@ -7,7 +7,8 @@ and under load that answer waits for a turn of the event loop: the room was held
 long again as the batch took to store. Here ``_publish`` only queues the message; one task per
 process publishes whatever is queued, in order, in one pipelined round trip. Nothing else
 changes: the same channel and message format, so the other processes' listeners are python-
-socketio's own, and a failed publish is retried once and then logged, as before.
+socketio's own, and a message that fails is published by python-socketio's ``_publish``,
+which retries once and then logs, as before.
 """
 
 from __future__ import annotations
@@ -47,32 +48,25 @@ class BackgroundRedisManager(socketio.RedisManager):  # type: ignore[misc]
             batch = [outbox.get()]
             while len(batch) < MAX_PIPELINE and not outbox.empty():
                 batch.append(outbox.get())
-            try:
-                self._publish_now(batch)
-            except Exception:  # the task must outlive any one batch, or nothing more is sent
-                self._get_logger().exception("Redis publish of %d messages failed", len(batch))
+            self._publish_now(batch)  # raises nothing: every failure is logged there
 
     def _publish_now(self, batch: list[dict[str, Any]]) -> None:
-        """Publish ``batch`` in one round trip: two attempts, as python-socketio's own."""
-        payloads = [self.json.dumps(data) for data in batch]
-        for retries_left in (1, 0):
+        """Publish ``batch``: several in one pipelined round trip; a single message, or each of
+        a batch whose pipeline failed, with python-socketio's own ``_publish`` (two attempts,
+        failures logged, never raised)."""
+        if len(batch) > 1:
             try:
                 if not self.connected:
                     self._redis_connect()
-                if len(payloads) == 1:  # the usual case: cheaper than a pipeline of one
-                    self.redis.publish(self.channel, payloads[0])
-                    return
                 pipeline = self.redis.pipeline(transaction=False)
-                for payload in payloads:
-                    pipeline.publish(self.channel, payload)
+                for data in batch:
+                    pipeline.publish(self.channel, self.json.dumps(data))
                 pipeline.execute()
                 return
-            except Exception as error:  # any failure: reconnect once, then give up
-                if retries_left:
-                    self.connected = False  # reconnect for the second attempt
+            except Exception as error:  # reconnect, and send them one by one
+                self.connected = False
                 self._get_logger().error(
-                    "Redis publish of %d queued message(s) failed (%s)%s",
-                    len(batch),
-                    type(error).__name__,
-                    "... retrying" if retries_left else "... giving up",
+                    "Redis pipeline of %d messages failed (%s)", len(batch), type(error).__name__
                 )
+        for data in batch:
+            super()._publish(data)

@@ -53,14 +53,16 @@ def setup_link_command() -> None:
 @with_appcontext
 def create_convener_command(username: str, password: str) -> None:
     """Create a convener account on the terminal, with its two-factor key."""
+    totp_key = current_app.extensions["facilitator.settings"].totp_key
     try:
         with commit_boundary():
-            account = service.create_convener(db.session, username, password)
+            account = service.create_convener(db.session, username, password, totp_key=totp_key)
+            secret = service.totp_secret(account, totp_key)
             click.echo("Add this key to an authenticator app:")
-            click.echo(f"  key: {account.totp_secret}")
-            click.echo(f"  uri: {credentials.totp_uri(account.totp_secret, account.username)}")
+            click.echo(f"  key: {secret}")
+            click.echo(f"  uri: {credentials.totp_uri(secret, account.username)}")
             code = click.prompt("Code shown by the app")
-            service.activate_with_totp(db.session, account, code)
+            service.activate_with_totp(db.session, account, code, totp_key=totp_key)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Convener '{account.username}' created.")

@@ -33,21 +33,33 @@ def seal(key: bytes, account_id: int, secret: str) -> bytes:
     return VERSION + nonce + ciphertext
 
 
-def open_sealed(key: bytes, account_id: int, sealed: bytes) -> str:
-    """The account's secret; ``TotpKeyError`` when ``key`` (or the row) is not the one it was
-    sealed with: sign-in fails closed and says why, instead of accepting or crashing."""
+def _open(key: bytes, account_id: int, sealed: bytes) -> str | None:
     sealed = bytes(sealed or b"")
+    if not sealed.startswith(VERSION) or len(sealed) <= len(VERSION) + NONCE_BYTES:
+        return None
     nonce = sealed[len(VERSION) : len(VERSION) + NONCE_BYTES]
     try:
-        if not sealed.startswith(VERSION) or len(sealed) <= len(VERSION) + NONCE_BYTES:
-            raise ValueError("not a sealed TOTP secret")
         plain = AESGCM(key).decrypt(
             nonce, sealed[len(VERSION) + NONCE_BYTES :], _associated_data(account_id)
         )
-    except (InvalidTag, ValueError) as error:
+    except (InvalidTag, ValueError):
+        return None
+    return plain.decode()
+
+
+def opens(key: bytes, account_id: int, sealed: bytes) -> bool:
+    """Whether ``key`` opens the sealed secret of this account (a check of a restored copy)."""
+    return _open(key, account_id, sealed) is not None
+
+
+def open_sealed(key: bytes, account_id: int, sealed: bytes) -> str:
+    """The account's secret; ``TotpKeyError`` when ``key`` (or the row) is not the one it was
+    sealed with: sign-in fails closed and says why, instead of accepting or crashing."""
+    secret = _open(key, account_id, sealed)
+    if secret is None:
         logger.error(
             "A stored TOTP secret does not open under the configured key: restore the "
             "instance's totp_key file (or FACILITATOR_TOTP_KEY_FILE) it was sealed with"
         )
-        raise TotpKeyError() from error
-    return plain.decode()
+        raise TotpKeyError()
+    return secret

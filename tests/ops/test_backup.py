@@ -357,3 +357,18 @@ def test_restore_refuses_a_non_empty_postgresql_target(fresh_postgres_database, 
     backup = create_backup(source.database_url, tmp_path / "backups")
     with pytest.raises(TargetNotEmptyError):
         restore_backup(backup, source.database_url)
+
+
+def test_a_pg_dump_older_than_the_server_is_refused_with_what_to_install(tmp_path, monkeypatch):
+    from facilitator.ops import backup as backup_module
+
+    tools = tmp_path / "15" / "bin"
+    tools.mkdir(parents=True)
+    old = tools / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 13.14'\n")
+    old.chmod(0o755)
+    monkeypatch.setattr(backup_module, "PG_BIN_ROOT", tmp_path)
+    with pytest.raises(BackupError, match="older than the PostgreSQL 15 server: install postgresql-client-15"):
+        backup_module._pg_tool("pg_dump", 15)
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)'\n")
+    assert backup_module._pg_tool("pg_dump", 15) == str(old)

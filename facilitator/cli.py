@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -53,14 +54,16 @@ def setup_link_command() -> None:
 @with_appcontext
 def create_convener_command(username: str, password: str) -> None:
     """Create a convener account on the terminal, with its two-factor key."""
+    totp_key = current_app.extensions["facilitator.settings"].totp_key
     try:
         with commit_boundary():
-            account = service.create_convener(db.session, username, password)
+            account = service.create_convener(db.session, username, password, totp_key=totp_key)
+            secret = service.totp_secret(account, totp_key)
             click.echo("Add this key to an authenticator app:")
-            click.echo(f"  key: {account.totp_secret}")
-            click.echo(f"  uri: {credentials.totp_uri(account.totp_secret, account.username)}")
+            click.echo(f"  key: {secret}")
+            click.echo(f"  uri: {credentials.totp_uri(secret, account.username)}")
             code = click.prompt("Code shown by the app")
-            service.activate_with_totp(db.session, account, code)
+            service.activate_with_totp(db.session, account, code, totp_key=totp_key)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Convener '{account.username}' created.")
@@ -72,6 +75,84 @@ def serve_command() -> None:
     from facilitator.serve import GEVENT_ENTRY
 
     os.execv(sys.executable, [sys.executable, "-c", GEVENT_ENTRY])  # noqa: S606
+
+
+@main.group("backup")
+def backup_group() -> None:
+    """Back up the database, restore a backup and check it (facilitator.ops.backup).
+
+    Backups hold no secret in the clear, and not the instance's key files either: keep
+    secret_key and totp_key in a separate safe place; a restore needs the same totp_key.
+    """
+
+
+def _check_restored(database_url: str) -> None:
+    """Print one line per check of the database at ``database_url``; exit 1 if any fails."""
+    from sqlalchemy import create_engine
+
+    from facilitator.ops.integrity import check_database
+
+    engine = create_engine(database_url)
+    try:
+        checks = check_database(engine, current_app.extensions["facilitator.settings"].totp_key)
+    finally:
+        engine.dispose()
+    for check in checks:
+        click.echo(check.line())
+    if not all(check.ok for check in checks):
+        raise click.exceptions.Exit(1)
+
+
+@backup_group.command("create")
+@click.option(
+    "--keep", type=click.IntRange(min=1), default=None, help="then keep only the newest N"
+)
+@with_appcontext
+def backup_create_command(keep: int | None) -> None:
+    """Write a backup to FACILITATOR_BACKUP_DIR (default: <instance>/backups), while serving."""
+    from facilitator.ops.backup import BackupError, create_backup, prune_backups
+
+    settings = current_app.extensions["facilitator.settings"]
+    try:
+        path = create_backup(settings.database_url, settings.backup_dir)
+        removed = prune_backups(settings.backup_dir, keep) if keep else []
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(str(path))
+    for old in removed:
+        click.echo(f"removed {old}")
+
+
+@backup_group.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace a database that already holds tables")
+@with_appcontext
+def backup_restore_command(backup: Path, force: bool) -> None:
+    """Restore BACKUP into DATABASE_URL (servers stopped), then check the restored copy."""
+    from facilitator.ops.backup import BackupError, restore_backup
+
+    database_url = current_app.extensions["facilitator.settings"].database_url
+    try:
+        restore_backup(backup, database_url, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"restored {backup}")
+    _check_restored(database_url)
+
+
+@backup_group.command("verify")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_verify_command(backup: Path) -> None:
+    """Restore BACKUP into a throwaway database and check it; the live database is not touched."""
+    from facilitator.ops.backup import BackupError, scratch_restore
+
+    database_url = current_app.extensions["facilitator.settings"].database_url
+    try:
+        with scratch_restore(backup, database_url) as copy_url:
+            _check_restored(copy_url)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.group("bench")

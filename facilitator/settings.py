@@ -5,9 +5,10 @@ Nothing else in the package reads ``os.environ``: tests build a ``Settings`` dir
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 INSTANCE_DIR = Path(os.environ.get("FACILITATOR_INSTANCE", Path.cwd() / "instance"))
@@ -21,6 +22,42 @@ def _secret_key_from_instance(instance: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+TOTP_KEY_BYTES = 32
+
+
+class TotpKeyFileError(Exception):
+    """The TOTP key file exists but does not hold a key: refuse to start rather than guess."""
+
+
+def totp_key_from_file(path: Path) -> bytes:
+    """The key that seals TOTP secrets in the database, created (0600) on first use.
+
+    The key lives outside the database, so a copy of the database or of a backup does not open
+    the secrets. It is written to a temporary file first and linked into place: processes
+    starting together all end up with the one key that won, never with a half-written file.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(base64.urlsafe_b64encode(secrets.token_bytes(TOTP_KEY_BYTES)).decode())
+            handle.write("\n")
+        try:
+            os.link(scratch, path)
+        except FileExistsError:
+            pass
+        finally:
+            scratch.unlink()
+    try:
+        key = base64.urlsafe_b64decode(path.read_text().strip().encode())
+    except ValueError:
+        key = b""
+    if len(key) != TOTP_KEY_BYTES:
+        raise TotpKeyFileError(f"{path} does not hold a {TOTP_KEY_BYTES}-byte base64url key")
+    return key
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -49,6 +86,12 @@ class Settings:
     setup_token_ttl_s: int = 24 * 60 * 60
     socketio_async_mode: str = "threading"
     testing: bool = False
+    # Seals each account's TOTP secret (``accounts.totp_box``). Built directly (tests, the
+    # benchmark), a Settings gets a random key: processes that share a database must be given
+    # the same key file.
+    totp_key: bytes = field(default_factory=lambda: secrets.token_bytes(TOTP_KEY_BYTES), repr=False)
+    # Where ``facilitator backup create`` writes and prunes its files.
+    backup_dir: Path = INSTANCE_DIR / "backups"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -68,6 +111,10 @@ class Settings:
             port=port,
             secure_cookies=_flag(env.get("FACILITATOR_SECURE_COOKIES"), default=not local),
             public_origin=env.get("FACILITATOR_PUBLIC_ORIGIN", f"http://{host}:{port}"),
+            totp_key=totp_key_from_file(
+                Path(env.get("FACILITATOR_TOTP_KEY_FILE") or instance / "totp_key")
+            ),
+            backup_dir=Path(env.get("FACILITATOR_BACKUP_DIR") or instance / "backups"),
         )
 
     def with_(self, **changes: object) -> Settings:

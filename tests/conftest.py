@@ -127,12 +127,14 @@ def make_member(app: Flask) -> Callable[..., Member]:
 
     def factory(role: str = "convener", username: str | None = None) -> Member:
         name = username or f"{role}{next(counter)}"
+        key = app.extensions["facilitator.settings"].totp_key
         with app.app_context(), commit_boundary():
-            account = service.create_convener(_db.session, name, PASSWORD)
+            account = service.create_convener(_db.session, name, PASSWORD, totp_key=key)
             account.role = role
             account.activated_at = account.created_at
             _db.session.flush()
-            member = Member(account.id, account.username, role, PASSWORD, account.totp_secret)
+            secret = service.totp_secret(account, key)
+            member = Member(account.id, account.username, role, PASSWORD, secret)
         return member
 
     return factory

@@ -52,3 +52,16 @@ class PasswordMismatchError(InvalidInputError):
 class SetupClosedError(ConflictError):
     code = "setup_closed"
     default_message = _l("This installation already has a convener.")
+
+
+class TotpKeyError(DomainError):
+    """The instance's TOTP key does not open the stored secret: a key file lost or swapped, or a
+    database row edited. Sign-in stops here (fails closed) with a message for the person and a
+    503, never a 500."""
+
+    status = 503
+    code = "totp_key_mismatch"
+    default_message = _l(
+        "Sign-in is unavailable: the server cannot read its two-factor authentication keys. "
+        "Tell the server's administrator."
+    )

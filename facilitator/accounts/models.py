@@ -1,14 +1,16 @@
 """Account, login session and one-time link models.
 
 Secrets that grant something (session tokens, invitation and setup tokens) are stored only as
-SHA-256 hashes: a copy of the database does not let anyone sign in or join.
+SHA-256 hashes: a copy of the database does not let anyone sign in or join. The TOTP secret must
+be read back to check a code, so it is stored sealed under a key kept outside the database
+(``accounts.totp_box``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String
+from sqlalchemy import ColumnElement, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,7 +28,9 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    # ``totp_box.seal`` output, bound to this row's id; empty only inside the transaction that
+    # creates the account (the id is known after the first flush).
+    totp_secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     # The last TOTP time step accepted: a code is accepted once, and never an older one.
     totp_last_step: Mapped[int] = mapped_column(default=0)
     activated_at: Mapped[datetime | None] = mapped_column(default=None)

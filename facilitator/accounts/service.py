@@ -1,4 +1,7 @@
-"""Account operations. Each takes an explicit database session, flushes, and raises typed errors."""
+"""Account operations. Each takes an explicit database session, flushes, and raises typed errors.
+
+Operations that read or write a TOTP secret take the instance's ``totp_key`` (``Settings``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
-from facilitator.accounts import credentials
+from facilitator.accounts import credentials, totp_box
 from facilitator.accounts.errors import (
     InvalidCredentialsError,
     LinkInvalidError,
@@ -117,8 +120,35 @@ def find_usable_link(db: DbSession, token: str, purpose: str) -> OneTimeLink:
     return link
 
 
+def _add_account(
+    db: DbSession, username: str, password_hash: str, role: str, totp_key: bytes
+) -> Account:
+    """A new, not yet active account with a fresh TOTP secret sealed to its id."""
+    account = Account(
+        username=username, password_hash=password_hash, role=role, totp_secret_sealed=b""
+    )
+    db.add(account)
+    db.flush()
+    account.totp_secret_sealed = totp_box.seal(totp_key, account.id, credentials.new_totp_secret())
+    db.flush()
+    return account
+
+
+def totp_secret(account: Account, totp_key: bytes) -> str:
+    """The account's TOTP secret in the clear, to show once at enrolment or check a code.
+    ``TotpKeyError`` when ``totp_key`` is not the key it was sealed with."""
+    return totp_box.open_sealed(totp_key, account.id, account.totp_secret_sealed)
+
+
 def start_enrolment(
-    db: DbSession, token: str, purpose: str, username: str, password: str, confirm: str
+    db: DbSession,
+    token: str,
+    purpose: str,
+    username: str,
+    password: str,
+    confirm: str,
+    *,
+    totp_key: bytes,
 ) -> Account:
     """Create the pending account a link was sent for; it becomes usable once TOTP is confirmed.
 
@@ -136,14 +166,7 @@ def start_enrolment(
             db.flush()
     if db.scalar(select(Account).where(Account.username == name)) is not None:
         raise UsernameTakenError()
-    account = Account(
-        username=name,
-        password_hash=password_hash,
-        role=link.role,
-        totp_secret=credentials.new_totp_secret(),
-    )
-    db.add(account)
-    db.flush()
+    account = _add_account(db, name, password_hash, link.role, totp_key)
     link.claimed_by_id = account.id
     db.flush()
     return account
@@ -158,10 +181,17 @@ def pending_enrolment(db: DbSession, token: str, purpose: str, account_id: int) 
 
 
 def confirm_enrolment(
-    db: DbSession, token: str, purpose: str, account_id: int, code: str, now: float | None = None
+    db: DbSession,
+    token: str,
+    purpose: str,
+    account_id: int,
+    code: str,
+    now: float | None = None,
+    *,
+    totp_key: bytes,
 ) -> Account:
     account = pending_enrolment(db, token, purpose, account_id)
-    accept_totp(db, account, code, now)
+    accept_totp(db, account, code, now, totp_key=totp_key)
     link = find_usable_link(db, token, purpose)
     account.activated_at = utcnow()
     link.used_at = utcnow()
@@ -169,24 +199,16 @@ def confirm_enrolment(
     return account
 
 
-def create_convener(db: DbSession, username: str, password: str) -> Account:
+def create_convener(db: DbSession, username: str, password: str, *, totp_key: bytes) -> Account:
     """The command line's way to make a convener; active once a TOTP code is confirmed."""
     name = credentials.normalise_username(username)
     if db.scalar(select(Account).where(Account.username == name)) is not None:
         raise UsernameTakenError()
-    account = Account(
-        username=name,
-        password_hash=credentials.hash_password(password),
-        role=TeamRole.CONVENER,
-        totp_secret=credentials.new_totp_secret(),
-    )
-    db.add(account)
-    db.flush()
-    return account
+    return _add_account(db, name, credentials.hash_password(password), TeamRole.CONVENER, totp_key)
 
 
-def activate_with_totp(db: DbSession, account: Account, code: str) -> None:
-    accept_totp(db, account, code)
+def activate_with_totp(db: DbSession, account: Account, code: str, *, totp_key: bytes) -> None:
+    accept_totp(db, account, code, totp_key=totp_key)
     account.activated_at = utcnow()
     db.flush()
 
@@ -207,9 +229,14 @@ def check_password(db: DbSession, username: str, password: str) -> Account:
     return account
 
 
-def accept_totp(db: DbSession, account: Account, code: str, now: float | None = None) -> None:
+def accept_totp(
+    db: DbSession, account: Account, code: str, now: float | None = None, *, totp_key: bytes
+) -> None:
     step = credentials.matching_totp_step(
-        account.totp_secret, code, time.time() if now is None else now, account.totp_last_step
+        totp_secret(account, totp_key),
+        code,
+        time.time() if now is None else now,
+        account.totp_last_step,
     )
     if step is None:
         raise TotpRejectedError()

@@ -101,7 +101,9 @@ def login_code() -> Page:
     if account is None:
         raise NotAuthenticatedError()
     try:
-        service.accept_totp(db.session, account, request.form.get("code", ""))
+        service.accept_totp(
+            db.session, account, request.form.get("code", ""), totp_key=_settings().totp_key
+        )
     except TotpRejectedError as error:
         return _form_error("accounts/code.html", error)
     _sign_in(account)
@@ -198,6 +200,7 @@ def _enrolment_submit(token: str, purpose: str) -> Page:
             form.get("username", ""),
             form.get("password", ""),
             form.get("confirm", ""),
+            totp_key=_settings().totp_key,
         )
     except DomainError as error:
         return _form_error(
@@ -242,10 +245,11 @@ def _enrolment() -> tuple[dict[str, Any], Account]:
 
 
 def _totp_page(account: Account, status: int = 200, error: Any = None) -> tuple[str, int]:
+    secret = service.totp_secret(account, _settings().totp_key)
     page = render_template(
         "accounts/totp.html",
-        secret=account.totp_secret,
-        uri=credentials.totp_uri(account.totp_secret, account.username),
+        secret=secret,
+        uri=credentials.totp_uri(secret, account.username),
         error=error,
     )
     return page, status
@@ -264,7 +268,12 @@ def enrol_totp_submit() -> Page:
     state, account = _enrolment()
     try:
         service.confirm_enrolment(
-            db.session, state["token"], state["purpose"], account.id, request.form.get("code", "")
+            db.session,
+            state["token"],
+            state["purpose"],
+            account.id,
+            request.form.get("code", ""),
+            totp_key=_settings().totp_key,
         )
     except TotpRejectedError as error:
         db.session.rollback()

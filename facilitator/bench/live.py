@@ -289,6 +289,7 @@ def _app_servers(
             "FACILITATOR_INSTANCE": str(instance),
             "FACILITATOR_PORT": str(port),
             "SECRET_KEY": secret,
+            "FACILITATOR_TOTP_KEY_FILE": str(tmp / "totp_key"),
             "REDIS_URL": scenario.redis_url,
         }
         origins.append(f"http://127.0.0.1:{port}")
@@ -319,7 +320,7 @@ def run(scenario: Scenario) -> dict[str, dict[str, Any]]:
         with _database(scenario, tmp) as database_url:
             origins, starts = _app_servers(scenario, database_url, tmp)
             with _processes(starts) as pids:
-                room = app_room(origins, database_url, scenario.members)
+                room = app_room(origins, database_url, scenario.members, tmp / "totp_key")
                 plan = _plan(scenario, origins, room, tmp)
                 helpers = Helpers(database_url, scenario.redis_url)
                 results["facilitator"] = _drive(plan, room, scenario.workers, pids, helpers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
 
@@ -13,7 +14,7 @@ from facilitator.accounts import service
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.core.db import commit_boundary
 from facilitator.extensions import db
-from facilitator.settings import Settings
+from facilitator.settings import Settings, totp_key_from_file
 
 PASSWORD = "benchmark passphrase 1234"  # noqa: S105 - a throwaway local account
 SETUP_THREADS = 8
@@ -29,13 +30,14 @@ class Room:
     seats: list[tuple[str, str]]  # (cookie header, member handle)
 
 
-def _convener(database_url: str) -> str:
-    app: Flask = create_app(Settings(secret_key="k" * 32, database_url=database_url))
+def _convener(database_url: str, totp_key_file: Path) -> str:
+    key = totp_key_from_file(totp_key_file)
+    app: Flask = create_app(Settings(secret_key="k" * 32, database_url=database_url, totp_key=key))
     with app.app_context():
         with commit_boundary():
-            account = service.create_convener(db.session, "bench", PASSWORD)
+            account = service.create_convener(db.session, "bench", PASSWORD, totp_key=key)
             account.activated_at = account.created_at
-            totp = str(account.totp_secret)
+            totp = service.totp_secret(account, key)
         db.engine.dispose()
     return totp
 
@@ -46,11 +48,11 @@ def _cookie(person: DialogueClient) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in transport.cookies)
 
 
-def app_room(origins: list[str], database_url: str, members: int) -> Room:
+def app_room(origins: list[str], database_url: str, members: int, totp_key_file: Path) -> Room:
     """A dialogue of ``members``: the convener (signed in) and participants (device sessions);
-    member i connects to ``origins[i % n]``."""
+    member i connects to ``origins[i % n]``, servers that share ``totp_key_file``."""
     convener = DialogueClient(HttpTransport(origins[0]))
-    convener.sign_in("bench", PASSWORD, _convener(database_url))
+    convener.sign_in("bench", PASSWORD, _convener(database_url, totp_key_file))
     dialogue_id = convener.create_dialogue({"title": {"en": "Benchmark"}})
     links = [convener.invite_participant(dialogue_id) for _ in range(members - 1)]
     people = [DialogueClient(HttpTransport(origins[i % len(origins)])) for i in range(1, members)]

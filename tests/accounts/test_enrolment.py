@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import subprocess
 import sys
@@ -163,11 +164,14 @@ def test_unknown_role_is_refused(app, client, sign_in, make_member):
         assert db.session.scalar(select(func.count()).select_from(OneTimeLink)) == 0
 
 
-def test_create_convener_on_the_terminal(settings, app):
+def test_create_convener_on_the_terminal(settings, app, tmp_path):
     """The real command, in a subprocess, answering its prompts as a person would."""
+    key_file = tmp_path / "totp_key"
+    key_file.write_text(base64.urlsafe_b64encode(settings.totp_key).decode())
     env = {
         "DATABASE_URL": settings.database_url,
         "SECRET_KEY": settings.secret_key,
+        "FACILITATOR_TOTP_KEY_FILE": str(key_file),
         "PATH": "/usr/bin:/bin",
     }
     command = [sys.executable, "-m", "facilitator.cli", "create-convener", "--username", "Karim"]
@@ -190,4 +194,4 @@ def test_create_convener_on_the_terminal(settings, app):
     assert "Convener 'karim' created." in output
     with app.app_context():
         karim = db.session.scalar(select(Account).where(Account.username == "karim"))
-        assert karim.is_active and karim.role == "convener" and karim.totp_secret == secret
+        assert karim.is_active and karim.role == "convener" and service.totp_secret(karim, settings.totp_key) == secret

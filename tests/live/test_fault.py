@@ -24,8 +24,9 @@ PACE_S = 1.2 * FLOOD_WINDOW_S / FLOOD_LIMIT
 def test_acknowledged_messages_survive_a_sigkill(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'fault.db'}"
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
-    totp = make_account(database_url, "samira")
-    env = {"DATABASE_URL": database_url, "SECRET_KEY": "fault-" + "s" * 40}
+    totp = make_account(database_url, "samira", tmp_path / "totp_key")
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": "fault-" + "s" * 40,
+           "FACILITATOR_TOTP_KEY_FILE": str(tmp_path / "totp_key")}
     port = free_port()
     acknowledged: list[int] = []
     with serving(env, tmp_path, port) as server:

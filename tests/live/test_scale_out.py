@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import socketio
@@ -14,19 +15,21 @@ from facilitator.accounts import service
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.core.db import commit_boundary
 from facilitator.extensions import db
-from facilitator.settings import Settings
+from facilitator.settings import Settings, totp_key_from_file
 from tests.conftest import PASSWORD, REDIS_URL, migrate_to_head
 from tests.servers import serving
 
 ROOM = td2.random_id()
 
 
-def make_account(database_url: str, username: str) -> str:
-    app = create_app(Settings(secret_key="k" * 32, database_url=database_url))
+def make_account(database_url: str, username: str, totp_key_file: Path) -> str:
+    """An active convener; the servers must be given ``FACILITATOR_TOTP_KEY_FILE=totp_key_file``."""
+    key = totp_key_from_file(totp_key_file)
+    app = create_app(Settings(secret_key="k" * 32, database_url=database_url, totp_key=key))
     with app.app_context(), commit_boundary():
-        account = service.create_convener(db.session, username, PASSWORD)
+        account = service.create_convener(db.session, username, PASSWORD, totp_key=key)
         account.activated_at = account.created_at
-        secret = account.totp_secret
+        secret = service.totp_secret(account, key)
     with app.app_context():
         db.engine.dispose()
     return secret
@@ -69,8 +72,9 @@ class LiveSocket:
 def test_members_on_two_processes_share_one_room(fresh_postgres_database, tmp_path, redis_client):
     database_url = fresh_postgres_database
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
-    convener_totp = make_account(database_url, "samira")
-    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "shared-" + "s" * 40}
+    convener_totp = make_account(database_url, "samira", tmp_path / "totp_key")
+    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "shared-" + "s" * 40,
+           "FACILITATOR_TOTP_KEY_FILE": str(tmp_path / "totp_key")}
     with serving(env, tmp_path / "a") as server_a, serving(env, tmp_path / "b") as server_b:
         origin_a, origin_b = server_a.origin, server_b.origin
         convener = DialogueClient(HttpTransport(origin_a))

@@ -1,0 +1,1 @@
+"""Operating an installation: commands an administrator runs next to the server."""

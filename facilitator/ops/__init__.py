@@ -1,0 +1,1 @@
+"""Running a server: ``facilitator doctor`` and the migration lock several processes share."""

@@ -1,11 +1,16 @@
 """``facilitator doctor``: is this configuration, and the server it runs, fit to serve people?
 
 It reads the configuration the server reads (``Settings.from_env``), asks the running server one
-question (``GET /ops/forwarded``, see ``ops.views``), and prints one line per check:
-``ok``, ``warn``, ``FAIL`` or ``skip``, its name, what it found and, when something is wrong,
-what to do. It exits with 1 when any check fails. Run it as the user the server runs as, with
-the server's environment (e.g. ``sudo -u facilitator env $(cat /etc/facilitator/env) ...``):
-the key file checks compare owners with the running user.
+question, and prints one line per check: ``ok``, ``warn``, ``FAIL`` or ``skip``, its name, what
+it found and, when something is wrong, what to do. It exits with 1 when any check fails. Run it
+as the user the server runs as, with the server's environment: the key file checks compare
+owners with the running user.
+
+Trusted proxies are the one check a configuration cannot answer alone: how many proxies stand
+between people and the app is a fact of the network. Only the app sees it, as the addresses
+each proxy appends to ``X-Forwarded-For``, so the doctor sends a request without one through the
+public address and the app (``GET /ops/forwarded``, see ``ops.views``) answers with a count and
+a boolean about that request, nothing more. ``FACILITATOR_TRUSTED_PROXIES`` must equal the count.
 """
 
 from __future__ import annotations
@@ -90,7 +95,7 @@ def run_checks(config: Configuration, options: Options) -> list[CheckResult]:
     origin = settings.public_origin
     results = [check_public_origin(origin), check_secure_cookies(origin, settings.secure_cookies)]
 
-    server = probes.probe_server(options.url) if options.url else None
+    server = probes.probe_server(options.url, origin) if options.url else None
     if options.url and server:
         results.append(check_server(options.url, server))
     forwarded = server.forwarded if server else None
@@ -183,7 +188,14 @@ def doctor_command(
     disk_warn_below: int,
     disk_fail_below: int,
 ) -> None:
-    """Check this configuration and the running server; exit 1 if any check fails."""
+    """Check this configuration and its running server; exit 1 if any check fails.
+
+    One line per check: public origin (HTTPS, loopback or .onion), Secure cookies, trusted
+    proxies against the proxies a request to the server passes, database reachable and
+    migrated, Redis, key file permissions, clock, disk space, age of the newest backup.
+    Run it as the server's user, with the server's environment. For a server whose certificate
+    comes from a local CA, point SSL_CERT_FILE at that CA's certificate.
+    """
     try:
         config = Configuration.from_env()
     except ValueError as error:

@@ -117,10 +117,18 @@ class ServerFacts:
     skew_s: float | None = field(default=None)
 
 
-def probe_server(url: str) -> ServerFacts:
-    """Ask ``url`` how it saw this request (``/ops/forwarded``), sending no forwarded headers."""
+def probe_server(url: str, public_origin: str) -> ServerFacts:
+    """Ask ``url`` how it saw this request (``/ops/forwarded``), sending no forwarded headers.
+
+    The request names the public origin's host in ``Host``, as a browser's request does when it
+    reaches the app through the proxy, so ``url`` may be the proxy or the app at another
+    address (e.g. a loopback one, for an onion service) and the app still takes it as its own.
+    """
+    headers = {"User-Agent": "facilitator-doctor"}
+    if urlsplit(public_origin).netloc:
+        headers["Host"] = urlsplit(public_origin).netloc
     request = urllib.request.Request(  # noqa: S310 - the administrator's own server
-        url.rstrip("/") + "/ops/forwarded", headers={"User-Agent": "facilitator-doctor"}
+        url.rstrip("/") + "/ops/forwarded", headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
@@ -138,7 +146,10 @@ def probe_server(url: str) -> ServerFacts:
         forwarded = Forwarded(int(body["forwarded_for"]), bool(body["https"]))
     except (KeyError, TypeError, ValueError):
         return ServerFacts(error="the answer is not Facilitator's")
-    skew = parsedate_to_datetime(date).timestamp() - received if date else None
+    try:
+        skew = parsedate_to_datetime(date).timestamp() - received if date else None
+    except (TypeError, ValueError):
+        skew = None
     return ServerFacts(forwarded=forwarded, skew_s=skew)
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from werkzeug.serving import make_server
 
 from facilitator import create_app
 from facilitator.cli import main
@@ -259,16 +261,27 @@ def test_an_unreachable_server_fails(instance):
 # --- trusted proxies, through a real reverse proxy ----------------------------------------------
 
 @contextmanager
-def caddy_in_front(upstream: str, home: Path) -> Iterator[str]:
-    """Debian's Caddy as a plain-HTTP reverse proxy to ``upstream``; yields its URL."""
+def app_on(origin: str, settings: Settings) -> Iterator[str]:
+    """The app in a thread on a free port, configured for the public ``origin``; yields its URL."""
+    server = make_server("127.0.0.1", 0, create_app(settings.with_(public_origin=origin)),
+                         threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def caddy(port: int, upstream: str, home: Path) -> Iterator[str]:
+    """Debian's Caddy on ``port`` as a plain-HTTP reverse proxy to ``upstream``; yields its URL."""
     if shutil.which("caddy") is None:
         need_service("caddy is not installed")
-    port = free_port()
-    host = upstream.removeprefix("http://")
     config = home / "Caddyfile"
     config.write_text("{\n\tadmin off\n\tauto_https off\n}\n"
-                      f"http://127.0.0.1:{port} {{\n\treverse_proxy {host} {{\n"
-                      f"\t\theader_up Host {host}\n\t}}\n}}\n")
+                      f"http://127.0.0.1:{port} {{\n\treverse_proxy {upstream}\n}}\n")
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home),
            "XDG_DATA_HOME": str(home)}
     proxy = subprocess.Popen(["caddy", "run", "--config", str(config), "--adapter", "caddyfile"],
@@ -288,19 +301,22 @@ def caddy_in_front(upstream: str, home: Path) -> Iterator[str]:
         proxy.wait(timeout=10)
 
 
-def test_trusted_proxies_must_match_the_proxies_in_front(instance, live_app, tmp_path):
-    direct = live_app.config["LIVE_ORIGIN"]
-    with caddy_in_front(direct, tmp_path) as proxied:
+def test_trusted_proxies_must_match_the_proxies_in_front(instance, settings, tmp_path):
+    public = f"http://127.0.0.1:{free_port()}"  # Caddy's address: what people open
+    with app_on(public, settings) as direct, caddy(int(public.rsplit(":", 1)[1]), direct,
+                                                   tmp_path) as proxied:
         env = env_for(instance, FACILITATOR_PUBLIC_ORIGIN=proxied)
         code, statuses, output = doctor(env)
         assert code == 1 and statuses["trusted-proxies"] == "FAIL", output
         assert "set FACILITATOR_TRUSTED_PROXIES=1" in line_of(output, "trusted-proxies")
 
-        code, statuses, output = doctor({**env, "FACILITATOR_TRUSTED_PROXIES": "1"})
+        env["FACILITATOR_TRUSTED_PROXIES"] = "1"
+        code, statuses, output = doctor(env)
         assert statuses["server"] == "ok" and statuses["trusted-proxies"] == "ok", output
         assert code == 0, output
 
-    # Trusting a proxy the request did not pass lets any client forge its address.
-    code, statuses, output = doctor({**env, "FACILITATOR_TRUSTED_PROXIES": "1"}, "--url", direct)
-    assert code == 1 and statuses["trusted-proxies"] == "FAIL", output
-    assert "forged X-Forwarded-For" in output
+        # Trusting a proxy the request did not pass lets any client forge its address.
+        code, statuses, output = doctor(env, "--url", direct)
+        assert statuses["server"] == "ok", output
+        assert code == 1 and statuses["trusted-proxies"] == "FAIL", output
+        assert "forged X-Forwarded-For" in output

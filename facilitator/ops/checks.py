@@ -117,12 +117,13 @@ def check_trusted_proxies(
             f"FACILITATOR_TRUSTED_PROXIES={configured}; no answer from the server to compare with",
         )
     hops = seen.forwarded_for
+    passed = f"pass through {hops} {'proxy' if hops == 1 else 'proxies'}"
     setting = f"FACILITATOR_TRUSTED_PROXIES={configured}"
     if hops > configured:
         return CheckResult(
             name,
             Status.FAIL,
-            f"requests to {url} pass {hops} proxies but {setting}: every client gets the "
+            f"requests to {url} {passed} but {setting}: every client gets the "
             "proxy's address (one sign-in throttle for everyone)",
             f"set FACILITATOR_TRUSTED_PROXIES={hops}",
         )
@@ -130,7 +131,7 @@ def check_trusted_proxies(
         return CheckResult(
             name,
             Status.FAIL,
-            f"{setting} but requests to {url} pass {hops}: a client can choose its address "
+            f"{setting} but requests to {url} {passed}: a client can choose its address "
             "with a forged X-Forwarded-For",
             f"set FACILITATOR_TRUSTED_PROXIES={hops}, or keep the app unreachable except "
             "through the proxy",
@@ -139,10 +140,10 @@ def check_trusted_proxies(
         return CheckResult(
             name,
             Status.WARN,
-            f"{hops} proxies, {setting}, but the app sees plain HTTP",
+            f"requests {passed}, {setting}, but the app sees plain HTTP",
             "make the proxy send X-Forwarded-Proto: https",
         )
-    return CheckResult(name, Status.OK, f"requests to {url} pass {hops} proxies; {setting}")
+    return CheckResult(name, Status.OK, f"requests to {url} {passed}; {setting}")
 
 
 def check_secret_file(name: str, path: Path, uid: int, required: bool) -> CheckResult:

@@ -64,7 +64,8 @@ def probe_database(url: str) -> DatabaseFacts:
         path = Path(parsed.database or "")
         if not parsed.database or not path.is_file():
             # Connecting would create an empty file and hide the mistake.
-            return DatabaseFacts(error=f"no SQLite database file at {path}")
+            folder = path.parent if path.parent.is_dir() else None
+            return DatabaseFacts(error=f"no SQLite database file at {path}", data_directory=folder)
         connect_args: dict[str, object] = {"timeout": TIMEOUT_S}
     else:
         path = None

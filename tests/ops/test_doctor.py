@@ -94,7 +94,7 @@ def test_a_good_configuration_with_its_running_server_passes(instance):
         "database": "ok", "migrations": "ok", "redis": "ok", "secret-key": "ok",
         "totp-key": "skip", "backup": "ok",
     }, output
-    assert f"requests to http://127.0.0.1:{port} pass 0 proxies" in output
+    assert f"requests to http://127.0.0.1:{port} pass through 0 proxies" in output
 
 
 @pytest.mark.postgres

@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from facilitator.dialogues.pages import bp as dialogue_pages_bp
     from facilitator.dialogues.views import bp as dialogues_bp
     from facilitator.live.pages import bp as live_pages_bp
+    from facilitator.ops.views import bp as ops_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(i18n_bp)
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(dialogues_bp)
     app.register_blueprint(dialogue_pages_bp)
     app.register_blueprint(live_pages_bp)
+    app.register_blueprint(ops_bp)
     app.jinja_env.filters["team_role"] = team_role_label
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["number"] = format_count

@@ -211,12 +211,15 @@ def bench_live_command(
 
 
 def _register_offline_commands() -> None:
+    """Commands that build no app (``add_command`` does not wrap them in an app context)."""
     from facilitator.export.cli import export_command, keys
+    from facilitator.ops.doctor import doctor_command
     from facilitator.td2.cli import td2
 
     main.add_command(td2)
     main.add_command(keys)
     main.add_command(export_command)
+    main.add_command(doctor_command)
 
 
 _register_offline_commands()

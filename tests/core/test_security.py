@@ -172,6 +172,7 @@ PUBLIC = {
     "dialogue_pages.participant_home",
     "dialogue_pages.participant_notes",
     "live_pages.participant_room",
+    "ops.forwarded",
 }
 ROLES = ["convener", "facilitator", "interpreter", "rapporteur", "observer"]
 EXPECTED = {

@@ -1,1 +1,1 @@
-"""Operating an installation: backups, ``facilitator doctor`` and the migration lock, run next to the server."""
+"""Operating an installation: backups, ``facilitator doctor`` and the migration lock."""

@@ -27,7 +27,7 @@ def _secret_key_from_instance(instance: Path) -> str:
 TOTP_KEY_BYTES = 32
 
 
-class TotpKeyFileError(Exception):
+class TotpKeyFileError(ValueError):
     """The TOTP key file exists but does not hold a key: refuse to start rather than guess."""
 
 

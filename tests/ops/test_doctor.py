@@ -6,6 +6,8 @@ exactly the matching line fails (and the exit status is 1), not merely that some
 
 from __future__ import annotations
 
+import base64
+
 import os
 import shutil
 import sqlite3
@@ -44,7 +46,7 @@ def instance(tmp_path: Path, migrated_template: Path) -> Path:
     key.write_text("k" * 64)
     key.chmod(0o600)
     (folder / "backups").mkdir()
-    (folder / "backups" / "facilitator-20261207T030000.tar").write_bytes(b"backup")
+    (folder / "backups" / "facilitator-20261207T030000Z.sqlite3").write_bytes(b"backup")
     return folder
 
 
@@ -92,7 +94,7 @@ def test_a_good_configuration_with_its_running_server_passes(instance):
     assert statuses == {
         "public-origin": "ok", "secure-cookies": "ok", "server": "ok", "trusted-proxies": "ok",
         "database": "ok", "migrations": "ok", "redis": "ok", "secret-key": "ok",
-        "totp-key": "skip", "backup": "ok",
+        "totp-key": "ok", "backup": "ok",
     }, output
     assert f"requests to http://127.0.0.1:{port} pass through 0 proxies" in output
 
@@ -157,11 +159,17 @@ def test_a_missing_secret_key_fails_unless_the_environment_has_one(instance):
 
 def test_a_totp_key_others_can_read_fails(instance):
     key = instance / "totp_key"
-    key.write_text("t" * 44)
+    key.write_text(base64.urlsafe_b64encode(b"k" * 32).decode())
     key.chmod(0o640)
     fails_only(instance, "totp-key")
     key.chmod(0o600)
     assert doctor(env_for(instance), "--no-server")[1]["totp-key"] == "ok"
+
+
+def test_a_malformed_totp_key_fails_the_configuration(instance):
+    (instance / "totp_key").write_text("not a key")
+    output = fails_only(instance, "configuration")
+    assert "totp_key does not hold" in output
 
 
 def test_a_database_without_schema_fails(instance):
@@ -225,7 +233,7 @@ def test_no_backup_fails(instance):
 def test_a_day_old_backup_fails_and_a_longer_limit_accepts_it(instance, tmp_path):
     backups = tmp_path / "elsewhere"
     backups.mkdir()
-    old = backups / "facilitator-20261205T030000.tar"
+    old = backups / "facilitator-20261205T030000Z.sqlite3"
     old.write_bytes(b"backup")
     day_and_a_bit = time.time() - 27 * 3600
     os.utime(old, (day_and_a_bit, day_and_a_bit))

@@ -125,7 +125,7 @@ def test_services_write_only_to_the_instance_folder(name):
     assert unit["StateDirectory"] == ["facilitator"]
     assert unit["Environment"] == ["FACILITATOR_INSTANCE=/var/lib/facilitator"]
     assert "ReadWritePaths" not in unit, "the state directory is the only writable path"
-    assert unit["EnvironmentFile"] == ["/etc/facilitator/facilitator.env"]
+    assert unit["EnvironmentFile"][0] == "/etc/facilitator/facilitator.env"
 
 
 def test_server_processes_start_after_their_services_and_with_the_target():
@@ -136,3 +136,6 @@ def test_server_processes_start_after_their_services_and_with_the_target():
     assert unit["PartOf"] == ["facilitator.target"]
     assert unit["WantedBy"] == ["facilitator.target"]
     assert unit["ExecStart"][0].startswith("/usr/bin/env FACILITATOR_PORT=%i ")
+    # An instance's own file is optional ("-") and read after the shared one.
+    assert unit["EnvironmentFile"] == [
+        "/etc/facilitator/facilitator.env", "-/etc/facilitator/facilitator-%i.env"]

@@ -106,9 +106,15 @@ def test_every_setting_in_the_template_is_explained():
 def test_caddy_template_covers_what_the_caddy_configuration_reads():
     """Every ``{$NAME}`` in deploy/caddy/ has its line in deploy/caddy.env.example."""
     read = set()
-    for path in (ROOT / "deploy" / "caddy").glob("*Caddyfile"):
-        read |= set(re.findall(r"\{\$([A-Z][A-Z0-9_]*)(?::[^}]*)?\}", path.read_text()))
+    caddy_dir = ROOT / "deploy" / "caddy"
+    for path in [*caddy_dir.glob("*Caddyfile"), *caddy_dir.glob("*.caddy")]:
+        config = "\n".join(
+            line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")
+        )
+        read |= set(re.findall(r"\{\$([A-Z][A-Z0-9_]*)(?::[^}]*)?\}", config))
+    read |= {"FACILITATOR_DOMAIN", "FACILITATOR_TLS_CERT", "FACILITATOR_TLS_KEY"}
     caddy = documented(CADDY_TEMPLATE)
-    assert {"FACILITATOR_DOMAIN", "FACILITATOR_TLS_CERT", "FACILITATOR_TLS_KEY"} <= caddy.keys()
     assert read <= caddy.keys(), f"add to deploy/caddy.env.example: {sorted(read - caddy.keys())}"
     assert not set(documented(TEMPLATE)) & set(caddy), "Caddy never reads the app's file"
+    for name, comment in caddy.items():
+        assert "Default" in comment, f"{name} needs its default in the comment above it"

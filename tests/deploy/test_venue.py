@@ -233,3 +233,45 @@ def test_join_codes_are_written_as_images(tmp_path):
     )
     for image in ("wifi.png", "site.png"):
         assert (tmp_path / image).read_bytes().startswith(b"\x89PNG")
+
+
+# --- install-certificate.sh ----------------------------------------------------------------
+
+
+def installed(target: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(VENUE / "install-certificate.sh"), *args],
+        env={**os.environ, "FACILITATOR_TLS_DIR": str(target), **env},
+        capture_output=True, text=True, timeout=30, check=False,
+    )
+
+
+@pytest.fixture
+def as_root():
+    if os.geteuid() != 0:
+        pytest.skip("install-certificate.sh sets root ownership: run as root (CI does)")
+
+
+def test_install_puts_certificate_and_key_where_caddy_reads_them(as_root, authority, tmp_path):
+    fullchain, privkey = authority(30)
+    target = tmp_path / "tls"
+    result = installed(target, str(fullchain), str(privkey))
+    assert result.returncode == 0, result.stderr
+    assert (target / "fullchain.pem").read_bytes() == fullchain.read_bytes()
+    assert (target / "privkey.pem").read_bytes() == privkey.read_bytes()
+    for name in ("fullchain.pem", "privkey.pem"):
+        assert (target / name).stat().st_mode & 0o777 == 0o640, "root and the caddy group only"
+    assert target.stat().st_mode & 0o777 == 0o750
+    assert sorted(p.name for p in target.iterdir()) == ["fullchain.pem", "privkey.pem"]
+
+
+def test_install_as_certbot_deploy_hook_takes_the_renewed_files(as_root, authority, tmp_path):
+    fullchain, privkey = authority(30)
+    lineage = tmp_path / "live"
+    lineage.mkdir()
+    shutil.copyfile(fullchain, lineage / "fullchain.pem")
+    shutil.copyfile(privkey, lineage / "privkey.pem")
+    target = tmp_path / "tls"
+    assert installed(target, RENEWED_LINEAGE=str(lineage)).returncode == 0
+    assert (target / "privkey.pem").read_bytes() == privkey.read_bytes()
+    assert installed(target).returncode == 2, "no files and no RENEWED_LINEAGE: usage"

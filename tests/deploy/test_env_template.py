@@ -46,7 +46,11 @@ def names_read_in(source: str) -> set[str]:
             )
             if reads:
                 name = _first_string(node.args)
-        elif isinstance(node, ast.Subscript) and _is_environment(node.value):
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Load)
+            and _is_environment(node.value)
+        ):
             name = _first_string([node.slice])
         if name is not None:
             found.add(name)
@@ -85,6 +89,7 @@ def test_the_scan_finds_what_settings_py_reads():
     assert names_read_in('os.environ["A"]; env.get("B", "x"); os.getenv("C"); d.get("D")') == {
         "A", "B", "C"}
     assert names_read_in('click.option("--keep", envvar="E")') == {"E"}
+    assert names_read_in('env = dict(os.environ); env["PGPASSWORD"] = "x"') == set(), "a write"
 
 
 def test_template_documents_every_setting_the_code_reads():

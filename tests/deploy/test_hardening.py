@@ -1,25 +1,28 @@
 """The server works under the unit's ``MemoryDenyWriteExecute=yes``.
 
 Two ``facilitator serve`` processes on PostgreSQL and Redis run with writable-and-executable
-memory refused (tests/deploy/wx_denied.py): sign-in (Argon2, TOTP), a dialogue made and
-joined, and messages relayed between the processes over websockets all work. A library that
-generated code at run time (a JIT, or a cffi callback on an old libffi) would crash here.
+memory refused (tests/deploy/wx_denied.py): the first convener's enrolment through the
+one-time link (Argon2, TOTP), a dialogue made and joined, and a message relayed between the
+processes over websockets all work. A library that generated code at run time (a JIT, or a
+cffi callback on an old libffi) would crash here.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from facilitator import create_app
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.settings import Settings
 from tests.conftest import PASSWORD, REDIS_URL, migrate_to_head, need_service
-from tests.live.test_scale_out import ROOM, LiveSocket, make_account
+from tests.live.test_scale_out import ROOM, LiveSocket
 from tests.servers import serving
 
 LAUNCHER = [sys.executable, str(Path(__file__).with_name("wx_denied.py"))]
@@ -40,6 +43,22 @@ def test_the_launcher_refuses_writable_executable_memory():
     assert free.returncode == 0, "without the launcher the same mapping is allowed"
 
 
+def enrol_first_convener(origin: str, output: str) -> HttpTransport:
+    """Enrol through the link the server printed, as a person would; signed in afterwards."""
+    token = re.search(r"/setup/([\w-]+)", output).group(1)  # type: ignore[union-attr]
+    transport = HttpTransport(origin)
+    form = {"username": "samira", "password": PASSWORD, "confirm": PASSWORD}
+    status, body, _ = transport.request("POST", f"/setup/{token}", form=form)
+    assert status == 302, body
+    status, page, _ = transport.request("GET", "/enrol/totp")
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)  # type: ignore[union-attr]
+    status, body, _ = transport.request(
+        "POST", "/enrol/totp", form={"code": pyotp.TOTP(secret).now()}
+    )
+    assert status == 302, body
+    return transport
+
+
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_two_servers_run_a_room_without_writable_executable_memory(
@@ -48,14 +67,14 @@ def test_two_servers_run_a_room_without_writable_executable_memory(
     test_the_launcher_refuses_writable_executable_memory()
     database_url = fresh_postgres_database
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
-    convener_totp = make_account(database_url, "samira")
-    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "w" * 48}
+    # Both processes share one instance folder, as under the units (one key file for all).
+    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL}
     with (
-        serving(env, tmp_path / "a", launcher=LAUNCHER) as server_a,
-        serving(env, tmp_path / "b", launcher=LAUNCHER) as server_b,
+        serving(env, tmp_path, launcher=LAUNCHER) as server_a,
+        serving(env, tmp_path, launcher=LAUNCHER) as server_b,
     ):
-        convener = DialogueClient(HttpTransport(server_a.origin))
-        convener.sign_in("samira", PASSWORD, convener_totp)
+        # Each process made a one-time link as it started; the last one made is the valid one.
+        convener = DialogueClient(enrol_first_convener(server_a.origin, server_b.output))
         dialogue_id = convener.create_dialogue({"title": {"en": "Confined"}})
         participant = DialogueClient(HttpTransport(server_b.origin))
         knock = participant.knock(convener.invite_participant(dialogue_id))

@@ -1,8 +1,10 @@
 """Run a command with no writable-and-executable memory, as ``MemoryDenyWriteExecute=yes``.
 
-systemd enforces that setting with a seccomp filter; Linux 6.3 and later offer the same
-rule as ``prctl(PR_SET_MDWE)``, which needs no privilege and is kept across ``execve``
-and by every child. Exits 3 where the kernel lacks it.
+systemd (252, Debian 12) enforces that setting with a seccomp filter; Linux 6.3 and later
+offer the same rule as ``prctl(PR_SET_MDWE)``, which needs no privilege and is kept across
+``execve`` and by every child. The two differ in one corner: the filter also refuses
+``mprotect(PROT_EXEC)`` on memory that is already executable, which loading ordinary shared
+libraries never does (only text relocations would). Exits 3 where the kernel lacks it.
 
     python wx_denied.py PROGRAM ARGS...
 """

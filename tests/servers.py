@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +28,18 @@ class Server:
 
 @contextmanager
 def serving(
-    env_overrides: dict[str, str], instance: Path, port: int | None = None
+    env_overrides: dict[str, str], instance: Path, port: int | None = None,
+    launcher: Sequence[str] = (),
 ) -> Iterator[Server]:
-    """Run ``facilitator serve`` until the block ends (or the test kills it)."""
+    """Run ``facilitator serve`` until the block ends (or the test kills it).
+
+    ``launcher`` is a command that starts the server, for tests that run it under a
+    restriction (it gets the server's command line as its arguments).
+    """
     port = port or free_port()
     env = {**os.environ, "FACILITATOR_INSTANCE": str(instance), "FACILITATOR_PORT": str(port),
            **env_overrides}
-    command = [str(Path(sys.executable).parent / "facilitator"), "serve"]
+    command = [*launcher, str(Path(sys.executable).parent / "facilitator"), "serve"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:

@@ -46,7 +46,10 @@ def _authorities(public_origin: str) -> tuple[str, list[str]]:
     parts = urlsplit(public_origin)
     scheme = parts.scheme
     hostname = (parts.hostname or "").lower()
-    name = f"[{hostname}]" if ":" in hostname else hostname
+    if ":" in hostname:
+        name = f"[{hostname}]"
+    else:  # browsers send an internationalised name in its ASCII (punycode) form
+        name = hostname.encode("idna").decode("ascii") if hostname else ""
     names = list(LOOPBACK_NAMES) if name in LOOPBACK_NAMES else [name]
     port = parts.port
     suffix = f":{port}" if port is not None and port != DEFAULT_PORTS.get(scheme) else ""

@@ -94,6 +94,7 @@ def test_the_default_port_of_the_scheme_may_be_spelled_out(settings):
 def test_allowed_hosts_and_origins():
     assert allowed_hosts("https://Dialogue.Example.org/") == {"dialogue.example.org"}
     assert allowed_origins("https://dialogue.example.org:443") == ["https://dialogue.example.org"]
+    assert allowed_hosts("https://bücher.example") == {"xn--bcher-kva.example"}
     assert set(allowed_origins("http://localhost:5000")) == {
         "http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000"
     }

@@ -101,7 +101,7 @@ def init_hosts(app: Flask, public_origin: str, trusted_proxies: int) -> None:
 
     # Refused requests skip Flask-SocketIO and go to Flask itself, whose error handlers speak
     # the caller's language and whose after_request hooks add the security headers.
-    flask_only = partial(Flask.wsgi_app, app)
+    flask_only = partial(type(app).wsgi_app, app)
     guarded: WSGIApp = HostGuard(app.wsgi_app, flask_only, allowed_hosts(public_origin))
     if trusted_proxies > 0:
         n = trusted_proxies

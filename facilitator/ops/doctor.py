@@ -73,13 +73,7 @@ class Configuration:
         from_env = bool(env.get("SECRET_KEY"))
         settings = Settings.from_env({**env, "SECRET_KEY": env.get("SECRET_KEY") or "unread"})
         instance = Path(env.get("FACILITATOR_INSTANCE", str(INSTANCE_DIR)))
-        trusted = getattr(settings, "trusted_proxies", None)
-        if trusted is None:
-            trusted = int(env.get("FACILITATOR_TRUSTED_PROXIES") or 0)
-        if trusted < 0:
-            raise ValueError("FACILITATOR_TRUSTED_PROXIES must be 0 or more")
-        backups = Path(env.get("FACILITATOR_BACKUP_DIR") or instance / "backups")
-        return cls(settings, instance, int(trusted), backups, from_env)
+        return cls(settings, instance, settings.trusted_proxies, settings.backup_dir, from_env)
 
 
 @dataclass(frozen=True)

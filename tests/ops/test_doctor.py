@@ -7,7 +7,6 @@ exactly the matching line fails (and the exit status is 1), not merely that some
 from __future__ import annotations
 
 import base64
-
 import os
 import shutil
 import sqlite3

@@ -131,8 +131,10 @@ def test_https_loopback_and_onion_origins_pass(instance, origin):
 
 
 def test_a_malformed_origin_fails(instance):
-    fails_only(instance, "public-origin", FACILITATOR_PUBLIC_ORIGIN="dialogue.example.org/room",
-               FACILITATOR_SECURE_COOKIES="1")
+    output = fails_only(instance, "configuration",
+                        FACILITATOR_PUBLIC_ORIGIN="dialogue.example.org/room",
+                        FACILITATOR_SECURE_COOKIES="1")
+    assert "FACILITATOR_PUBLIC_ORIGIN" in line_of(output, "configuration")
 
 
 def test_cookies_without_secure_at_a_public_origin_fail(instance):

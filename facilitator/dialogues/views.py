@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, request, session
 
-from facilitator.core.api import parse_body, respond
+from facilitator.core.api import parse_body, parse_query, respond
 from facilitator.core.auth import (
     DEVICE_TOKEN_KEY,
     current_account,
@@ -14,7 +14,7 @@ from facilitator.core.auth import (
     devices_allowed,
     public,
 )
-from facilitator.core.errors import InvalidInputError, NotAuthenticatedError
+from facilitator.core.errors import NotAuthenticatedError
 from facilitator.dialogues import archive, devices, envelopes, epochs, invitations, reading
 from facilitator.dialogues.access import Caller
 from facilitator.dialogues.errors import InvitationUnusableError
@@ -31,8 +31,10 @@ from facilitator.dialogues.schemas import (
     DialogueSummary,
     EnvelopeIn,
     EnvelopeOut,
+    EnvelopeQuery,
     EpochIn,
     EpochOut,
+    EpochQuery,
     InvitationCreate,
     InvitationOut,
     KnockIn,
@@ -146,7 +148,8 @@ def get_dialogue(dialogue_id: str) -> Reply:
 @bp.get("/dialogues/<dialogue_id>/epochs")
 @devices_allowed
 def list_epochs(dialogue_id: str) -> Reply:
-    rows = reading.epochs_after(db.session, caller(), dialogue_id, _int_arg("after", -1))
+    after = parse_query(EpochQuery).after
+    rows = reading.epochs_after(db.session, caller(), dialogue_id, after)
     return respond([_epoch_out(e) for e in rows])
 
 
@@ -175,10 +178,8 @@ def my_team_wraps(dialogue_id: str) -> Reply:
 @bp.get("/dialogues/<dialogue_id>/envelopes")
 @devices_allowed
 def list_envelopes(dialogue_id: str) -> Reply:
-    channel = request.args.get("channel")
-    rows = envelopes.list_envelopes(
-        db.session, caller(), dialogue_id, _int_arg("after", 0), channel
-    )
+    query = parse_query(EnvelopeQuery)
+    rows = envelopes.list_envelopes(db.session, caller(), dialogue_id, query.after, query.channel)
     return respond([EnvelopeOut.from_row(e) for e in rows])
 
 
@@ -312,12 +313,3 @@ def end_device_session() -> Reply:
         devices.end_device_sessions(db.session, [device.id])
     session.pop(DEVICE_TOKEN_KEY, None)
     return respond([], 200)
-
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.lstrip("-").isdigit() or len(raw) > 12:
-        raise InvalidInputError(field=name)
-    return int(raw)

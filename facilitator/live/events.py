@@ -91,7 +91,7 @@ def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
 
 
 @socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
-def on_join_dialogue(data: Any) -> dict[str, Any]:
+def on_join_dialogue(data: Any = None) -> dict[str, Any]:
     """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
     payload = parse_payload(JoinDialogue, data)
     page, seat = _missed(payload)
@@ -102,7 +102,7 @@ def on_join_dialogue(data: Any) -> dict[str, Any]:
 
 
 @socketio.on("catch_up")  # type: ignore[untyped-decorator]
-def on_catch_up(data: Any) -> dict[str, Any]:
+def on_catch_up(data: Any = None) -> dict[str, Any]:
     """A member's browser asks for the next page of messages after ``after_seq``."""
     return _missed(parse_payload(JoinDialogue, data))[0]
 
@@ -159,7 +159,7 @@ def _write_batch(batch: list[Pending[Outgoing]]) -> None:
 
 
 @socketio.on("send_message")  # type: ignore[untyped-decorator]
-def on_send_message(data: Any) -> dict[str, Any]:
+def on_send_message(data: Any = None) -> dict[str, Any]:
     """A member sends a sealed message: stored, then broadcast, then acknowledged. Messages that
     arrive together are stored together (``live.group_commit``)."""
     sid = getattr(request, "sid", "")

@@ -45,6 +45,7 @@ from facilitator.dialogues.schemas import (
     WrapOut,
 )
 from facilitator.extensions import db, limiter
+from facilitator.live.events import broadcast_retraction
 
 bp = Blueprint("api_dialogues", __name__, url_prefix="/api/v1")
 Reply = tuple[Response, int]
@@ -210,7 +211,10 @@ def export_bundle(dialogue_id: str) -> Reply:
 @bp.delete("/dialogues/<dialogue_id>/envelopes/<message_id>")
 @devices_allowed
 def delete_envelope(dialogue_id: str, message_id: str) -> Reply:
-    envelopes.delete_envelope(db.session, caller(), dialogue_id, message_id)
+    retraction = envelopes.delete_envelope(db.session, caller(), dialogue_id, message_id)
+    if retraction is not None:
+        db.session.commit()  # stored before anyone is told
+        broadcast_retraction(dialogue_id, retraction)
     return respond([], 200)
 
 

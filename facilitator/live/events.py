@@ -19,6 +19,7 @@ from facilitator.core.db import commit_boundary
 from facilitator.core.errors import RateLimitedError
 from facilitator.dialogues import devices
 from facilitator.dialogues.access import Caller
+from facilitator.dialogues.models import Envelope
 from facilitator.extensions import db, socketio
 from facilitator.live import service
 from facilitator.live.channels import team_channel_id, team_room
@@ -144,6 +145,14 @@ def _keep_seats(app: Flask) -> None:
         app.logger.warning("live room: seats not confirmed ahead (%s)", type(error).__name__)
 
     seat_cache(app).run_keeper(confirm, socketio.sleep, failed)
+
+
+def broadcast_retraction(dialogue_id: str, retraction: Envelope) -> None:
+    """Tell the room (the team's room, for the team channel) that a message was retracted: the
+    retraction entry, as any envelope of the log is sent."""
+    team = retraction.channel_id == team_channel_id(dialogue_id)
+    room = team_room if team else dialogue_room
+    socketio.emit("message_posted", service.envelope_payload(retraction), to=room(dialogue_id))
 
 
 def _write_batch(batch: list[Pending[Outgoing]]) -> None:

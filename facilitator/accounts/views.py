@@ -67,17 +67,21 @@ def login_submit() -> Page:
     session[throttle.PENDING_LOGIN_KEY] = {
         "account_id": account.id,
         "at": time.time(),
+        "step": account.totp_last_step,
     }
     return redirect(url_for("accounts.login_code"))
 
 
 def _pending_login() -> Account | None:
-    """The account whose password step this session passed, for ``PENDING_LOGIN_TTL_S``."""
+    """The account whose password step this session passed, for ``PENDING_LOGIN_TTL_S``, and
+    for one completed sign-in at most: the pending sign-in names the account's last accepted
+    TOTP step, which any accepted code moves on, so a copy of this cookie replayed after the
+    sign-in (or after any other of the account's) is refused."""
     pending = session.get(throttle.PENDING_LOGIN_KEY)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_LOGIN_TTL_S:
         return None
     account = db.session.get(Account, pending.get("account_id"))
-    if account is None or not account.is_active:
+    if account is None or not account.is_active or pending.get("step") != account.totp_last_step:
         return None
     return account
 

@@ -88,6 +88,20 @@ def test_codes_without_a_password_step_lock_nobody_out(client, app, make_member)
     assert client.get("/").status_code == 200
 
 
+def test_the_pending_sign_in_is_good_for_one_sign_in(app, make_member):
+    member = make_member()
+    first = client_at(app, "127.0.0.1")
+    assert password_step(first, member.username, member.password).status_code == 302
+    copied = first.get_cookie("facilitator_session").value
+    assert code_step(first, member.code()).status_code == 302
+    replay = client_at(app, "127.0.0.1")
+    replay.set_cookie("facilitator_session", copied)
+    response = replay.post("/login/code", data={
+        "code": member.code(offset_steps=1), "csrf_token": csrf_token(replay)})
+    assert response.status_code == 401
+    assert replay.get("/").status_code == 302, "the replayed cookie signs nobody in"
+
+
 def test_hashing_leaves_the_event_loop_free(monkeypatch):
     """Under gevent, a greenlet keeps running while a password is checked: it is counted how
     many turns it gets during the check (none when the hash holds the loop)."""

@@ -16,6 +16,7 @@ from facilitator.core.auth import SESSION_TOKEN_KEY, current_account, public
 from facilitator.core.authz import Permission, TeamRole, can, require
 from facilitator.core.errors import DomainError, NotAuthenticatedError
 from facilitator.core.i18n import LOCALE_SESSION_KEY
+from facilitator.core.sockets import close_connections
 from facilitator.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -114,7 +115,9 @@ def login_code() -> Page:
 
 @bp.post("/logout")
 def logout() -> Response:
-    service.close_login_session(db.session, session[SESSION_TOKEN_KEY])
+    ended = service.close_login_session(db.session, session[SESSION_TOKEN_KEY])
+    db.session.commit()
+    close_connections(ended)
     session.clear()
     return redirect(url_for("accounts.login"))
 
@@ -123,7 +126,9 @@ def logout() -> Response:
 def logout_everywhere() -> Response:
     account = current_account()
     assert account is not None
-    service.close_all_login_sessions(db.session, account)
+    ended = service.close_all_login_sessions(db.session, account)
+    db.session.commit()
+    close_connections(ended)
     session.clear()
     return redirect(url_for("accounts.login"))
 

@@ -15,6 +15,7 @@ from facilitator.core.auth import (
     public,
 )
 from facilitator.core.errors import NotAuthenticatedError
+from facilitator.core.sockets import close_connections
 from facilitator.dialogues import archive, devices, envelopes, epochs, invitations, reading
 from facilitator.dialogues.access import Caller
 from facilitator.dialogues.errors import InvitationUnusableError
@@ -314,6 +315,8 @@ def device_session() -> Reply:
 def end_device_session() -> Reply:
     device = current_device()
     if device is not None:
-        devices.end_device_sessions(db.session, [device.id])
+        ended = devices.end_device_sessions(db.session, [device.id])
+        db.session.commit()
+        close_connections(ended)
     session.pop(DEVICE_TOKEN_KEY, None)
     return respond([], 200)

@@ -18,6 +18,9 @@ Only failures count: a team signing in from one venue address is not slowed down
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import current_app, request
 from limits import RateLimitItem, parse
 
@@ -40,10 +43,16 @@ def _budgets(username: str, password_step: bool) -> list[tuple[RateLimitItem, st
     settings = current_app.extensions["facilitator.settings"]
     budgets = [(parse(settings.login_attempts_per_account), "account:" + username)]
     if password_step:
-        address = request.remote_addr or ""
+        address = _address_key(settings.secret_key, request.remote_addr or "")
         budgets.append((parse(settings.login_attempts_per_address), "address:" + address))
         budgets.append((parse(settings.login_attempts_global), "all"))
     return budgets
+
+
+def _address_key(secret_key: str, address: str) -> str:
+    """The client address as the throttle stores it: keyed with the app's secret, so Redis (or
+    a copy of it) holds no address, nor a hash one could reverse by trying every address."""
+    return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def require_budget(username: str, password_step: bool) -> None:

@@ -125,3 +125,15 @@ def test_hashing_leaves_the_event_loop_free(monkeypatch):
     checking = False
     ticker.join()
     assert during >= 3, during
+
+
+def test_the_throttle_stores_no_client_address(tight_app):
+    from facilitator.extensions import limiter
+
+    attacker = client_at(tight_app, "198.51.100.1")
+    assert password_step(attacker, "someone", "not the password 123").status_code == 401
+    with tight_app.app_context():
+        storage = limiter.storage
+        keys = list(getattr(storage, "storage", {})) + list(getattr(storage, "events", {}))
+    assert any("address:" in key for key in keys)
+    assert not any("198.51.100.1" in key for key in keys)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from facilitator.accounts import credentials, service
 from facilitator.core.auth import DEVICE_TOKEN_KEY, SESSION_TOKEN_KEY
 from facilitator.core.db import committed
+from facilitator.core.rooms import close_rooms
 from facilitator.dialogues import devices
 from facilitator.dialogues.events import join_member_rooms
 from facilitator.dialogues.models import Member
@@ -65,18 +66,5 @@ def session_room(token_hash: str) -> str:
 def close_connections(token_hashes: list[str]) -> None:
     """Close, in every server process, the live connections opened with these sessions. Call
     it once the sessions' end is committed, so that a connection that comes straight back is
-    refused.
-
-    With several processes the manager (``live.relay.BackgroundRedisManager``) tells the
-    others through Redis; each closes its own connections in the room."""
-    server = socketio.server
-    if server is None:
-        return
-    manager = server.manager
-    for token_hash in token_hashes:
-        room = session_room(token_hash)
-        if hasattr(manager, "disconnect_room"):
-            manager.disconnect_room(room, "/")
-        else:
-            for sid, _eio_sid in list(manager.get_participants("/", room)):
-                server.disconnect(sid, namespace="/")
+    refused."""
+    close_rooms([session_room(token_hash) for token_hash in token_hashes])

@@ -158,6 +158,7 @@ def list_epochs(dialogue_id: str) -> Reply:
 @bp.post("/dialogues/<dialogue_id>/epochs")
 def add_epoch(dialogue_id: str) -> Reply:
     result = epochs.add_epoch(db.session, caller(), dialogue_id, parse_body(EpochIn))
+    db.session.commit()  # removed before their connections close: they cannot come back
     disconnect_removed(dialogue_id, result.removed_handles)
     return respond(_dialogue_out(dialogue_id), 201)
 

@@ -1,6 +1,7 @@
 """Ending a session closes the live connections opened with it at once: sign out (that session's
 only), "sign out everywhere" (every session of the account), a device ending its session. With
-two server processes sharing Redis, a connection on the other process closes too."""
+two server processes sharing Redis, a connection on the other process closes too, as does a
+removed member's."""
 
 from __future__ import annotations
 
@@ -100,6 +101,11 @@ def test_sign_out_closes_connections_on_the_other_process(fresh_postgres_databas
         convener.approve(dialogue_id, [k for k in convener.pending_knocks(dialogue_id)
                                        if k["knock_id"] == knock["knock_id"]])
         participant.open_device_session(dialogue_id)
+        removed = DialogueClient(HttpTransport(server_b.origin))
+        knock = removed.knock(convener.invite_participant(dialogue_id))
+        convener.approve(dialogue_id, [k for k in convener.pending_knocks(dialogue_id)
+                                       if k["knock_id"] == knock["knock_id"]])
+        removed.open_device_session(dialogue_id)
         # The convener's and the participant's sessions, used from process B as well.
         convener_b, device_a = HttpTransport(server_b.origin), HttpTransport(server_a.origin)
         for source, copy in [(convener.transport, convener_b), (participant.transport, device_a)]:
@@ -107,8 +113,13 @@ def test_sign_out_closes_connections_on_the_other_process(fresh_postgres_databas
                 copy.cookies.set_cookie(cookie)
         convener_on_b = LiveSocket(convener_b)
         participant_on_b = LiveSocket(participant.transport)
+        removed_on_b = LiveSocket(removed.transport)
         try:
             assert convener_on_b.client.connected and participant_on_b.client.connected
+            # A removal made on process A closes the removed member's connection on B.
+            convener.remove(dialogue_id, [knock["handle"]])
+            assert wait_until(lambda: not removed_on_b.client.connected)
+            assert participant_on_b.client.connected and convener_on_b.client.connected
             status, _body, _ = convener.transport.request("POST", "/logout-everywhere")
             assert status == 302
             assert wait_until(lambda: not convener_on_b.client.connected)
@@ -119,3 +130,4 @@ def test_sign_out_closes_connections_on_the_other_process(fresh_postgres_databas
         finally:
             convener_on_b.close()
             participant_on_b.close()
+            removed_on_b.close()

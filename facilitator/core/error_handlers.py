@@ -92,16 +92,20 @@ def register_socket_errors(socketio: SocketIO) -> None:
     The payload has a code and parameters only: the client translates, since a room mixes locales.
     Any other failure is logged by the event's name and ``describe_failure``, never with the
     event's arguments (they name dialogues and carry ciphertext), and the sender is told
-    ``internal_error``.
+    ``internal_error``. A failure in the handshake (``connect``) refuses the connection.
     """
 
     @socketio.on_error_default  # type: ignore[untyped-decorator]
-    def _socket_error(error: Exception) -> None:
+    def _socket_error(error: Exception) -> bool | None:
         db.session.rollback()
-        if isinstance(error, DomainError):
-            emit("error_occurred", error.to_dict(with_message=False))
-            return
         event = getattr(request, "event", None) or {}
         name = str(event.get("message", "?"))[:64]
-        current_app.logger.error("socket event %r failed: %s", name, describe_failure(error))
-        emit("error_occurred", {"error": "internal_error"})
+        if not isinstance(error, DomainError):
+            current_app.logger.error("socket event %r failed: %s", name, describe_failure(error))
+        if name == "connect":
+            return False  # a handshake that failed, however, is refused
+        if isinstance(error, DomainError):
+            emit("error_occurred", error.to_dict(with_message=False))
+        else:
+            emit("error_occurred", {"error": "internal_error"})
+        return None

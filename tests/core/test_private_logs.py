@@ -130,3 +130,24 @@ def test_the_gevent_server_logs_no_address_and_no_request_line():
 def test_the_printed_environ_shows_no_key():
     shown = repr(HiddenEnviron({"REMOTE_ADDR": ADDRESS, "PATH_INFO": "/dialogues/x"}))
     assert ADDRESS not in shown and "/dialogues" not in shown
+
+
+def test_a_failed_handshake_is_refused_and_logged_without_details(app, client, sign_in,
+                                                                   make_member, caplog,
+                                                                   monkeypatch):
+    from facilitator.core import sockets
+
+    sign_in(make_member("facilitator"))
+
+    tokens = []
+
+    def broken(db, token, *args):
+        tokens.append(token)
+        raise RuntimeError(token)
+
+    monkeypatch.setattr(sockets.service, "resolve_login_session", broken)
+    with caplog.at_level(logging.DEBUG):
+        live = socketio.test_client(app, flask_test_client=client)
+    assert not live.is_connected()
+    assert "RuntimeError" in caplog.text and "'connect'" in caplog.text
+    assert tokens and tokens[0] not in caplog.text

@@ -65,7 +65,13 @@ operation(
     body=s.EnvelopeIn,
     status=201,
 )
-operation("DELETE", "/dialogues/{dialogue_id}/envelopes/{message_id}", "Delete an envelope", None)
+operation(
+    "DELETE",
+    "/dialogues/{dialogue_id}/envelopes/{message_id}",
+    "Delete a note or meta document; retract a live message (its author, conveners and "
+    "facilitators only), which leaves a retraction entry in the log",
+    None,
+)
 operation(
     "PUT",
     "/dialogues/{dialogue_id}/settings",

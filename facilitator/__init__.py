@@ -23,6 +23,7 @@ from facilitator.core.i18n import (
     format_when,
     select_locale,
 )
+from facilitator.core.private_logs import PrivateLogFlask
 from facilitator.core.security import init_security
 from facilitator.core.session_cookie import OncePerEnvironSessionInterface
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
@@ -45,7 +46,7 @@ def client_manager(redis_url: str | None) -> BackgroundRedisManager | None:
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    app = Flask(
+    app = PrivateLogFlask(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
         static_url_path="/static",

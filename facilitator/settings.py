@@ -139,7 +139,11 @@ class Settings:
     trusted_proxies: int = 0
     idle_timeout_s: int = 30 * 60
     absolute_timeout_s: int = 12 * 60 * 60
+    # Failed sign-in attempts allowed (accounts.throttle): per account, password and code
+    # steps together; failed passwords per client address, and on the whole server.
     login_attempts_per_account: str = "5 per 15 minutes"
+    login_attempts_per_address: str = "20 per 15 minutes"
+    login_attempts_global: str = "60 per minute"
     invitation_ttl_s: int = 7 * 24 * 60 * 60
     setup_token_ttl_s: int = 24 * 60 * 60
     socketio_async_mode: str = "threading"

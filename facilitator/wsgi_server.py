@@ -8,7 +8,10 @@ asyncio, psycopg and redis-py turn it off on their own sockets; gevent's server 
 kernel's default. At 50 members sending 5 messages a second each, turning it off took the
 copies' p99 latency from 56 ms to 14 to 16 ms on PostgreSQL (``docs/performance.md``).
 
-No access log: requests are not logged (paths carry dialogue ids and tokens).
+No access log: requests are not logged (paths carry dialogue ids and tokens). gevent's error
+log names the client's address and quotes the request line, and an application failure prints
+the request's environ: here its messages say only what kind of thing failed, and the environ is
+printed with every key hidden.
 """
 
 from __future__ import annotations
@@ -20,14 +23,32 @@ from gevent import pywsgi
 
 
 class NoDelayHandler(pywsgi.WSGIHandler):  # type: ignore[misc]
-    """gevent's handler, with ``TCP_NODELAY`` set on the connection before anything is read."""
+    """gevent's handler, with ``TCP_NODELAY`` set on the connection before anything is read,
+    and error lines that name neither the client nor the request."""
 
     def __init__(self, sock: socket.socket, address: Any, server: Any, rfile: Any = None):
         if sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().__init__(sock, address, server, rfile)
 
+    def log_error(self, msg: str, *args: Any) -> None:
+        """gevent calls this only for a malformed request, answered 400; its lines start with
+        the socket (both addresses) and quote the client's address and request line."""
+        self.server.error_log.write("pywsgi: a malformed request was refused (400)\n")
+
+
+class HiddenEnviron(pywsgi.SecureEnviron):  # type: ignore[misc]
+    """The environ as gevent prints it beside an application's failure: keys counted, none
+    shown (gevent's default shows the client's address and port)."""
+
+    default_whitelist_keys = ()
+    default_print_masked_keys = False
+
+
+class PrivateWSGIServer(pywsgi.WSGIServer):  # type: ignore[misc]
+    secure_environ_class = HiddenEnviron
+
 
 def wsgi_server(app: Any, host: str, port: int) -> pywsgi.WSGIServer:
     """A server for ``app`` on ``host:port``; ``serve_forever()`` runs it."""
-    return pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None)
+    return PrivateWSGIServer((host, port), app, handler_class=NoDelayHandler, log=None)

@@ -1,5 +1,5 @@
 """Passwords (Argon2id), usernames, TOTP codes and session time-outs. Pure functions, no
-database."""
+database; hashing runs off the event loop (``core.offload``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from facilitator.accounts.errors import PasswordInvalidError, UsernameInvalidError
+from facilitator.core.offload import off_loop
 
 PASSWORD_MIN_CHARS = 12
 PASSWORD_MAX_CHARS = 1024
@@ -38,15 +39,21 @@ def check_password_policy(password: str) -> None:
 
 
 def hash_password(password: str) -> str:
+    """An Argon2id hash, computed off the event loop (``core.offload``)."""
     check_password_policy(password)
-    return _hasher.hash(unicodedata.normalize("NFC", password))
+    return off_loop(_hasher.hash, unicodedata.normalize("NFC", password))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, unicodedata.normalize("NFC", password))
-    except (VerificationError, InvalidHashError):
-        return False
+    """Whether ``password`` matches, checked off the event loop (``core.offload``)."""
+    return off_loop(_verify, password_hash or _DUMMY_HASH, unicodedata.normalize("NFC", password))
 
 
 def password_needs_rehash(password_hash: str) -> bool:

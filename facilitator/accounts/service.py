@@ -276,15 +276,23 @@ def resolve_login_session(
     return row.account
 
 
-def close_login_session(db: DbSession, token: str) -> None:
-    db.execute(delete(LoginSession).where(LoginSession.token_hash == credentials.token_hash(token)))
+def close_login_session(db: DbSession, token: str) -> list[str]:
+    """End one session; the token hashes of what was ended (their live connections close:
+    ``core.sockets.close_connections``)."""
+    hashed = credentials.token_hash(token)
+    db.execute(delete(LoginSession).where(LoginSession.token_hash == hashed))
     db.flush()
+    return [hashed]
 
 
-def close_all_login_sessions(db: DbSession, account: Account) -> int:
-    result = db.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
+def close_all_login_sessions(db: DbSession, account: Account) -> list[str]:
+    """End every session of ``account`` ("sign out everywhere"); their token hashes."""
+    hashes = list(
+        db.scalars(select(LoginSession.token_hash).where(LoginSession.account_id == account.id))
+    )
+    db.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
     db.flush()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return hashes
 
 
 def session_started_at(db: DbSession, token: str) -> datetime | None:

@@ -1,33 +1,69 @@
-"""Per-account sign-in throttle, checked before any password or code is looked at.
+"""The sign-in throttle: three budgets of failed attempts, checked before any password or code is
+looked at, kept in the rate limiter's storage (Redis when several processes share it).
 
-Attempts are counted per username (not per address, not globally), and only failed attempts
-count. The password step and the code step share one counter.
+- **Per account**: one budget for the whole sign-in, password and code steps together
+  (``login_attempts_per_account``). A failure is counted only once a password was checked: a
+  wrong password (under the name given, whether or not such an account exists, so both answer
+  alike), or a wrong code in a sign-in whose password step passed. A code sent without that
+  step is refused and counts for nobody, so nobody can lock an account out knowing only its
+  name; guessing its password is what it takes.
+- **Per client address** (``login_attempts_per_address``) and **for the whole server**
+  (``login_attempts_global``): every failed password counts. They bound what one machine, and
+  everyone together, can make the server spend on Argon2id hashes (each checked password costs
+  one), whatever the usernames tried. When the global budget is spent, sign-in is refused for
+  everyone until the window moves on: the live room keeps running.
+
+Only failures count: a team signing in from one venue address is not slowed down.
 """
 
 from __future__ import annotations
 
-from flask import current_app, request, session
-from flask.wrappers import Response
+import hashlib
+import hmac
+
+from flask import current_app, request
+from limits import RateLimitItem, parse
 
 from facilitator.accounts import credentials
-from facilitator.core.errors import InvalidInputError
+from facilitator.core.errors import InvalidInputError, RateLimitedError
+from facilitator.extensions import limiter
 
 PENDING_LOGIN_KEY = "pending_login"
 
 
-def attempts_allowed() -> str:
-    return str(current_app.extensions["facilitator.settings"].login_attempts_per_account)
-
-
-def account_key() -> str:
-    pending = session.get(PENDING_LOGIN_KEY)
-    if request.endpoint == "accounts.login_code" and isinstance(pending, dict):
-        return f"login:{pending.get('username', '')}"
+def account_name(raw: str) -> str:
+    """The normalised username an attempt names: its account budget's key."""
     try:
-        return "login:" + credentials.normalise_username(request.form.get("username", ""))
+        return credentials.normalise_username(raw)
     except InvalidInputError:
-        return "login:"
+        return ""
 
 
-def attempt_failed(response: Response) -> bool:
-    return response.status_code == 401
+def _budgets(username: str, password_step: bool) -> list[tuple[RateLimitItem, str]]:
+    settings = current_app.extensions["facilitator.settings"]
+    budgets = [(parse(settings.login_attempts_per_account), "account:" + username)]
+    if password_step:
+        address = _address_key(settings.secret_key, request.remote_addr or "")
+        budgets.append((parse(settings.login_attempts_per_address), "address:" + address))
+        budgets.append((parse(settings.login_attempts_global), "all"))
+    return budgets
+
+
+def _address_key(secret_key: str, address: str) -> str:
+    """The client address as the throttle stores it: keyed with the app's secret, so Redis (or
+    a copy of it) holds no address, nor a hash one could reverse by trying every address."""
+    return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def require_budget(username: str, password_step: bool) -> None:
+    """Refuse (429) before anything is checked when a budget this attempt draws on is spent:
+    the account's; for a password, also the client address's and the server's."""
+    for item, key in _budgets(username, password_step):
+        if not limiter.limiter.test(item, "sign-in", key):
+            raise RateLimitedError()
+
+
+def count_failure(username: str, password_step: bool) -> None:
+    """Count a failed password (every budget) or a failed code (the account's)."""
+    for item, key in _budgets(username, password_step):
+        limiter.limiter.hit(item, "sign-in", key)

@@ -10,13 +10,14 @@ from flask_babel import pgettext
 from werkzeug.wrappers import Response
 
 from facilitator.accounts import credentials, service, throttle
-from facilitator.accounts.errors import TotpRejectedError
+from facilitator.accounts.errors import InvalidCredentialsError, TotpRejectedError
 from facilitator.accounts.models import Account
 from facilitator.core.auth import SESSION_TOKEN_KEY, current_account, public
 from facilitator.core.authz import Permission, TeamRole, can, require
 from facilitator.core.errors import DomainError, NotAuthenticatedError
 from facilitator.core.i18n import LOCALE_SESSION_KEY
-from facilitator.extensions import db, limiter
+from facilitator.core.sockets import close_connections
+from facilitator.extensions import db
 
 bp = Blueprint("accounts", __name__)
 
@@ -53,31 +54,37 @@ def login() -> Page:
 
 @bp.post("/login")
 @public
-@limiter.limit(
-    throttle.attempts_allowed,
-    key_func=throttle.account_key,
-    scope="login",
-    deduct_when=throttle.attempt_failed,
-)
 def login_submit() -> Page:
+    """The password step. The throttle (``accounts.throttle``) is checked before the password,
+    and a wrong password counts against the name given, the client's address and the server."""
     username = request.form.get("username", "")
+    name = throttle.account_name(username)
+    throttle.require_budget(name, password_step=True)
     try:
         account = service.check_password(db.session, username, request.form.get("password", ""))
-    except DomainError as error:
+    except InvalidCredentialsError as error:
+        throttle.count_failure(name, password_step=True)
         return _form_error("accounts/login.html", error, username=username)
     session[throttle.PENDING_LOGIN_KEY] = {
         "account_id": account.id,
-        "username": account.username,
         "at": time.time(),
+        "step": account.totp_last_step,
     }
     return redirect(url_for("accounts.login_code"))
 
 
 def _pending_login() -> Account | None:
+    """The account whose password step this session passed, for ``PENDING_LOGIN_TTL_S``, and
+    for one completed sign-in at most: the pending sign-in names the account's last accepted
+    TOTP step, which any accepted code moves on, so a copy of this cookie replayed after the
+    sign-in (or after any other of the account's) is refused."""
     pending = session.get(throttle.PENDING_LOGIN_KEY)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_LOGIN_TTL_S:
         return None
-    return db.session.get(Account, pending.get("account_id"))
+    account = db.session.get(Account, pending.get("account_id"))
+    if account is None or not account.is_active or pending.get("step") != account.totp_last_step:
+        return None
+    return account
 
 
 @bp.get("/login/code")
@@ -90,21 +97,19 @@ def login_code_form() -> Page:
 
 @bp.post("/login/code")
 @public
-@limiter.limit(
-    throttle.attempts_allowed,
-    key_func=throttle.account_key,
-    scope="login",
-    deduct_when=throttle.attempt_failed,
-)
 def login_code() -> Page:
+    """The code step, only for a session whose password step passed: a wrong code counts
+    against that account's sign-in budget, shared with the password step."""
     account = _pending_login()
     if account is None:
         raise NotAuthenticatedError()
+    throttle.require_budget(account.username, password_step=False)
     try:
         service.accept_totp(
             db.session, account, request.form.get("code", ""), totp_key=_settings().totp_key
         )
     except TotpRejectedError as error:
+        throttle.count_failure(account.username, password_step=False)
         return _form_error("accounts/code.html", error)
     _sign_in(account)
     return redirect(url_for("accounts.home"))
@@ -112,7 +117,9 @@ def login_code() -> Page:
 
 @bp.post("/logout")
 def logout() -> Response:
-    service.close_login_session(db.session, session[SESSION_TOKEN_KEY])
+    ended = service.close_login_session(db.session, session[SESSION_TOKEN_KEY])
+    db.session.commit()
+    close_connections(ended)
     session.clear()
     return redirect(url_for("accounts.login"))
 
@@ -121,7 +128,9 @@ def logout() -> Response:
 def logout_everywhere() -> Response:
     account = current_account()
     assert account is not None
-    service.close_all_login_sessions(db.session, account)
+    ended = service.close_all_login_sessions(db.session, account)
+    db.session.commit()
+    close_connections(ended)
     session.clear()
     return redirect(url_for("accounts.login"))
 

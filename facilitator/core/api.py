@@ -6,6 +6,7 @@ A body that is not JSON, not an object, of the wrong types or too large becomes 
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from flask import Response, jsonify, request
@@ -14,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from facilitator.core.errors import InvalidInputError
 
 M = TypeVar("M", bound=BaseModel)
+# ASCII digits only: ``str.isdigit`` and ``int`` also take "²" or "٣", which no client means.
+_DECIMAL = re.compile(r"-?[0-9]{1,19}")
 
 
 class ApiModel(BaseModel):
@@ -39,6 +42,24 @@ def parse_payload(model: type[M], data: object) -> M:
             {".".join(str(part) for part in e["loc"]) or "body" for e in error.errors()}
         )
         raise InvalidInputError(fields=fields) from error
+
+
+def parse_query(model: type[M]) -> M:
+    """Validate the query string against ``model``, with the bounds a body or a socket event
+    would meet. Integer fields are written in ASCII decimal digits; parameters ``model`` does
+    not name are ignored."""
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        raw = request.args.get(name)
+        if raw is None:
+            continue
+        if field.annotation is int:
+            if not _DECIMAL.fullmatch(raw):
+                raise InvalidInputError(fields=[name])
+            values[name] = int(raw)
+        else:
+            values[name] = raw
+    return parse_payload(model, values)
 
 
 def respond(model: BaseModel | list[Any], status: int = 200) -> tuple[Response, int]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from werkzeug.wrappers import Response
@@ -19,11 +21,25 @@ from facilitator.core.i18n import (
 bp = Blueprint("i18n", __name__)
 
 
+def is_local_path(target: str) -> bool:
+    r"""Whether ``target`` is a path on this site and nothing a browser could read as another.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so
+    ``/\t/evil.example`` and ``/\evil.example`` both mean ``//evil.example``, another host:
+    any control character, space or backslash is refused, then the rest must parse with no
+    scheme and no host and begin with a single slash.
+    """
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(unicodedata.category(c)[0] in "CZ" for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and parts.path.startswith("/")
+
+
 def _local_path(target: str) -> str:
     """Only a path on this site; anything else (``//evil``, ``https://…``) goes home."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("accounts.home")
+    return target if is_local_path(target) else url_for("accounts.home")
 
 
 @bp.post("/locale")

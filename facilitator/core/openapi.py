@@ -34,6 +34,7 @@ class Operation:
     body: type[BaseModel] | None = None
     status: int = 200
     access: str = "member"  # public, team, member, device-or-team
+    query: type[BaseModel] | None = None  # the query string's parameters
 
 
 OPERATIONS: list[Operation] = []
@@ -51,6 +52,26 @@ def _response(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         if op.many:
             schema = {"type": "array", "items": schema}
     return {"description": "Success", "content": {"application/json": {"schema": schema}}}
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The query parameters ``model`` validates, each with its own bounds and pattern (an
+    optional value is simply left out, so ``null`` is not among its types)."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, field in schema["properties"].items():
+        field = dict(field)
+        field.pop("title", None)
+        options = [o for o in field.pop("anyOf", []) if o.get("type") != "null"]
+        if options:
+            field.update(options[0])
+        if field.get("default", 0) is None:
+            del field["default"]
+        parameters.append(
+            {"name": name, "in": "query", "required": name in required, "schema": field}
+        )
+    return parameters
 
 
 def build_document() -> dict[str, Any]:
@@ -83,11 +104,11 @@ def build_document() -> dict[str, Any]:
             },
         }
         names = [part[1:-1] for part in op.path.split("/") if part.startswith("{")]
-        if names:
-            entry["parameters"] = [
-                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                for n in names
-            ]
+        parameters = [
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names
+        ] + (query_parameters(op.query) if op.query is not None else [])
+        if parameters:
+            entry["parameters"] = parameters
         if op.body is not None:
             entry["requestBody"] = {
                 "required": True,

@@ -1,11 +1,18 @@
-"""Security headers on every response and the Origin check on state-changing calls."""
+"""Security headers on every response (WSGI level) and the Origin check on state-changing
+calls."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, request
 
 from facilitator.core.errors import OriginRejectedError
 from facilitator.core.hosts import allowed_origins
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -49,19 +56,39 @@ def init_security(app: Flask, public_origin: str, secure_cookies: bool) -> None:
         if request.method not in SAFE_METHODS:
             check_origin(public_origin)
 
-    @app.after_request
-    def _security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, secure_cookies)  # type: ignore[method-assign]
+
+
+class SecurityHeaders:
+    """WSGI middleware that puts the security headers on every response: Flask's, and those
+    engine.io answers itself under ``/socket.io/`` (its polling and handshake responses never
+    pass through Flask's ``after_request``). It wraps the app outermost, around engine.io's."""
+
+    def __init__(self, app: WSGIApplication, secure_cookies: bool) -> None:
+        self.app = app
+        self.fixed = [
+            ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+            ("X-Frame-Options", "DENY"),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            ("Cross-Origin-Resource-Policy", "same-origin"),
+            ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+        ]
         if secure_cookies:
-            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if not request.path.startswith("/static/"):
-            headers["Cache-Control"] = "no-store"
-            headers["Pragma"] = "no-cache"
-        return response
+            self.fixed.append(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+
+    def headers_for(self, path: str) -> list[tuple[str, str]]:
+        if path.startswith("/static/"):
+            return self.fixed
+        return [*self.fixed, ("Cache-Control", "no-store"), ("Pragma", "no-cache")]
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        added = self.headers_for(environ.get("PATH_INFO", ""))
+        names = {name.lower() for name, _value in added}
+
+        def with_headers(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            kept = [(k, v) for k, v in headers if k.lower() not in names]
+            return start_response(status, kept + added, *args)
+
+        return self.app(environ, with_headers)

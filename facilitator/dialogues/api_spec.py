@@ -23,7 +23,14 @@ operation(
 operation(
     "GET", "/dialogues/{dialogue_id}", "A dialogue's members and current epoch", s.DialogueOut
 )
-operation("GET", "/dialogues/{dialogue_id}/epochs", "The signed epoch chain", s.EpochOut, many=True)
+operation(
+    "GET",
+    "/dialogues/{dialogue_id}/epochs",
+    "The signed epoch chain, after the epoch numbered `after` when given",
+    s.EpochOut,
+    many=True,
+    query=s.EpochQuery,
+)
 operation(
     "POST",
     "/dialogues/{dialogue_id}/epochs",
@@ -45,9 +52,10 @@ operation(
 operation(
     "GET",
     "/dialogues/{dialogue_id}/envelopes",
-    "Current sealed envelopes, in seq order",
+    "Current sealed envelopes after the seq `after`, in seq order; only `channel`'s when given",
     s.EnvelopeOut,
     many=True,
+    query=s.EnvelopeQuery,
 )
 operation(
     "POST",
@@ -57,7 +65,13 @@ operation(
     body=s.EnvelopeIn,
     status=201,
 )
-operation("DELETE", "/dialogues/{dialogue_id}/envelopes/{message_id}", "Delete an envelope", None)
+operation(
+    "DELETE",
+    "/dialogues/{dialogue_id}/envelopes/{message_id}",
+    "Delete a note or meta document; retract a live message (its author, conveners and "
+    "facilitators only), which leaves a retraction entry in the log",
+    None,
+)
 operation(
     "PUT",
     "/dialogues/{dialogue_id}/settings",

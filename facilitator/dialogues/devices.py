@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from facilitator import td2
 from facilitator.accounts import credentials
@@ -97,7 +97,13 @@ def resolve_device(db: DbSession, token: str, idle_timeout_s: int) -> Member | N
     return member
 
 
-def end_device_sessions(db: DbSession, member_ids: list[int]) -> None:
-    if member_ids:
-        db.execute(delete(DeviceSession).where(DeviceSession.member_id.in_(member_ids)))
-        db.flush()
+def end_device_sessions(db: DbSession, member_ids: list[int]) -> list[str]:
+    """End the device sessions of these members; their token hashes (their live connections
+    close: ``core.sockets.close_connections``)."""
+    if not member_ids:
+        return []
+    ended = DeviceSession.member_id.in_(member_ids)
+    hashes = list(db.scalars(select(DeviceSession.token_hash).where(ended)))
+    db.execute(delete(DeviceSession).where(ended))
+    db.flush()
+    return hashes

@@ -4,6 +4,9 @@ What the server checks without plaintext: the caller may write this kind; the au
 the caller's own (all zeros for notes); the epoch is the current one, or the previous one for a
 short grace after a rotation; the message id is new; the blob is base64url of a plausible size.
 
+Live messages are retracted rather than deleted (``retract_message``): by their author or a
+moderator, with an entry in the log that says so.
+
 The team channel (docs/protocol.md, "Team channel") holds the mediator team's off-the-record
 notes (docs/notes.md): only the team reads, writes or deletes there, and nobody else is ever
 sent one of its envelopes, behind the team key they never receive.
@@ -34,6 +37,10 @@ from facilitator.live.channels import team_channel_id
 
 ROTATION_GRACE = timedelta(seconds=60)
 NOTE_AUTHOR = td2.b64u_encode(bytes(16))
+# The log entry that retracts a live message (``retract_message``); it carries no blob.
+RETRACTION = "retract"
+# Who may retract anyone's live message in the room: the session's moderators.
+MODERATORS = frozenset({"convener", "facilitator"})
 PAD_BLOCK = 256
 BLOB_OVERHEAD = 12 + 16  # nonce and tag
 
@@ -168,7 +175,7 @@ def list_envelopes(
         Envelope.dialogue_id == dialogue_id,
         Envelope.seq > after_seq,
         Envelope.superseded.is_(False),
-        Envelope.kind != "msg",
+        Envelope.kind.in_(("note", "meta")),
     )
     if channel_id is not None:
         query = query.where(Envelope.channel_id == channel_id)
@@ -177,22 +184,64 @@ def list_envelopes(
     return list(db.scalars(query.order_by(Envelope.seq).limit(5000)))
 
 
-def delete_envelope(db: DbSession, caller: Caller, dialogue_id: str, message_id: str) -> None:
+def may_retract(member: Member, envelope: Envelope) -> bool:
+    """Who may retract a live message: its author (the handle it was sent under, which the
+    server already holds for every message: it is bound into the message's AAD), and the
+    room's moderators, conveners and facilitators, who may retract anyone's."""
+    return envelope.author_handle == member.handle or member.role in MODERATORS
+
+
+def delete_envelope(
+    db: DbSession, caller: Caller, dialogue_id: str, message_id: str
+) -> Envelope | None:
+    """Delete a note or ``meta`` document, or retract a live message (``retract_message``:
+    the retraction it records is returned, to be broadcast)."""
     dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
     envelope = db.scalar(
         select(Envelope).where(
             Envelope.dialogue_id == dialogue_id,
             Envelope.message_id == message_id,
             Envelope.superseded.is_(False),
+            Envelope.kind != RETRACTION,
         )
     )
     if envelope is None:
         raise NotFoundError(field="message_id")
+    if envelope.channel_id == team_channel_id(dialogue_id) and not in_team(member):
+        raise PermissionDeniedError()
+    if envelope.kind == "msg":
+        return retract_message(db, dialogue, member, envelope)
     if envelope.kind == "meta" and not allowed(member, DialoguePermission.WRITE_META):
         raise PermissionDeniedError()
     if envelope.kind == "note" and not may_take_notes(dialogue, member):
         raise PermissionDeniedError()
-    if envelope.channel_id == team_channel_id(dialogue_id) and not in_team(member):
-        raise PermissionDeniedError()
     db.delete(envelope)
     db.flush()
+    return None
+
+
+def retract_message(
+    db: DbSession, dialogue: Dialogue, member: Member, message: Envelope
+) -> Envelope:
+    """Retract a live message: its ciphertext is dropped (its ``seq`` stays, empty), and a
+    retraction entry naming it takes the next ``seq`` on the same channel, so every device
+    sees in the log that it was retracted. The entry carries no author: the log says that a
+    message was retracted, not by whom."""
+    if not may_retract(member, message):
+        raise PermissionDeniedError()
+    message.superseded = True
+    message.blob = ""
+    retraction = Envelope(
+        dialogue_id=dialogue.id,
+        seq=next_seq(db, dialogue.id),
+        kind=RETRACTION,
+        channel_id=message.channel_id,
+        message_id=td2.b64u_encode(td2.random_id()),
+        epoch=dialogue.current_epoch,
+        author_handle=NOTE_AUTHOR,
+        blob="",
+        replaces=message.message_id,
+    )
+    db.add(retraction)
+    db.flush()
+    return retraction

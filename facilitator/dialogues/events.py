@@ -7,6 +7,7 @@ membership, so nothing more reaches them.
 
 from __future__ import annotations
 
+from facilitator.core.rooms import close_rooms
 from facilitator.dialogues.models import Member
 from facilitator.extensions import socketio
 
@@ -23,12 +24,10 @@ def join_member_rooms(members: list[Member]) -> None:
 
 
 def disconnect_removed(dialogue_id: str, handles: list[str]) -> None:
-    """Tell removed members' connections (in every process) and close those in this one."""
-    server = socketio.server
-    if server is None:
+    """Tell removed members' connections, then close them, in every process."""
+    if socketio.server is None:
         return
-    for handle in handles:
-        room = member_room(dialogue_id, handle)
+    rooms = [member_room(dialogue_id, handle) for handle in handles]
+    for room in rooms:
         socketio.emit("membership_revoked", {"dialogue_id": dialogue_id}, to=room)
-        for sid, _eio_sid in list(server.manager.get_participants("/", room)):
-            server.disconnect(sid, namespace="/")
+    close_rooms(rooms)

@@ -24,6 +24,24 @@ Role = Literal["convener", "facilitator", "interpreter", "rapporteur", "particip
 TeamRoleName = Literal["convener", "facilitator", "interpreter", "rapporteur", "observer"]
 Kind = Literal["msg", "note", "meta"]
 MAX_ROSTER = 1000  # members in one epoch: a plenary room; its epoch body stays under 1 MiB
+# Sequence numbers are signed 64-bit columns: a larger number cannot even be compared there.
+MAX_SEQ = 2**63 - 1
+SeqNumber = Annotated[int, Field(ge=0, le=MAX_SEQ)]
+
+
+class EnvelopeQuery(ApiModel):
+    """The query of ``GET …/envelopes``: envelopes after the ``seq`` ``after``, only those on
+    ``channel`` when it is given. The live room's ``join_dialogue`` and ``catch_up`` take the
+    same bounds (``live.schemas.JoinDialogue``)."""
+
+    after: SeqNumber = 0
+    channel: Id | None = None
+
+
+class EpochQuery(ApiModel):
+    """The query of ``GET …/epochs``: epochs numbered above ``after`` (all of them by default)."""
+
+    after: int = Field(default=-1, ge=-1, le=MAX_SEQ)
 
 
 class RosterEntry(ApiModel):

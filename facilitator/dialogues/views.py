@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, request, session
 
-from facilitator.core.api import parse_body, respond
+from facilitator.core.api import parse_body, parse_query, respond
 from facilitator.core.auth import (
     DEVICE_TOKEN_KEY,
     current_account,
@@ -14,7 +14,8 @@ from facilitator.core.auth import (
     devices_allowed,
     public,
 )
-from facilitator.core.errors import InvalidInputError, NotAuthenticatedError
+from facilitator.core.errors import NotAuthenticatedError
+from facilitator.core.sockets import close_connections
 from facilitator.dialogues import archive, devices, envelopes, epochs, invitations, reading
 from facilitator.dialogues.access import Caller
 from facilitator.dialogues.errors import InvitationUnusableError
@@ -31,8 +32,10 @@ from facilitator.dialogues.schemas import (
     DialogueSummary,
     EnvelopeIn,
     EnvelopeOut,
+    EnvelopeQuery,
     EpochIn,
     EpochOut,
+    EpochQuery,
     InvitationCreate,
     InvitationOut,
     KnockIn,
@@ -43,6 +46,7 @@ from facilitator.dialogues.schemas import (
     WrapOut,
 )
 from facilitator.extensions import db, limiter
+from facilitator.live.events import broadcast_retraction
 
 bp = Blueprint("api_dialogues", __name__, url_prefix="/api/v1")
 Reply = tuple[Response, int]
@@ -146,13 +150,15 @@ def get_dialogue(dialogue_id: str) -> Reply:
 @bp.get("/dialogues/<dialogue_id>/epochs")
 @devices_allowed
 def list_epochs(dialogue_id: str) -> Reply:
-    rows = reading.epochs_after(db.session, caller(), dialogue_id, _int_arg("after", -1))
+    after = parse_query(EpochQuery).after
+    rows = reading.epochs_after(db.session, caller(), dialogue_id, after)
     return respond([_epoch_out(e) for e in rows])
 
 
 @bp.post("/dialogues/<dialogue_id>/epochs")
 def add_epoch(dialogue_id: str) -> Reply:
     result = epochs.add_epoch(db.session, caller(), dialogue_id, parse_body(EpochIn))
+    db.session.commit()  # removed before their connections close: they cannot come back
     disconnect_removed(dialogue_id, result.removed_handles)
     return respond(_dialogue_out(dialogue_id), 201)
 
@@ -175,10 +181,8 @@ def my_team_wraps(dialogue_id: str) -> Reply:
 @bp.get("/dialogues/<dialogue_id>/envelopes")
 @devices_allowed
 def list_envelopes(dialogue_id: str) -> Reply:
-    channel = request.args.get("channel")
-    rows = envelopes.list_envelopes(
-        db.session, caller(), dialogue_id, _int_arg("after", 0), channel
-    )
+    query = parse_query(EnvelopeQuery)
+    rows = envelopes.list_envelopes(db.session, caller(), dialogue_id, query.after, query.channel)
     return respond([EnvelopeOut.from_row(e) for e in rows])
 
 
@@ -209,7 +213,10 @@ def export_bundle(dialogue_id: str) -> Reply:
 @bp.delete("/dialogues/<dialogue_id>/envelopes/<message_id>")
 @devices_allowed
 def delete_envelope(dialogue_id: str, message_id: str) -> Reply:
-    envelopes.delete_envelope(db.session, caller(), dialogue_id, message_id)
+    retraction = envelopes.delete_envelope(db.session, caller(), dialogue_id, message_id)
+    if retraction is not None:
+        db.session.commit()  # stored before anyone is told
+        broadcast_retraction(dialogue_id, retraction)
     return respond([], 200)
 
 
@@ -309,15 +316,8 @@ def device_session() -> Reply:
 def end_device_session() -> Reply:
     device = current_device()
     if device is not None:
-        devices.end_device_sessions(db.session, [device.id])
+        ended = devices.end_device_sessions(db.session, [device.id])
+        db.session.commit()
+        close_connections(ended)
     session.pop(DEVICE_TOKEN_KEY, None)
     return respond([], 200)
-
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.lstrip("-").isdigit() or len(raw) > 12:
-        raise InvalidInputError(field=name)
-    return int(raw)

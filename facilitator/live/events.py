@@ -19,6 +19,7 @@ from facilitator.core.db import commit_boundary
 from facilitator.core.errors import RateLimitedError
 from facilitator.dialogues import devices
 from facilitator.dialogues.access import Caller
+from facilitator.dialogues.models import Envelope
 from facilitator.extensions import db, socketio
 from facilitator.live import service
 from facilitator.live.channels import team_channel_id, team_room
@@ -91,7 +92,7 @@ def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
 
 
 @socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
-def on_join_dialogue(data: Any) -> dict[str, Any]:
+def on_join_dialogue(data: Any = None) -> dict[str, Any]:
     """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
     payload = parse_payload(JoinDialogue, data)
     page, seat = _missed(payload)
@@ -102,7 +103,7 @@ def on_join_dialogue(data: Any) -> dict[str, Any]:
 
 
 @socketio.on("catch_up")  # type: ignore[untyped-decorator]
-def on_catch_up(data: Any) -> dict[str, Any]:
+def on_catch_up(data: Any = None) -> dict[str, Any]:
     """A member's browser asks for the next page of messages after ``after_seq``."""
     return _missed(parse_payload(JoinDialogue, data))[0]
 
@@ -146,6 +147,14 @@ def _keep_seats(app: Flask) -> None:
     seat_cache(app).run_keeper(confirm, socketio.sleep, failed)
 
 
+def broadcast_retraction(dialogue_id: str, retraction: Envelope) -> None:
+    """Tell the room (the team's room, for the team channel) that a message was retracted: the
+    retraction entry, as any envelope of the log is sent."""
+    team = retraction.channel_id == team_channel_id(dialogue_id)
+    room = team_room if team else dialogue_room
+    socketio.emit("message_posted", service.envelope_payload(retraction), to=room(dialogue_id))
+
+
 def _write_batch(batch: list[Pending[Outgoing]]) -> None:
     """Store a batch in one transaction, then broadcast what was stored, in ``seq`` order."""
     service.store_messages(db.engine, batch)
@@ -159,7 +168,7 @@ def _write_batch(batch: list[Pending[Outgoing]]) -> None:
 
 
 @socketio.on("send_message")  # type: ignore[untyped-decorator]
-def on_send_message(data: Any) -> dict[str, Any]:
+def on_send_message(data: Any = None) -> dict[str, Any]:
     """A member sends a sealed message: stored, then broadcast, then acknowledged. Messages that
     arrive together are stored together (``live.group_commit``)."""
     sid = getattr(request, "sid", "")

@@ -70,3 +70,27 @@ class BackgroundRedisManager(socketio.RedisManager):  # type: ignore[misc]
                 )
         for data in batch:
             super()._publish(data)
+
+    def disconnect_room(self, room: str, namespace: str) -> None:
+        """Close every connection in ``room``, in this process and (through Redis) the others.
+
+        python-socketio's own ``close_room`` message reaches every process but only empties
+        the room; this one carries ``disconnect``, and ``_handle_close_room`` closes the
+        room's connections before it empties it. A process that does not know the flag (an
+        older one) still empties the room, so it sends the room nothing more."""
+        message = {
+            "method": "close_room",
+            "room": room,
+            "namespace": namespace,
+            "host_id": self.host_id,
+            "disconnect": True,
+        }
+        self._handle_close_room(message)
+        self._publish(message)
+
+    def _handle_close_room(self, message: dict[str, Any]) -> None:
+        if message.get("disconnect"):
+            namespace = message.get("namespace") or "/"
+            for sid, _eio_sid in list(self.get_participants(namespace, message.get("room"))):
+                self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+        super()._handle_close_room(message)

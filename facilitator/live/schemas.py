@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from facilitator.core.api import ApiModel
-from facilitator.dialogues.schemas import Id
+from facilitator.dialogues.schemas import Id, SeqNumber
 
 # A live message is at most 16 KiB of sealed bytes: 64 padding blocks.
 LiveBlob = Annotated[
@@ -17,7 +17,7 @@ LiveBlob = Annotated[
 
 class JoinDialogue(ApiModel):
     dialogue_id: Id
-    after_seq: int = Field(default=0, ge=0)
+    after_seq: SeqNumber = 0
     # Only this channel's envelopes (the team channel: the mediator team only).
     channel_id: Id | None = None
     # Page size: low-bandwidth devices ask for small pages (docs/live-room.md).

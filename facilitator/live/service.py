@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 from facilitator.core.db import DbSession
 from facilitator.core.errors import PermissionDeniedError
 from facilitator.dialogues.access import Caller, DialoguePermission, allowed, require_member
+from facilitator.dialogues.envelopes import RETRACTION
 from facilitator.dialogues.errors import EnvelopeRejectedError
 from facilitator.dialogues.models import Envelope, Member
 from facilitator.live.channels import team_channel_id
@@ -21,7 +22,8 @@ CATCH_UP_PAGE = 500
 
 
 def envelope_payload(envelope: Envelope) -> dict[str, Any]:
-    return {
+    """A live envelope as sent: a message, or a retraction naming the message it retracts."""
+    payload = {
         "seq": envelope.seq,
         "kind": envelope.kind,
         "channel_id": envelope.channel_id,
@@ -30,6 +32,9 @@ def envelope_payload(envelope: Envelope) -> dict[str, Any]:
         "author_handle": envelope.author_handle,
         "blob": envelope.blob,
     }
+    if envelope.kind == RETRACTION:
+        payload["replaces"] = envelope.replaces
+    return payload
 
 
 def missed_messages(
@@ -41,6 +46,7 @@ def missed_messages(
     limit: int = CATCH_UP_PAGE,
 ) -> tuple[Member, list[dict[str, Any]], bool]:
     """The member, the next page of live messages after ``after_seq``, and whether more wait.
+    Retractions are in the log with the messages; a retracted message is not.
 
     Team-channel envelopes go to the mediator team only; anyone else asking for that channel is
     refused, and is never sent its envelopes in a page of the room."""
@@ -51,8 +57,9 @@ def missed_messages(
         raise PermissionDeniedError()
     query = select(Envelope).where(
         Envelope.dialogue_id == dialogue_id,
-        Envelope.kind == "msg",
+        Envelope.kind.in_(("msg", RETRACTION)),
         Envelope.seq > after_seq,
+        Envelope.superseded.is_(False),
     )
     if channel_id is not None:
         query = query.where(Envelope.channel_id == channel_id)

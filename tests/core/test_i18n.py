@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -46,13 +47,54 @@ def test_unknown_locale_is_refused_and_changes_nothing(client):
     assert html_tag(client.get("/login")) == '<html lang="en" dir="ltr">'
 
 
-def test_locale_switch_never_redirects_off_site(client):
+OFF_SITE_TARGETS = [
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "/ /evil.example",
+    "/\x00/evil.example",
+    "/\x7f/evil.example",
+    "/\u00a0/evil.example",
+    "/\u2028/evil.example",
+    "/\u200b/evil.example",
+    "///evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+    "http:/evil.example",
+    "",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_locale_switch_never_redirects_off_site(client, target):
     token = csrf_token(client)
-    for target in ["//evil.example/", "https://evil.example/", "/\\evil.example"]:
-        response = client.post(
-            "/locale", data={"locale": "fr", "next": target, "csrf_token": token}
-        )
-        assert response.location == "/", target
+    response = client.post("/locale", data={"locale": "fr", "next": target, "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/", repr(target)
+
+
+@pytest.mark.parametrize("target", ["/login", "/dialogues/abc/live?x=1", "/account#top"])
+def test_locale_switch_returns_to_a_local_path(client, target):
+    token = csrf_token(client)
+    response = client.post("/locale", data={"locale": "fr", "next": target, "csrf_token": token})
+    assert response.location == target
+
+
+def test_a_tab_in_the_path_does_not_become_an_off_site_redirect(client):
+    """``GET /%09/evil.example`` puts ``/\t/evil.example`` in the form's ``next``; a browser
+    would follow it to ``//evil.example``."""
+    page = client.get("/%09/evil.example").get_data(as_text=True)
+    target = re.search(r'name="next" value="([^"]*)"', page).group(1)
+    token = csrf_token(client)
+    response = client.post(
+        "/locale", data={"locale": "fr", "next": html.unescape(target), "csrf_token": token}
+    )
+    assert response.location == "/"
 
 
 def test_locale_info_directions():

@@ -161,3 +161,48 @@ def test_archive_key_checks(app, workshop):
         assert status == 400 and data["error"] in {"invalid_input", "epoch_invalid"}, what
         assert data["message"], what
         assert snapshot(app) == before, what
+
+
+BAD_AFTER = ["\u00b2", "%C2%B2", "\u0663", "1\u00b2", "-1", " 1", "1 ", "+1", "1_0", "0x1",
+             "1e3", "", "9" * 30, str(2**63), str(2**64)]
+
+
+@pytest.mark.parametrize("after", BAD_AFTER)
+def test_bad_after_is_refused_clearly(app, workshop, after):
+    """``after`` is a seq: ASCII digits, 0 to 2^63 - 1 (the column's range). ``str.isdigit``
+    takes "²", which ``int`` then refuses: that was a 500."""
+    api = workshop.clients["participant"]
+    d = workshop.dialogue_id
+    response = api.transport.client.get(f"/api/v1/dialogues/{d}/envelopes",
+                                        query_string={"after": after})
+    assert response.status_code == 400, (after, response.status_code)
+    assert response.get_json()["error"] == "invalid_input"
+
+
+def test_after_and_channel_bounds(app, workshop):
+    api = workshop.clients["participant"]
+    get = api.transport.client.get
+    d = workshop.dialogue_id
+    assert get(f"/api/v1/dialogues/{d}/envelopes?after={2**63 - 1}").status_code == 200
+    assert get(f"/api/v1/dialogues/{d}/envelopes?after=0").status_code == 200
+    assert get(f"/api/v1/dialogues/{d}/epochs?after=-1").status_code == 200
+    assert get(f"/api/v1/dialogues/{d}/epochs?after=-2").status_code == 400
+    assert get(f"/api/v1/dialogues/{d}/epochs?after=%C2%B2").status_code == 400
+    for channel in ["x", "<script>", "A" * 23, "A" * 21 + "B"]:
+        response = get(f"/api/v1/dialogues/{d}/envelopes", query_string={"channel": channel})
+        assert response.status_code == 400, channel
+    room = b64e(td2.random_id())
+    assert get(f"/api/v1/dialogues/{d}/envelopes?channel={room}").get_json() == []
+
+
+def test_the_document_describes_after_and_channel(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    listing = document["paths"]["/dialogues/{dialogue_id}/envelopes"]["get"]
+    query = {p["name"]: p for p in listing["parameters"] if p["in"] == "query"}
+    assert query["after"]["schema"]["minimum"] == 0
+    assert query["after"]["schema"]["maximum"] == 2**63 - 1
+    assert query["after"]["schema"]["type"] == "integer"
+    assert query["channel"]["schema"]["type"] == "string"
+    assert "pattern" in query["channel"]["schema"] and not query["channel"]["required"]
+    epochs = document["paths"]["/dialogues/{dialogue_id}/epochs"]["get"]
+    assert [p["name"] for p in epochs["parameters"] if p["in"] == "query"] == ["after"]

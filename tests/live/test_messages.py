@@ -142,3 +142,22 @@ def test_removed_member_receives_nothing_more(app, workshop):
     assert not p_live.is_connected()
     send(f_live, facilitator, d, "after the removal")
     assert events(f_live, "message_posted")
+
+
+@pytest.mark.parametrize("event", ["join_dialogue", "catch_up", "send_message"])
+def test_an_event_without_a_payload_is_invalid_input(app, workshop, event):
+    live = connect(app, workshop.clients["facilitator"])
+    assert not live.emit(event, callback=True)
+    assert [e["error"] for e in events(live, "error_occurred")] == ["invalid_input"]
+    assert live.is_connected()
+
+
+@pytest.mark.parametrize("after_seq", [2**63, 2**64, -1, "1", 1.5, True])
+def test_after_seq_out_of_range_is_invalid_input(app, workshop, after_seq):
+    """The socket's ``after_seq`` takes the bounds of the HTTP query's ``after``."""
+    live = connect(app, workshop.clients["facilitator"])
+    payload = {"dialogue_id": workshop.dialogue_id, "after_seq": after_seq}
+    assert not live.emit("join_dialogue", payload, callback=True)
+    assert [e["error"] for e in events(live, "error_occurred")] == ["invalid_input"]
+    page = live.emit("catch_up", {**payload, "after_seq": 2**63 - 1}, callback=True)
+    assert page == {"messages": [], "more": False}

@@ -251,8 +251,15 @@ export class LiveRoom {
   }
 
   rebuild() {
+    // A retraction (kind "retract", naming the message in `replaces`) removes that message from
+    // the room's log, here and on every device, as if it had not been sent.
+    const retracted = new Set();
+    for (const entry of this.held.values()) {
+      if (entry?.env.kind === "retract" && entry.channel !== null) retracted.add(entry.env.replaces);
+    }
     const all = [...this.held.values()]
       .filter((entry) => entry && entry.error !== "other_channel")
+      .filter((entry) => !retracted.has(entry.env.message_id))
       .sort((a, b) => a.env.seq - b.env.seq);
     this.ordered = all.filter((entry) => entry.channel !== "team");
     this.teamOrdered = all.filter((entry) => entry.channel === "team");

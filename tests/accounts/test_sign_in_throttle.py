@@ -1,0 +1,139 @@
+"""The sign-in throttle's three budgets (per account, per client address, for the whole server),
+one budget for both steps of a sign-in, no lockout by name alone, a pending sign-in good for one
+sign-in only, and Argon2id hashing off the event loop."""
+
+from __future__ import annotations
+
+import gevent
+import pytest
+
+from facilitator import create_app
+from facilitator.accounts import credentials
+from facilitator.core import offload
+from facilitator.extensions import db
+from tests.accounts.test_login import code_step, password_step
+from tests.conftest import ORIGIN, csrf_token
+
+
+@pytest.fixture
+def tight_app(settings):
+    """The app with budgets small enough to reach in a test."""
+    application = create_app(settings.with_(
+        login_attempts_per_address="3 per 15 minutes", login_attempts_global="5 per minute"))
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def client_at(app, address):
+    client = app.test_client()
+    client.environ_base.update({"HTTP_ORIGIN": ORIGIN, "REMOTE_ADDR": address})
+    return client
+
+
+def wrong(code):
+    return "000000" if code != "000000" else "111111"
+
+
+def test_failed_passwords_are_limited_per_client_address(tight_app, make_member):
+    member = make_member()
+    attacker = client_at(tight_app, "198.51.100.1")
+    for n in range(3):
+        assert password_step(attacker, f"guess{n}", "not the password 123").status_code == 401
+    blocked = password_step(attacker, member.username, member.password)
+    assert blocked.status_code == 429, "not even the right password is checked from there"
+    elsewhere = client_at(tight_app, "198.51.100.2")
+    assert password_step(elsewhere, member.username, member.password).status_code == 302
+
+
+def test_failed_passwords_are_limited_for_the_whole_server(tight_app, make_member):
+    member = make_member()
+    for n in range(5):
+        client = client_at(tight_app, f"198.51.100.{10 + n}")
+        assert password_step(client, f"guess{n}", "not the password 123").status_code == 401
+    fresh = client_at(tight_app, "203.0.113.9")
+    assert password_step(fresh, member.username, member.password).status_code == 429
+
+
+def test_successful_sign_ins_spend_no_budget(tight_app, make_member):
+    members = [make_member() for _ in range(4)]
+    for member in members:
+        client = client_at(tight_app, "198.51.100.50")
+        assert password_step(client, member.username, member.password).status_code == 302
+        assert code_step(client, member.code()).status_code == 302
+
+
+def test_password_and_code_steps_share_one_budget(client, make_member):
+    member = make_member()
+    for _ in range(3):
+        assert password_step(client, member.username, "not the password 123").status_code == 401
+    assert password_step(client, member.username, member.password).status_code == 302
+    for _ in range(2):
+        assert code_step(client, wrong(member.code())).status_code == 401
+    refused = code_step(client, member.code())
+    assert refused.status_code == 429, "five failures in all, whichever the step"
+    assert client.get("/").status_code == 302
+
+
+def test_codes_without_a_password_step_lock_nobody_out(client, app, make_member):
+    victim = make_member(username="victim")
+    attacker = client_at(app, "198.51.100.7")
+    for _ in range(8):
+        response = attacker.post("/login/code", data={
+            "username": victim.username, "code": "123456",
+            "csrf_token": csrf_token(attacker)})
+        assert response.status_code == 401
+    assert password_step(client, victim.username, victim.password).status_code == 302
+    assert code_step(client, victim.code()).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_pending_sign_in_is_good_for_one_sign_in(app, make_member):
+    member = make_member()
+    first = client_at(app, "127.0.0.1")
+    assert password_step(first, member.username, member.password).status_code == 302
+    copied = first.get_cookie("facilitator_session").value
+    assert code_step(first, member.code()).status_code == 302
+    replay = client_at(app, "127.0.0.1")
+    replay.set_cookie("facilitator_session", copied)
+    response = replay.post("/login/code", data={
+        "code": member.code(offset_steps=1), "csrf_token": csrf_token(replay)})
+    assert response.status_code == 401
+    assert replay.get("/").status_code == 302, "the replayed cookie signs nobody in"
+
+
+def test_hashing_leaves_the_event_loop_free(monkeypatch):
+    """Under gevent, a greenlet keeps running while a password is checked: it is counted how
+    many turns it gets during the check (none when the hash holds the loop)."""
+    monkeypatch.setattr(offload, "loop_is_gevent", lambda: True)
+    stored = credentials.hash_password("a long enough password")
+    turns = 0
+    checking = True
+
+    def other_greenlet():
+        nonlocal turns
+        while checking:
+            turns += 1
+            gevent.sleep(0.001)
+
+    ticker = gevent.spawn(other_greenlet)
+    gevent.sleep(0)
+    before = turns
+    check = gevent.spawn(credentials.verify_password, stored, "a long enough password")
+    assert check.get() is True
+    during = turns - before
+    checking = False
+    ticker.join()
+    assert during >= 3, during
+
+
+def test_the_throttle_stores_no_client_address(tight_app):
+    from facilitator.extensions import limiter
+
+    attacker = client_at(tight_app, "198.51.100.1")
+    assert password_step(attacker, "someone", "not the password 123").status_code == 401
+    with tight_app.app_context():
+        storage = limiter.storage
+        keys = list(getattr(storage, "storage", {})) + list(getattr(storage, "events", {}))
+    assert any("address:" in key for key in keys)
+    assert not any("198.51.100.1" in key for key in keys)

@@ -10,20 +10,26 @@ placeholder there. The certificate authority and the server certificate are made
 from __future__ import annotations
 
 import datetime
+import http.client
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from facilitator.client import HttpTransport
 
 CADDY_DIR = Path(__file__).resolve().parents[2] / "deploy" / "caddy"
 CADDY = shutil.which("caddy") or "/usr/bin/caddy"
@@ -114,6 +120,49 @@ def make_certificates(directory: Path, name: str = TEST_NAME) -> Certificates:
     files.key.write_bytes(_pem_key(key))
     files.key.chmod(0o600)
     return files
+
+
+class _LoopbackHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the request's name, with the TCP connection made to 127.0.0.1 instead of to
+    where the name resolves: the name still goes in the TLS handshake (SNI, certificate check)
+    and in the ``Host`` header, as with Chromium's ``--host-resolver-rules``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int | None = None,
+        *,
+        context: ssl.SSLContext | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(host, port, context=context, **kwargs)
+        assert context is not None, "made by _LoopbackHTTPSHandler, which passes its context"
+        self.tls = context
+
+    def connect(self) -> None:
+        sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+
+
+class _LoopbackHTTPSHandler(urllib.request.HTTPSHandler):
+    handler_order = 400  # ahead of the default HTTPS handler
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        super().__init__(context=context)
+        self.tls = context
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_LoopbackHTTPSConnection, req, context=self.tls)
+
+
+class LoopbackTransport(HttpTransport):
+    """The API client's transport to an ``https`` origin served on 127.0.0.1 under a test name,
+    trusting only the certificate authority ``ca``."""
+
+    def __init__(self, origin: str, ca: Path) -> None:
+        super().__init__(origin)
+        self.opener.add_handler(_LoopbackHTTPSHandler(ssl.create_default_context(cafile=ca)))
 
 
 def free_port(host: str = "127.0.0.1") -> int:

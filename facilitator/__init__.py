@@ -15,6 +15,7 @@ from facilitator.core import sockets as _sockets  # noqa: F401
 from facilitator.core.auth import init_auth
 from facilitator.core.db import init_commit_point
 from facilitator.core.error_handlers import register_http_errors, register_socket_errors
+from facilitator.core.hosts import allowed_origins, init_hosts
 from facilitator.core.i18n import (
     available_locales,
     current_locale_info,
@@ -78,10 +79,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         app,
         async_mode=settings.socketio_async_mode,
         client_manager=client_manager(settings.redis_url),
-        cors_allowed_origins=[settings.public_origin],
+        cors_allowed_origins=allowed_origins(settings.public_origin),
         manage_session=False,
     )
 
+    init_hosts(app, settings.public_origin, settings.trusted_proxies)
     init_security(app, settings.public_origin, settings.secure_cookies)
     init_auth(app)
     init_commit_point(app)

@@ -15,10 +15,15 @@ from facilitator.accounts.errors import SetupClosedError
 from facilitator.core.db import commit_boundary
 from facilitator.core.errors import DomainError
 from facilitator.extensions import db
+from facilitator.settings import Settings, SettingsError
 
 
 def _app_factory() -> Flask:
-    return create_app()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    return create_app(settings)
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)

@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 
 from facilitator import create_app
 from facilitator.cli import setup_link_or_none
-from facilitator.settings import Settings
+from facilitator.settings import Settings, SettingsError
 from facilitator.wsgi_server import wsgi_server
 
 GEVENT_ENTRY = (
@@ -23,7 +23,10 @@ GEVENT_ENTRY = (
 
 
 def main() -> None:
-    settings = Settings.from_env().with_(socketio_async_mode="gevent")
+    try:
+        settings = Settings.from_env().with_(socketio_async_mode="gevent")
+    except SettingsError as error:
+        raise SystemExit(f"facilitator serve: {error}") from None
     app = create_app(settings)
     with app.app_context():
         upgrade()  # the schema is always the one this code expects

@@ -55,6 +55,15 @@ class OriginRejectedError(DomainError):
     default_message = _l("This request came from another site and was refused.")
 
 
+class HostRejectedError(DomainError):
+    status = 400
+    code = "host_rejected"
+    default_message = _l(
+        "This request was sent to an address this site does not answer to. "
+        "Open the address the organisers gave you."
+    )
+
+
 class NotFoundError(DomainError):
     status = 404
     code = "not_found"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from facilitator.core.errors import OriginRejectedError
+from facilitator.core.hosts import allowed_origins
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -24,18 +25,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def allowed_origins(public_origin: str) -> set[str]:
-    """The configured public origin and the origin of the host this request was sent to."""
-    return {public_origin.rstrip("/"), request.host_url.rstrip("/")}
-
-
 def check_origin(public_origin: str) -> None:
     """Refuse a state-changing request that is not from this site.
 
-    A real origin must be ours. Under ``Referrer-Policy: no-referrer`` browsers send
-    ``Origin: null`` on form submissions, so a ``null`` or absent origin is accepted only with the
-    browser's own ``Sec-Fetch-Site: same-origin``. Non-browser clients (the Python client) send
-    their ``Origin`` explicitly. Anything else is refused.
+    A real origin must be ours: the configured public origin (with its loopback aliases in local
+    development), never one derived from the request's ``Host``. Under ``Referrer-Policy:
+    no-referrer`` browsers send ``Origin: null`` on form submissions, so a ``null`` or absent
+    origin is accepted only with the browser's own ``Sec-Fetch-Site: same-origin``. Non-browser
+    clients (the Python client) send their ``Origin`` explicitly. Anything else is refused.
     """
     origin = request.headers.get("Origin")
     if origin is not None and origin != "null":

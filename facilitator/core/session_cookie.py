@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+
+from facilitator.core.hosts import host_refused
 
 _DECODED = "facilitator.session_cookie"
 
@@ -28,3 +30,8 @@ class OncePerEnvironSessionInterface(SecureCookieSessionInterface):
         if opened is not None:
             request.environ[_DECODED] = dict(opened)
         return opened
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """A request refused for its ``Host`` leaves no cookie behind (not even the error
+        page's CSRF token) for a name this site does not answer to."""
+        return not host_refused() and super().should_set_cookie(app, session)

@@ -8,6 +8,7 @@
 // material opaque, and a non-extractable key stays non-extractable after a reload. Anyone with
 // the unlocked device can still *use* the keys; they cannot copy them out through WebCrypto.
 
+import "./secure-context.js";
 import {
   b64uEncode,
   fingerprint,

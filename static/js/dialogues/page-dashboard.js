@@ -1,6 +1,7 @@
 // /dialogues: the account's dialogues, titles decrypted on this device, and open team seats with a
 // "join" action that makes a key on this device and knocks with it.
 
+import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
 import { b64uDecode, b64uEncode } from "../td2/index.js";
 import { createMemberKey, createStewardKey, deleteDialogueKeys, setMemberHandle } from "../keystore.js";

@@ -4,6 +4,8 @@
 // answering the key challenge and goes to the participant home. A participant on a shared or
 // borrowed device can ask here for it to be cleared when the session closes (ephemeral.js).
 
+import "../secure-context.js";
+
 // Read and remove the fragment before anything else runs: it must not linger in the address bar
 // or in the history.
 const fragment = window.location.hash;

@@ -3,6 +3,7 @@
 // signature and wrap; the server gets ciphertext and public values only. Then the `dialogue`
 // document and the convener's own `person` document are sealed and posted.
 
+import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
 import {
   GENESIS_PREV_HASH,

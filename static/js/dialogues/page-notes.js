@@ -6,6 +6,7 @@
 // participants) get a form whose notes are sealed under the team key in the team channel, shown
 // to the mediator team only and marked as never exported. Polls for changes every few seconds.
 
+import "../secure-context.js";
 import { _, dateTimeFormat, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";

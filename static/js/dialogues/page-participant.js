@@ -2,6 +2,7 @@
 // verifies the dialogue, and shows what is next: the current or next session's agenda in the
 // participant's language, the programme, its own fingerprint, and "leave and wipe this device".
 
+import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";

@@ -10,6 +10,7 @@
 // notes channel is read here (`readNotes`): the team's off-the-record notes, in the team channel
 // under the team key, never reach this page, the anonymiser or an export.
 
+import "../secure-context.js";
 import { _, loadCatalog, ngettext } from "../i18n.js";
 import * as anonymiser from "../export/anonymise.js";
 import * as api from "./api.js";

@@ -2,6 +2,7 @@
 // secrets unwrapped), then renders the agenda editor, the roster with its balance, and for key
 // stewards the invitations and requests to join. Polls for changes every few seconds.
 
+import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
 import { setupAgenda, renderAgenda } from "./agenda-editor.js";
 import * as api from "./api.js";

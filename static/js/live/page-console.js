@@ -6,6 +6,7 @@
 // follow it and may speak. The mediator team also has the team channel, a panel of its own
 // that participants and observers never receive.
 
+import "../secure-context.js";
 import { _, numberFormat } from "../i18n.js";
 import { pickText, preferences } from "../dialogues/docs.js";
 import { languageName, phaseLabel, ruleLabel } from "../dialogues/labels.js";

@@ -6,6 +6,7 @@
 // closes the session, an ephemeral device deletes everything it holds for the dialogue and
 // shows a neutral screen.
 
+import "../secure-context.js";
 import { _ } from "../i18n.js";
 import { personFor } from "../dialogues/docs.js";
 import { languageName } from "../dialogues/labels.js";

@@ -1,6 +1,7 @@
 // /dialogues/<id>/projector: the room's screen. Read-only, large type: the current item with its
 // rule and timer, who has the floor, and the queue. Never sends anything.
 
+import "../secure-context.js";
 import { languageName } from "../dialogues/labels.js";
 import * as store from "../dialogues/store.js";
 import { direction, options } from "../dialogues/ui.js";

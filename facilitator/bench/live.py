@@ -220,7 +220,7 @@ def _drive(
         for _ in processes:
             ready.get(timeout=READY_TIMEOUT_S)
         cpu_before = sum(cpu_seconds(pid) for pid in pids)
-        proxy_before = sum(cpu_seconds(pid) for pid in proxy_pids)
+        proxy_before = sum((cpu_seconds(pid) for pid in proxy_pids), 0.0)
         helpers.start()
         busy_before, started = machine_busy_seconds(), time.monotonic()
         start = time.time() + 0.5
@@ -230,7 +230,7 @@ def _drive(
         for _ in processes:
             assert ready.get(timeout=bound) == "drained"
         cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
-        proxy_cpu = sum(cpu_seconds(pid) for pid in proxy_pids) - proxy_before
+        proxy_cpu = sum((cpu_seconds(pid) for pid in proxy_pids), 0.0) - proxy_before
         busy = machine_busy_seconds() - busy_before
         wall = time.monotonic() - started
         database_cpu, queue_cpu = helpers.stop()

@@ -184,6 +184,11 @@ def bench_group() -> None:
 )
 @click.option("--redis-url", default="", help="Redis message queue shared by the processes")
 @click.option("--drain", default=15.0, show_default=True, help="longest wait for the last copies")
+@click.option(
+    "--through-proxy",
+    is_flag=True,
+    help="behind Caddy (deploy/caddy/venue.Caddyfile, TLS under a throwaway test authority)",
+)
 def bench_live_command(
     participants: int,
     rate: float,
@@ -195,6 +200,7 @@ def bench_live_command(
     database_url: str,
     redis_url: str,
     drain: float,
+    through_proxy: bool,
 ) -> None:
     """The live room against a bare Flask-SocketIO broadcast server, same clients and load."""
     from facilitator.bench.live import Scenario, report, run
@@ -210,6 +216,7 @@ def bench_live_command(
         database_url=database_url,
         redis_url=redis_url,
         drain=drain,
+        through_proxy=through_proxy,
     )
     click.echo(scenario.describe())
     click.echo(report(run(scenario)))

@@ -44,6 +44,16 @@ def need_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """One Playwright for the whole run. Its sync API cannot be started twice at once, so every
+    browser, the shared one and those launched with their own settings, is launched from it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as instance:
+        yield instance
+
+
 @pytest.fixture
 def redis_client() -> Iterator[Any]:
     """A client of the Redis server at ``TEST_REDIS_URL``; skipped (failed on CI) without one."""

@@ -4,10 +4,15 @@ what they receive, and the report has every row for both servers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from facilitator.bench.live import ROWS
+from facilitator.bench.proxy import CADDY
 from facilitator.cli import main
+from tests.conftest import need_service
 
 
 def run_bench(*options: str) -> dict[str, list[str]]:
@@ -16,6 +21,7 @@ def run_bench(*options: str) -> dict[str, list[str]]:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("3 members, ")
+    assert ("behind Caddy (TLS)" in lines[0]) == ("--through-proxy" in options)
     assert lines[1].split() == ["facilitator", "bare"]
     table = {line[:24].strip(): line[24:].split() for line in lines[2:] if line.strip()}
     assert set(ROWS) <= set(table)
@@ -41,6 +47,17 @@ def test_bench_live_at_a_steady_rate():
 
 def test_bench_live_burst():
     assert_everything_delivered_once(run_bench("--burst", "4"), per_member=4)
+
+
+@pytest.mark.caddy
+def test_bench_live_through_the_tls_proxy():
+    """Members reach the servers over wss through Caddy (the shipped venue.Caddyfile); Caddy's
+    CPU time has its own rows."""
+    if not Path(CADDY).exists():
+        need_service("caddy not installed (Debian package 'caddy')")
+    table = run_bench("--rate", "2", "--through-proxy")
+    assert_everything_delivered_once(table, per_member=2)
+    assert len(table["proxy_cpu_s"]) == 2
 
 
 def test_copies_relayed_by_the_other_process_are_counted_apart():

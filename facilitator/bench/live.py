@@ -5,6 +5,11 @@ simulated members (``bench.load``: real TD2 sealing and opening, several client 
 the same schedule with the same payload sizes to each. Figures: deliveries per second, delivery
 latency percentiles, lost and duplicated copies, disconnects, and server CPU time per delivery,
 with the ratio of the two servers.
+
+With ``through_proxy``, both servers run behind Caddy on the shipped
+``deploy/caddy/venue.Caddyfile`` (TLS under a throwaway certificate authority, ``bench.proxy``):
+the members connect over ``wss`` to one name, Caddy spreads them over the server processes, and
+Caddy's own CPU time is counted apart (``proxy_cpu_s``, ``proxy_us_per_delivery``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +33,18 @@ from sqlalchemy import create_engine, make_url, text
 
 from facilitator.bench.bare_server import GEVENT_ENTRY as BARE_ENTRY
 from facilitator.bench.load import Plan, Result, run_worker
+from facilitator.bench.proxy import (
+    CADDY_DIR,
+    TEST_NAME,
+    Certificates,
+    LoopbackTransport,
+    make_certificates,
+    running_caddy,
+    venue_env,
+)
 from facilitator.bench.room import Room, app_room, bare_room
 from facilitator.bench.usage import Helpers, cpu_seconds, machine_busy_seconds
+from facilitator.client import HttpTransport
 from facilitator.serve import GEVENT_ENTRY as APP_ENTRY
 
 READY_TIMEOUT_S = 600
@@ -48,6 +64,7 @@ class Scenario:
     database_url: str = ""  # empty: a temporary SQLite file; else a scratch database there
     redis_url: str = ""
     drain: float = 15.0
+    through_proxy: bool = False  # behind Caddy (TLS), as deployed
 
     def describe(self) -> str:
         if self.burst:
@@ -59,8 +76,9 @@ class Scenario:
         database = make_url(self.database_url).get_backend_name() if self.database_url else "sqlite"
         servers = f"{self.processes} server process{'es' if self.processes > 1 else ''}"
         queue = " on Redis" if self.redis_url else ""
+        proxy = " behind Caddy (TLS)" if self.through_proxy else ""
         return (
-            f"{self.members} members, {load}; {servers}{queue}, {database}; "
+            f"{self.members} members, {load}; {servers}{queue}{proxy}, {database}; "
             f"{self.workers} client processes"
         )
 
@@ -130,7 +148,36 @@ def _database(scenario: Scenario, tmp: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def _plan(scenario: Scenario, origins: list[str], room: Room, out_dir: Path) -> Plan:
+@dataclass(frozen=True)
+class _Proxy:
+    """Where Caddy will listen, chosen before the servers start (their public origin)."""
+
+    certificates: Certificates
+    port: int
+
+    @property
+    def origin(self) -> str:
+        return f"https://{TEST_NAME}:{self.port}"
+
+
+@contextmanager
+def _front(
+    proxy: _Proxy | None, origins: list[str], tmp: Path
+) -> Iterator[tuple[list[str], list[int]]]:
+    """The origins the members use and the proxy's pids: the servers' own origins and none, or
+    Caddy's one origin in front of them all and its pid."""
+    if proxy is None:
+        yield origins, []
+        return
+    upstreams = [origin.removeprefix("http://") for origin in origins]
+    env = venue_env(proxy.certificates, upstreams, proxy.port, _free_port())
+    with running_caddy(CADDY_DIR / "venue.Caddyfile", env, tmp, ("127.0.0.1", proxy.port)) as caddy:
+        yield [proxy.origin], [caddy.process.pid]
+
+
+def _plan(
+    scenario: Scenario, origins: list[str], room: Room, out_dir: Path, proxy: _Proxy | None
+) -> Plan:
     return Plan(
         origins=origins,
         dialogue_id=room.dialogue_id,
@@ -146,11 +193,18 @@ def _plan(scenario: Scenario, origins: list[str], room: Room, out_dir: Path) -> 
         seconds=scenario.seconds,
         drain=scenario.drain,
         out_dir=str(out_dir),
+        ca_file=str(proxy.certificates.ca) if proxy else "",
+        address="127.0.0.1" if proxy else "",
     )
 
 
 def _drive(
-    plan: Plan, room: Room, workers: int, pids: list[int], helpers: Helpers
+    plan: Plan,
+    room: Room,
+    workers: int,
+    pids: list[int],
+    helpers: Helpers,
+    proxy_pids: list[int],
 ) -> dict[str, Any]:
     """Run the workers on one shared start time; server CPU is counted until the last copy."""
     context = multiprocessing.get_context("spawn")
@@ -166,6 +220,7 @@ def _drive(
         for _ in processes:
             ready.get(timeout=READY_TIMEOUT_S)
         cpu_before = sum(cpu_seconds(pid) for pid in pids)
+        proxy_before = sum((cpu_seconds(pid) for pid in proxy_pids), 0.0)
         helpers.start()
         busy_before, started = machine_busy_seconds(), time.monotonic()
         start = time.time() + 0.5
@@ -175,6 +230,7 @@ def _drive(
         for _ in processes:
             assert ready.get(timeout=bound) == "drained"
         cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+        proxy_cpu = sum((cpu_seconds(pid) for pid in proxy_pids), 0.0) - proxy_before
         busy = machine_busy_seconds() - busy_before
         wall = time.monotonic() - started
         database_cpu, queue_cpu = helpers.stop()
@@ -191,7 +247,9 @@ def _drive(
     result = figures(results, plan.members, cpu)
     # What else ran on the machine meanwhile: the figures mean little when this is large.
     result["database_cpu_s"], result["redis_cpu_s"] = database_cpu, queue_cpu
-    helped = cpu + database_cpu + queue_cpu
+    result["proxy_cpu_s"] = proxy_cpu
+    result["proxy_us_per_delivery"] = 1e6 * proxy_cpu / max(1, result["deliveries"])
+    helped = cpu + database_cpu + queue_cpu + proxy_cpu
     result["cpu_us_per_delivery_all"] = 1e6 * helped / max(1, result["deliveries"])
     result["other_cpu_s"] = max(0.0, busy - helped - result["client_cpu_s"])
     result["wall_s"] = wall
@@ -275,7 +333,7 @@ def figures(results: list[Result], members: int, server_cpu: float) -> dict[str,
 
 
 def _app_servers(
-    scenario: Scenario, database_url: str, tmp: Path
+    scenario: Scenario, database_url: str, tmp: Path, proxy: _Proxy | None
 ) -> tuple[list[str], list[tuple[list[str], dict[str, str], Path, str]]]:
     secret = "bench-" + secrets.token_hex(24)
     origins: list[str] = []
@@ -292,6 +350,10 @@ def _app_servers(
             "FACILITATOR_TOTP_KEY_FILE": str(tmp / "totp_key"),
             "REDIS_URL": scenario.redis_url,
         }
+        if proxy is not None:
+            env["FACILITATOR_PUBLIC_ORIGIN"] = proxy.origin
+            env["FACILITATOR_SECURE_COOKIES"] = "1"
+            env["FACILITATOR_TRUSTED_PROXIES"] = "1"
         origins.append(f"http://127.0.0.1:{port}")
         starts.append(([APP_ENTRY], env, tmp / f"app-{n}.log", "Serving on"))
     return origins, starts
@@ -317,19 +379,33 @@ def run(scenario: Scenario) -> dict[str, dict[str, Any]]:
     results = {}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        certificates = make_certificates(tmp / "tls") if scenario.through_proxy else None
+        proxy = _Proxy(certificates, _free_port()) if certificates else None
         with _database(scenario, tmp) as database_url:
-            origins, starts = _app_servers(scenario, database_url, tmp)
-            with _processes(starts) as pids:
-                room = app_room(origins, database_url, scenario.members, tmp / "totp_key")
-                plan = _plan(scenario, origins, room, tmp)
+            origins, starts = _app_servers(scenario, database_url, tmp, proxy)
+            with _processes(starts) as pids, _front(proxy, origins, tmp / "caddy-app") as front:
+                members_use, proxy_pids = front
+                transport = partial(LoopbackTransport, ca=proxy.certificates.ca) if proxy else None
+                room = app_room(
+                    members_use,
+                    database_url,
+                    scenario.members,
+                    tmp / "totp_key",
+                    transport or HttpTransport,
+                )
+                plan = _plan(scenario, members_use, room, tmp, proxy)
                 helpers = Helpers(database_url, scenario.redis_url)
-                results["facilitator"] = _drive(plan, room, scenario.workers, pids, helpers)
+                results["facilitator"] = _drive(
+                    plan, room, scenario.workers, pids, helpers, proxy_pids
+                )
+        proxy = _Proxy(certificates, _free_port()) if certificates else None
         origins, starts = _bare_servers(scenario, tmp)
-        with _processes(starts) as pids:
+        with _processes(starts) as pids, _front(proxy, origins, tmp / "caddy-bare") as front:
+            members_use, proxy_pids = front
             room = bare_room(scenario.members)
-            plan = _plan(scenario, origins, room, tmp)
+            plan = _plan(scenario, members_use, room, tmp, proxy)
             helpers = Helpers("", scenario.redis_url)
-            results["bare"] = _drive(plan, room, scenario.workers, pids, helpers)
+            results["bare"] = _drive(plan, room, scenario.workers, pids, helpers, proxy_pids)
     return results
 
 
@@ -356,6 +432,8 @@ ROWS = [
     "server_cpu_s",
     "database_cpu_s",
     "redis_cpu_s",
+    "proxy_cpu_s",
+    "proxy_us_per_delivery",
     "client_cpu_s",
     "other_cpu_s",
     "wall_s",

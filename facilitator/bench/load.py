@@ -14,6 +14,7 @@ import asyncio
 import json
 import math
 import os
+import ssl
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,8 @@ class Plan:
     drain: float = 15.0  # longest wait for the last copies after the last send
     text_bytes: int = 120
     out_dir: str = ""
+    ca_file: str = ""  # https origins: the certificate authority to trust (and only it)
+    address: str = ""  # connect here instead of the origins' name (a test name on loopback)
 
     def sends(self) -> list[tuple[float, int]]:
         """``(offset in seconds, member index)`` of every message of the run, in time order."""
@@ -101,8 +104,10 @@ class Member:
         self.origin = index % len(plan.origins)  # which server process this member uses
         self.dialogue, self.channel = b64d(plan.dialogue_id), b64d(plan.channel_id)
 
-    async def connect(self, cookie: str) -> None:
-        self.client = await SioClient.open(self.plan.origins[self.origin], cookie, self._event)
+    async def connect(self, cookie: str, tls: ssl.SSLContext | None = None) -> None:
+        self.client = await SioClient.open(
+            self.plan.origins[self.origin], cookie, self._event, tls, self.plan.address
+        )
         await self.client.call("join_dialogue", {"dialogue_id": self.plan.dialogue_id})
 
     def _aad(self, message_id: bytes, author: bytes) -> bytes:
@@ -180,13 +185,15 @@ class Member:
         )
 
 
-async def _connect_all(members: list[Member], cookies: list[str], result: Result) -> None:
+async def _connect_all(
+    members: list[Member], cookies: list[str], result: Result, tls: ssl.SSLContext | None
+) -> None:
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
     async def one(member: Member, cookie: str) -> None:
         async with gate:
             try:
-                await member.connect(cookie)
+                await member.connect(cookie, tls)
             except Exception:
                 result.connect_failures += 1
 
@@ -224,7 +231,8 @@ async def _run(plan: Plan, ready: Any, go: Any) -> Result:
     result = Result()
     members = [Member(plan, index, handle, key, result) for index, _c, handle in plan.seats]
     members[0].reader = True
-    await _connect_all(members, [cookie for _i, cookie, _h in plan.seats], result)
+    tls = ssl.create_default_context(cafile=plan.ca_file) if plan.ca_file else None
+    await _connect_all(members, [cookie for _i, cookie, _h in plan.seats], result, tls)
     ready.put(len(members))
     start = await asyncio.get_running_loop().run_in_executor(None, go.get)
     cpu_before = time.process_time()

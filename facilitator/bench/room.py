@@ -3,6 +3,7 @@ and participants admitted in one epoch, each with a device session (its cookie).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,14 +49,21 @@ def _cookie(person: DialogueClient) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in transport.cookies)
 
 
-def app_room(origins: list[str], database_url: str, members: int, totp_key_file: Path) -> Room:
+def app_room(
+    origins: list[str],
+    database_url: str,
+    members: int,
+    totp_key_file: Path,
+    transport: Callable[[str], HttpTransport] = HttpTransport,
+) -> Room:
     """A dialogue of ``members``: the convener (signed in) and participants (device sessions);
-    member i connects to ``origins[i % n]``, servers that share ``totp_key_file``."""
-    convener = DialogueClient(HttpTransport(origins[0]))
+    member i connects to ``origins[i % n]`` (through ``transport``, made for an origin); the
+    servers share ``totp_key_file``."""
+    convener = DialogueClient(transport(origins[0]))
     convener.sign_in("bench", PASSWORD, _convener(database_url, totp_key_file))
     dialogue_id = convener.create_dialogue({"title": {"en": "Benchmark"}})
     links = [convener.invite_participant(dialogue_id) for _ in range(members - 1)]
-    people = [DialogueClient(HttpTransport(origins[i % len(origins)])) for i in range(1, members)]
+    people = [DialogueClient(transport(origins[i % len(origins)])) for i in range(1, members)]
     with ThreadPoolExecutor(SETUP_THREADS) as pool:
         list(pool.map(lambda pair: pair[0].knock(pair[1]), zip(people, links, strict=True)))
     if people:

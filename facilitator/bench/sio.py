@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -36,9 +37,26 @@ class SioClient:
         self._ids = itertools.count(1)
 
     @classmethod
-    async def open(cls, origin: str, cookie: str, on_event: EventHandler) -> SioClient:
-        """Connect, pass the Engine.IO and Socket.IO handshakes, and start reading."""
+    async def open(
+        cls,
+        origin: str,
+        cookie: str,
+        on_event: EventHandler,
+        tls: ssl.SSLContext | None = None,
+        address: str = "",
+    ) -> SioClient:
+        """Connect, pass the Engine.IO and Socket.IO handshakes, and start reading.
+
+        An ``https`` origin is reached over ``wss`` with ``tls`` (the certificate authorities to
+        trust); ``address``, if given, is connected to instead of the origin's name, which still
+        goes in the TLS handshake and the ``Host`` header (a test name served on loopback).
+        """
         url = origin.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        options: dict[str, Any] = {}
+        if tls is not None:
+            options["ssl"] = tls
+        if address:
+            options["host"] = address
         ws = await connect(
             url,
             origin=origin,  # type: ignore[arg-type]
@@ -48,6 +66,7 @@ class SioClient:
             max_queue=None,
             max_size=2**22,
             open_timeout=60,
+            **options,
         )
         opened = await ws.recv()
         if not isinstance(opened, str) or not opened.startswith("0"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
+import re
 import socket
 import ssl
 import subprocess
@@ -62,14 +63,32 @@ def test_public_configuration_with_the_onion_listener_is_valid(caddy, certificat
     """Caddyfile's documented way to add the onion service: copy onion.caddy, remove one `#`."""
     folder = tmp_path / "etc-caddy"
     folder.mkdir()
-    for name in ("options.caddy", "facilitator.caddy", "onion.caddy"):
-        (folder / name).write_text((CADDY_DIR / name).read_text())
+    for snippet in CADDY_DIR.glob("*.caddy"):
+        (folder / snippet.name).write_text(snippet.read_text())
     public = (CADDY_DIR / "Caddyfile").read_text()
     assert "\n# import onion.caddy\n" in public
     (folder / "Caddyfile").write_text(public.replace("\n# import onion.caddy\n",
                                                      "\nimport onion.caddy\n"))
     validate(caddy, folder / "Caddyfile", {"FACILITATOR_DOMAIN": "dialogue.example.org"},
              tmp_path)
+
+    # One set of processes answers one origin: beside the public site, the onion listener
+    # forwards to processes of its own, and the public site keeps its own.
+    env = {"FACILITATOR_DOMAIN": "dialogue.example.org", "HOME": str(tmp_path),
+           "FACILITATOR_ONION_UPSTREAMS": "127.0.0.1:5101", "PATH": "/usr/bin:/bin"}
+    adapted = subprocess.run(
+        [caddy, "adapt", "--adapter", "caddyfile", "--config", str(folder / "Caddyfile")],
+        env=env, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout
+    servers = json.loads(adapted)["apps"]["http"]["servers"]
+    dials = {}
+    for server in servers.values():
+        found = re.findall(r'"dial":\s*"([^"]+)"', json.dumps(server))
+        dials[tuple(server["listen"])] = sorted(found)
+    onion = [d for listen, d in dials.items() if any("8080" in a for a in listen)]
+    public = [d for listen, d in dials.items() if not any("8080" in a for a in listen)]
+    assert onion == [["127.0.0.1:5101"]], dials
+    assert public and all(d == ["127.0.0.1:5001", "127.0.0.1:5002"] for d in public), dials
 
 
 # --- the venue configuration, running ------------------------------------------------------

@@ -17,7 +17,9 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "facilitator"
 TEMPLATE = ROOT / "deploy" / "facilitator.env.example"
 CADDY_TEMPLATE = ROOT / "deploy" / "caddy.env.example"
-ENVIRONMENT_NAMES = {"environ", "env", "environment"}
+# A bare ``environ`` is a WSGI request's environment (PATH_INFO, ...), not the process's;
+# the process's is reached as ``os.environ`` or through the ``env`` mapping Settings reads.
+ENVIRONMENT_NAMES = {"env", "environment"}
 
 
 def _is_environment(node: ast.expr) -> bool:

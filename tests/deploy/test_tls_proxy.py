@@ -54,7 +54,8 @@ class Site:
 def site(caddy, certificates, fresh_postgres_database, redis_client, tmp_path) -> Iterator[Site]:
     database_url = fresh_postgres_database
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
-    totp = make_account(database_url, "samira")
+    totp_key_file = tmp_path / "totp_key"
+    totp = make_account(database_url, "samira", totp_key_file)
     https_port, admin_port = free_port(), free_port()
     origin = f"https://{TEST_NAME}:{https_port}"
     env = {
@@ -64,6 +65,7 @@ def site(caddy, certificates, fresh_postgres_database, redis_client, tmp_path) -
         "FACILITATOR_PUBLIC_ORIGIN": origin,
         "FACILITATOR_SECURE_COOKIES": "1",
         "FACILITATOR_TRUSTED_PROXIES": "1",
+        "FACILITATOR_TOTP_KEY_FILE": str(totp_key_file),
     }
     ports = [free_port(), free_port()]
     upstreams = [f"127.0.0.1:{port}" for port in ports]
@@ -189,7 +191,7 @@ def test_the_same_name_over_plain_http_says_it_needs_https(
         "SECRET_KEY": "plain-" + "p" * 40,
     }
     proxy_env = {
-        "FACILITATOR_UPSTREAMS": f"127.0.0.1:{app_port}",
+        "FACILITATOR_ONION_UPSTREAMS": f"127.0.0.1:{app_port}",
         "FACILITATOR_ONION_PORT": str(listen),
         "CADDY_ADMIN": f"127.0.0.1:{free_port()}",
     }

@@ -51,6 +51,9 @@ Public API (all byte strings are raw bytes; base64url only at the edges)::
     verify_epoch_signature(steward_public, record, signature) -> None  # Td2SignatureError
     verify_chain(links: Sequence[ChainLink], *, verifier_handle: bytes | None,
                  anchor: TrustAnchor | None = None) -> list[EpochRecord]  # Td2ChainError
+    archive_key_statement(dialogue_id, x25519_public) -> bytes   # what a convener signs
+    sign_archive_key(steward_private, dialogue_id, x25519_public) -> bytes   # 64 bytes
+    verify_archive_key(steward_public, dialogue_id, x25519_public, signature) -> None
 
     fingerprint(public: bytes) -> str               # "7WSX-KJSK-TSHS-SN7I"
     invite_secret_hash(invite_secret) -> bytes
@@ -77,6 +80,7 @@ content.seal_blob_with_nonce, hpke_fixed.seal_fixed, keyfile.seal_key_file_fixed
 """
 
 from facilitator.td2.aad import AAD_LENGTH, KIND_CODES, AadFields, build_aad, parse_aad
+from facilitator.td2.archive import archive_key_statement, sign_archive_key, verify_archive_key
 from facilitator.td2.chain import ChainLink, TrustAnchor, verify_chain
 from facilitator.td2.checker import VectorReport, check_vectors
 from facilitator.td2.content import open_blob, open_json, seal_blob, seal_json
@@ -168,6 +172,7 @@ __all__ = [
     "Td2SignatureError",
     "TrustAnchor",
     "VectorReport",
+    "archive_key_statement",
     "b64u_decode",
     "b64u_encode",
     "build_aad",
@@ -201,6 +206,7 @@ __all__ = [
     "seal_json",
     "seal_key_file",
     "seal_to_public",
+    "sign_archive_key",
     "sign_epoch_record",
     "team_wrap_info",
     "u32",
@@ -208,6 +214,7 @@ __all__ = [
     "unframe_plaintext",
     "unwrap_epoch_secret",
     "unwrap_team_secret",
+    "verify_archive_key",
     "verify_chain",
     "verify_epoch_signature",
     "verify_join_proof",

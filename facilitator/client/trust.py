@@ -1,0 +1,176 @@
+"""What a device trusts in a dialogue's chain of epochs, whatever the server says.
+
+The server lists members with their Ed25519 keys, but a server under an attacker's control can
+change that list: replace the creator's key, add a member row that carries the real key, give a
+participant a key. So the keys that may sign each record are decided here, from the pinned
+genesis key and the verified rosters, never from the member list alone:
+
+- the genesis record must verify under the pinned key (the device's own, the fingerprint in the
+  invitation link, or the genesis creator's key pinned on first use), and that key belongs to the
+  genesis record's creator handle, whatever key the server lists for that handle;
+- a later record must be signed by the key of its own creator handle, who must be in the previous
+  roster with a role that may hold a steward key (convener, facilitator). For the genesis creator
+  that is the pinned key; for another steward, the key the server announces (docs/threat-model.md,
+  "Known gap: later stewards' keys").
+
+A device also remembers the newest record it verified and refuses a chain that does not reach it
+(a rollback) or holds another record at that number (a fork), so it never seals under an older
+epoch than one it has seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from facilitator import td2
+
+b64e = td2.b64u_encode
+b64d = td2.b64u_decode
+
+# Roles whose members may hold a steward key (the browser's META_WRITERS).
+STEWARD_ROLES = frozenset({"convener", "facilitator"})
+
+
+class RollbackError(td2.Td2ChainError):
+    """The server shows an older chain than this device verified, or another record at a number
+    it has already seen."""
+
+
+class ArchiveKeyError(td2.Td2Error):
+    """An ``archive_key`` document that no convener signed: nothing is wrapped to its key."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The newest epoch record a device verified in a dialogue."""
+
+    epoch: int
+    record_hash: bytes
+
+
+def parse_roster(entry: Mapping[str, Any]) -> list[td2.RosterMember]:
+    return [
+        td2.RosterMember(b64d(m["handle"]), b64d(m["x25519_public"]), m["role"])
+        for m in entry["roster"]
+    ]
+
+
+def announced_keys(members: Sequence[Mapping[str, Any]]) -> dict[bytes, bytes]:
+    """Handle -> Ed25519 key of every member row the server marks as a steward."""
+    return {
+        b64d(m["handle"]): b64d(m["ed25519_public"])
+        for m in members
+        if m.get("is_steward") and m.get("ed25519_public")
+    }
+
+
+def find_pinned_key(fingerprint: str, members: Sequence[Mapping[str, Any]]) -> bytes:
+    """The raw key whose fingerprint was pinned. Where the server lists it does not matter: it is
+    only ever used as the genesis creator's key."""
+    for member in members:
+        text = member.get("ed25519_public")
+        if text and td2.fingerprint(b64d(text)) == fingerprint:
+            return b64d(text)
+    raise td2.Td2ChainError("no steward key matches the trusted fingerprint")
+
+
+def genesis_creator(entries: Sequence[Mapping[str, Any]]) -> bytes:
+    if not entries:
+        raise td2.Td2ChainError("no epoch records to verify")
+    return td2.parse_epoch_record(b64d(entries[0]["record"])).creator_handle
+
+
+def signers(
+    roster: Sequence[td2.RosterMember],
+    root_handle: bytes,
+    root_key: bytes,
+    announced: Mapping[bytes, bytes],
+) -> dict[bytes, bytes]:
+    """Handle -> the key that may sign the record after ``roster``."""
+    keys = {}
+    for member in roster:
+        if member.handle == root_handle:
+            keys[member.handle] = root_key
+        elif member.role in STEWARD_ROLES and member.handle in announced:
+            keys[member.handle] = announced[member.handle]
+    return keys
+
+
+def verify_dialogue_chain(
+    entries: Sequence[Mapping[str, Any]],
+    members: Sequence[Mapping[str, Any]],
+    root_key: bytes,
+    verifier_handle: bytes | None,
+) -> list[tuple[td2.EpochRecord, list[td2.RosterMember]]]:
+    """Verify the chain from genesis under ``root_key`` (the pinned genesis key); returns each
+    record with its roster. Raises :class:`td2.Td2ChainError`."""
+    root_handle = genesis_creator(entries)
+    announced = announced_keys(members)
+    links, authorised = [], []
+    for index, entry in enumerate(entries):
+        roster = parse_roster(entry)
+        keys = signers(roster, root_handle, root_key, announced)
+        stewards = [root_key] if index == 0 else list(keys.values())
+        links.append(
+            td2.ChainLink(b64d(entry["record"]), b64d(entry["signature"]), roster, stewards)
+        )
+        authorised.append(keys)
+    records = td2.verify_chain(links, verifier_handle=verifier_handle)
+    # Each record is signed by its own creator's key, not merely by some steward's.
+    for index in range(1, len(records)):
+        record, link = records[index], links[index]
+        key = authorised[index - 1].get(record.creator_handle)
+        try:
+            if key is None:
+                raise td2.Td2SignatureError("no key")
+            td2.verify_epoch_signature(key, link.record, link.signature)
+        except td2.Td2Error:
+            raise td2.Td2ChainError(
+                f"epoch record #{index} (epoch {record.epoch}): not signed by its creator's "
+                "steward key"
+            ) from None
+    return [(record, list(link.roster)) for record, link in zip(records, links, strict=True)]
+
+
+def check_seen(seen: Seen | None, records: Sequence[td2.EpochRecord]) -> Seen:
+    """Refuse a rollback or a fork of what this device verified; returns the new newest."""
+    if seen is not None:
+        if seen.epoch >= len(records) or records[seen.epoch].epoch != seen.epoch:
+            raise RollbackError(
+                f"the server shows epoch {records[-1].epoch}, older than epoch {seen.epoch} "
+                "which this device has verified"
+            )
+        if records[seen.epoch].record_hash != seen.record_hash:
+            raise RollbackError(f"the server shows another record at epoch {seen.epoch}")
+    last = records[-1]
+    if seen is None or last.epoch > seen.epoch:
+        return Seen(last.epoch, last.record_hash)
+    return seen
+
+
+def archive_public(
+    documents: Sequence[Mapping[str, Any]],
+    dialogue_id: bytes,
+    conveners: Mapping[bytes, bytes],
+) -> bytes | None:
+    """The archive key named by the newest ``archive_key`` document, which a convener must have
+    signed (``conveners``: handle -> that convener's trusted steward key). None when there is no
+    such document; :class:`ArchiveKeyError` when the newest is not a convener's: a device does
+    not fall back to an older one the server kept, it stops and says so."""
+    named = [d for d in documents if d.get("type") == "archive_key"]
+    if not named:
+        return None
+    newest = named[-1]
+    try:
+        public = b64d(newest["x25519_public"])
+        key = conveners.get(b64d(newest["signer"]))
+        if key is None:
+            raise ArchiveKeyError("the archive key document is not signed by a convener")
+        td2.verify_archive_key(key, dialogue_id, public, b64d(newest["signature"]))
+    except (KeyError, TypeError, td2.Td2Error) as error:
+        if isinstance(error, ArchiveKeyError):
+            raise
+        raise ArchiveKeyError("the archive key document is not signed by a convener") from None
+    return public

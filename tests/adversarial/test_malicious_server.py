@@ -15,10 +15,10 @@ from facilitator.client.client import GUIDANCE
 from facilitator.dialogues.models import Envelope, Epoch
 from facilitator.extensions import db
 from tests.adversarial.conftest import Room
+from tests.adversarial.steps import SECRET_GUIDANCE, facilitator_names_archive_key
 from tests.adversarial.tamper import CASES, Attacker, apply
 
 ARCHIVE = td2.generate_member_keypair()
-SECRET_GUIDANCE = "CANARY-4c1d9e-GUIDANCE: press the upstream side on the 2019 figures"
 REFUSALS: dict[str, type[Exception]] = {
     "signature": td2.Td2ChainError,
     "rollback": trust.RollbackError,
@@ -53,24 +53,7 @@ def run_before(room: Room, step: str) -> None:
     elif step == "convener_registers_archive_key":
         convener.register_archive_key(dialogue_id, ARCHIVE[1])
     elif step == "facilitator_names_archive_key":
-        (current,) = [
-            d for d in facilitator.read_meta(dialogue_id) if d.get("type") == "archive_key"
-        ]
-        mine = td2.generate_member_keypair()[1]
-        signing = td2.generate_steward_keypair()[0]
-        facilitator.write_meta(
-            dialogue_id,
-            {
-                "type": "archive_key",
-                "id": current["id"],
-                "x25519_public": td2.b64u_encode(mine),
-                "signer": room.handles["convener"],
-                "signature": td2.b64u_encode(
-                    td2.sign_archive_key(signing, td2.b64u_decode(dialogue_id), mine)
-                ),
-            },
-            replaces=current["_message_id"],
-        )
+        facilitator_names_archive_key(facilitator, dialogue_id, room.handles["convener"])
     elif step == "convener_writes_guidance":
         convener.write_agenda_item(
             dialogue_id,

@@ -3,7 +3,7 @@
 // sign each record, verifying the chain from genesis, and refusing a rollback or a fork of the
 // chain this device has already seen.
 
-import { Td2ChainError, b64uDecode, b64uEncode, fingerprint, verifyChain } from "../td2/index.js";
+import { Td2ChainError, b64uDecode, b64uEncode, fingerprint, verifyChain, verifyEpochSignature } from "../td2/index.js";
 import * as store from "./store.js";
 
 /** Roles that may write `meta` documents and hold a steward key. */
@@ -20,57 +20,50 @@ export class StateError extends Error {
 }
 
 /**
- * The steward key this device trusts for the dialogue: its own when it created the dialogue,
- * else the one whose fingerprint came in the invitation link (participants) or was pinned on
- * first use and shown for comparison (team members joining through a seat).
+ * The genesis steward key this device trusts for the dialogue: its own when it created the
+ * dialogue, else the one whose fingerprint came in the invitation link (participants) or was
+ * pinned on first use and shown for comparison (team members joining through a seat). Whatever
+ * member row the server lists it under, the key belongs to the genesis record's creator: a row
+ * carrying it proves nothing, and the genesis must verify under it.
  */
 export async function resolveAnchor(dialogueId, keys, members, epochs) {
   const genesis = epochs.find((epoch) => epoch.epoch === 0);
-  // Its own key anchors only the device that created the dialogue; a steward who joined later
-  // pins the creator's key like any other team member.
-  const created = Boolean(genesis) && keys.memberHandle === genesis.creator_handle;
-  if (keys.steward && created) {
-    return {
-      publicRaw: keys.steward.publicRaw,
-      fingerprint: keys.steward.fingerprint,
-      handle: keys.memberHandle,
-      source: "self",
-    };
+  if (!genesis) throw new StateError("chain", { reason: "not_genesis" });
+  const handle = genesis.creator_handle;
+  if (keys.steward && keys.memberHandle === handle) {
+    return { publicRaw: keys.steward.publicRaw, fingerprint: keys.steward.fingerprint, handle, source: "self" };
   }
   let pinned = await store.load(store.keys.anchor(dialogueId));
   if (!pinned) {
-    const creator = members.find((m) => m.handle === genesis?.creator_handle);
+    const creator = members.find((m) => m.handle === handle);
     if (!creator?.ed25519_public) throw new StateError("anchor_missing");
     const print = await fingerprint(b64uDecode(creator.ed25519_public, 32));
     pinned = { fingerprint: print, source: "first_use" };
     await store.save(store.keys.anchor(dialogueId), pinned);
   }
   for (const member of members) {
-    if (!member.is_steward || !member.ed25519_public) continue;
+    if (!member.ed25519_public) continue;
     const raw = b64uDecode(member.ed25519_public, 32);
     if ((await fingerprint(raw)) === pinned.fingerprint) {
-      return { publicRaw: raw, fingerprint: pinned.fingerprint, handle: member.handle, ...pinned };
+      return { publicRaw: raw, fingerprint: pinned.fingerprint, handle, source: pinned.source };
     }
   }
   throw new StateError("anchor_unknown", { fingerprint: pinned.fingerprint });
 }
 
 /**
- * Who may sign the record after this roster. Steward keys are not covered by the roster hash
- * (docs/protocol.md, "Steward keys"): a roster holding the pinned steward trusts only the pinned
- * key for that handle; other stewards' keys, as the server announces them, count only for
- * members whose verified role may be a steward. The genesis must be signed by the pinned key
- * whenever the pinned steward created the dialogue.
+ * Who may sign the record after this roster, by handle: the genesis creator with the pinned key
+ * only (never the key the server lists for that handle), and other members whose verified role
+ * may hold a steward key with the key the server announces for them (docs/threat-model.md,
+ * "Known gap: later stewards' keys"). A participant's or an observer's key never signs.
  */
-function stewardKeys(roster, members, anchor, genesis) {
-  const keys = [];
+export function stewardKeys(roster, members, anchor) {
+  const keys = new Map();
   for (const entry of roster) {
-    if (entry.handle === anchor.handle) keys.push(anchor.publicRaw);
-    else if (!genesis || !roster.some((e) => e.handle === anchor.handle)) {
+    if (entry.handle === anchor.handle) keys.set(entry.handle, anchor.publicRaw);
+    else if (META_WRITERS.has(entry.role)) {
       const member = members.find((m) => m.handle === entry.handle);
-      if (member?.is_steward && member.ed25519_public && META_WRITERS.has(entry.role)) {
-        keys.push(b64uDecode(member.ed25519_public, 32));
-      }
+      if (member?.is_steward && member.ed25519_public) keys.set(entry.handle, b64uDecode(member.ed25519_public, 32));
     }
   }
   return keys;
@@ -85,23 +78,38 @@ function toLink(epoch, members, anchor) {
       x25519Public: b64uDecode(entry.x25519_public, 32),
       role: entry.role,
     })),
-    stewardPublics: stewardKeys(epoch.roster, members, anchor, epoch.epoch === 0),
+    // Who may sign the next record; the genesis itself verifies under the pinned key alone.
+    stewardPublics: epoch.epoch === 0 ? [anchor.publicRaw] : [...stewardKeys(epoch.roster, members, anchor).values()],
   };
+}
+
+/** Each record after the genesis is signed by its own creator's key, not merely by a steward's. */
+async function checkCreators(epochs, members, anchor) {
+  for (let index = 1; index < epochs.length; index += 1) {
+    const key = stewardKeys(epochs[index - 1].roster, members, anchor).get(epochs[index].creator_handle);
+    let ok = Boolean(key);
+    if (key) {
+      try {
+        await verifyEpochSignature(key, b64uDecode(epochs[index].record), b64uDecode(epochs[index].signature));
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) throw new StateError("chain", { reason: "signature", index });
+  }
 }
 
 export async function verify(epochs, members, anchor, handleBytes, currentEpoch) {
   let records;
   try {
-    records = await verifyChain(
-      epochs.map((epoch) => toLink(epoch, members, anchor)),
-      { verifierHandle: handleBytes },
-    );
+    records = await verifyChain(epochs.map((epoch) => toLink(epoch, members, anchor)), { verifierHandle: handleBytes });
   } catch (error) {
     if (error instanceof Td2ChainError) {
       throw new StateError("chain", { reason: error.reason, index: error.index });
     }
     throw new StateError("chain", { reason: "malformed" });
   }
+  await checkCreators(epochs, members, anchor);
   if (records[records.length - 1].epoch < currentEpoch) {
     throw new StateError("chain", { reason: "withheld" });
   }

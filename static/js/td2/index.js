@@ -16,6 +16,7 @@ export {
   u32,
   u64,
 } from "./bytes.js";
+export { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "./archive.js";
 export { CHAIN_REASONS, GENESIS_EPOCH, verifyChain } from "./chain.js";
 export { MIN_BLOB_LENGTH, openBlob, openJson, sealBlob, sealJson } from "./content.js";
 export {

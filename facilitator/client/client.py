@@ -244,39 +244,33 @@ class DialogueClient:
         ring.anchor_public, ring.anchor_fingerprint = key, td2.fingerprint(key)
         return key
 
-    def _verified(
-        self, dialogue_id: str
-    ) -> tuple[list[tuple[td2.EpochRecord, list[td2.RosterMember]]], dict[bytes, bytes]]:
-        """The chain verified from its pinned genesis key, and the keys that may sign the next
-        record (handle -> key). Refuses a rollback, a fork and a withheld newest record."""
+    def _verified(self, dialogue_id: str) -> trust.VerifiedChain:
+        """The chain verified from its pinned genesis key, with who may sign the next record.
+        Refuses a rollback, a fork and a withheld newest record."""
         ring = self.keyrings[dialogue_id]
         entries = self.call("GET", f"/api/v1/dialogues/{dialogue_id}/epochs")
         info = self.call("GET", f"/api/v1/dialogues/{dialogue_id}")
-        members = info["members"]
-        root = self._root_key(ring, entries, members)
-        chain = trust.verify_dialogue_chain(entries, members, root, ring.handle)
-        records = [record for record, _roster in chain]
+        root = self._root_key(ring, entries, info["members"])
+        chain = trust.verify_dialogue_chain(entries, root, ring.handle)
+        records = [record for record, _roster in chain.epochs]
         if records[-1].epoch < info["current_epoch"]:
             raise trust.RollbackError("the server is holding back the newest epoch record")
         ring.seen = trust.check_seen(ring.seen, records)
-        signers = trust.signers(
-            chain[-1][1], trust.genesis_creator(entries), root, trust.announced_keys(members)
-        )
-        return chain, signers
+        return chain
 
     def conveners(self, dialogue_id: str) -> dict[bytes, bytes]:
         """Handle -> trusted steward key of each convener in the newest verified roster."""
-        chain, signers = self._verified(dialogue_id)
+        chain = self._verified(dialogue_id)
         return {
-            m.handle: signers[m.handle]
-            for m in chain[-1][1]
-            if m.role == "convener" and m.handle in signers
+            m.handle: chain.signers[m.handle]
+            for m in chain.epochs[-1][1]
+            if m.role == "convener" and m.handle in chain.signers
         }
 
     def epochs(self, dialogue_id: str) -> list[EpochState]:
         """Every epoch this device can open, after verifying the whole chain."""
         ring = self.keyrings[dialogue_id]
-        chain, _signers = self._verified(dialogue_id)
+        chain = self._verified(dialogue_id).epochs
         wraps = {
             w["epoch"]: b64d(w["wrap"])
             for w in self.call("GET", f"/api/v1/dialogues/{dialogue_id}/wraps")
@@ -297,8 +291,14 @@ class DialogueClient:
         return states
 
     def cut_epoch(
-        self, dialogue_id: str, roster: list[td2.RosterMember], approve: list[str] | None = None
+        self,
+        dialogue_id: str,
+        roster: list[td2.RosterMember],
+        approve: list[str] | None = None,
+        stewards: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """Sign and post the next epoch; ``stewards`` (handle -> Ed25519 key, base64url) are
+        newcomers whose steward keys this steward certifies with it."""
         ring = self.keyrings[dialogue_id]
         current = self.epochs(dialogue_id)[-1]
         documents = self.read_meta(dialogue_id)
@@ -306,6 +306,20 @@ class DialogueClient:
             ring, current.number + 1, current.record_hash, roster, td2.random_secret()
         )
         body["approve"] = approve or []
+        steward_private = ring.ed25519_private
+        assert steward_private is not None
+        body["steward_certs"] = [
+            {
+                "handle": handle,
+                "ed25519_public": key,
+                "signature": b64e(
+                    td2.sign_steward_cert(
+                        steward_private, ring.dialogue_id, state.number, b64d(handle), b64d(key)
+                    )
+                ),
+            }
+            for handle, key in (stewards or {}).items()
+        ]
         archive = trust.archive_public(documents, ring.dialogue_id, self.conveners(dialogue_id))
         if archive is not None:
             body["archive_wrap"] = b64e(
@@ -426,6 +440,7 @@ class DialogueClient:
             dialogue_id,
             self.roster(dialogue_id) + newcomers,
             approve=[k["knock_id"] for k in knocks],
+            stewards={k["handle"]: k["ed25519_public"] for k in knocks if k.get("ed25519_public")},
         )
 
     def open_device_session(self, dialogue_id: str) -> dict[str, Any]:

@@ -10,8 +10,9 @@ genesis key and the verified rosters, never from the member list alone:
   genesis record's creator handle, whatever key the server lists for that handle;
 - a later record must be signed by the key of its own creator handle, who must be in the previous
   roster with a role that may hold a steward key (convener, facilitator). For the genesis creator
-  that is the pinned key; for another steward, the key the server announces (docs/threat-model.md,
-  "Known gap: later stewards' keys").
+  that is the pinned key; for another steward, the key certified by the steward who admitted them
+  in the epoch that first lists them (docs/protocol.md, "Steward certificates"), so the chain
+  alone says who may sign, and a steward left out of a roster signs nothing more.
 
 A device also remembers the newest record it verified and refuses a chain that does not reach it
 (a rollback) or holds another record at that number (a fork), so it never seals under an older
@@ -86,37 +87,90 @@ def signers(
     roster: Sequence[td2.RosterMember],
     root_handle: bytes,
     root_key: bytes,
-    announced: Mapping[bytes, bytes],
+    certified: Mapping[bytes, bytes],
 ) -> dict[bytes, bytes]:
-    """Handle -> the key that may sign the record after ``roster``."""
+    """Handle -> the key that may sign the record after ``roster``: the pinned key for the
+    genesis creator, a certified key for any other convener or facilitator, no one else."""
     keys = {}
     for member in roster:
         if member.handle == root_handle:
             keys[member.handle] = root_key
-        elif member.role in STEWARD_ROLES and member.handle in announced:
-            keys[member.handle] = announced[member.handle]
+        elif member.role in STEWARD_ROLES and member.handle in certified:
+            keys[member.handle] = certified[member.handle]
     return keys
 
 
+@dataclass(frozen=True)
+class VerifiedChain:
+    """Each verified record with its roster, and who may sign the next record."""
+
+    epochs: list[tuple[td2.EpochRecord, list[td2.RosterMember]]]
+    signers: dict[bytes, bytes]
+
+
+def _certify(
+    index: int,
+    entry: Mapping[str, Any],
+    roster: Sequence[td2.RosterMember],
+    previous: Sequence[td2.RosterMember],
+    signer: bytes | None,
+    certified: dict[bytes, bytes],
+) -> None:
+    """Add the steward keys this epoch certifies: each for a handle its roster first lists,
+    signed by the epoch's creator under the key the chain trusts for them."""
+    record = td2.parse_epoch_record(b64d(entry["record"]))
+    listed = {m.handle for m in roster}
+    before = {m.handle for m in previous}
+    for cert in entry.get("steward_certs") or []:
+        handle, key = b64d(cert["handle"]), b64d(cert["ed25519_public"])
+        if signer is None or handle in certified or handle in before or handle not in listed:
+            raise td2.Td2ChainError(
+                f"epoch record #{index} (epoch {record.epoch}): a steward certificate it cannot "
+                "carry"
+            )
+        try:
+            td2.verify_steward_cert(
+                signer, record.dialogue_id, record.epoch, handle, key, b64d(cert["signature"])
+            )
+        except td2.Td2Error:
+            raise td2.Td2ChainError(
+                f"epoch record #{index} (epoch {record.epoch}): a steward certificate does not "
+                "verify"
+            ) from None
+        certified[handle] = key
+
+
 def verify_dialogue_chain(
-    entries: Sequence[Mapping[str, Any]],
-    members: Sequence[Mapping[str, Any]],
-    root_key: bytes,
-    verifier_handle: bytes | None,
-) -> list[tuple[td2.EpochRecord, list[td2.RosterMember]]]:
-    """Verify the chain from genesis under ``root_key`` (the pinned genesis key); returns each
-    record with its roster. Raises :class:`td2.Td2ChainError`."""
+    entries: Sequence[Mapping[str, Any]], root_key: bytes, verifier_handle: bytes | None
+) -> VerifiedChain:
+    """Verify the chain from genesis under ``root_key`` (the pinned genesis key), the steward
+    certificates along it, and that each record is signed by its own creator's key. Raises
+    :class:`td2.Td2ChainError`."""
     root_handle = genesis_creator(entries)
-    announced = announced_keys(members)
-    links, authorised = [], []
-    for index, entry in enumerate(entries):
-        roster = parse_roster(entry)
-        keys = signers(roster, root_handle, root_key, announced)
-        stewards = [root_key] if index == 0 else list(keys.values())
-        links.append(
-            td2.ChainLink(b64d(entry["record"]), b64d(entry["signature"]), roster, stewards)
-        )
-        authorised.append(keys)
+    certified: dict[bytes, bytes] = {}
+    links: list[td2.ChainLink] = []
+    authorised: list[dict[bytes, bytes]] = []
+    try:
+        for index, entry in enumerate(entries):
+            roster = parse_roster(entry)
+            if index == 0:
+                if entry.get("steward_certs"):
+                    raise td2.Td2ChainError("epoch record #0: the genesis certifies no steward")
+            else:
+                creator = td2.parse_epoch_record(b64d(entry["record"])).creator_handle
+                previous = links[index - 1].roster
+                signer = authorised[index - 1].get(creator)
+                _certify(index, entry, roster, previous, signer, certified)
+            keys = signers(roster, root_handle, root_key, certified)
+            stewards = [root_key] if index == 0 else list(keys.values())
+            links.append(
+                td2.ChainLink(b64d(entry["record"]), b64d(entry["signature"]), roster, stewards)
+            )
+            authorised.append(keys)
+    except td2.Td2ChainError:
+        raise
+    except (td2.Td2Error, KeyError, TypeError) as error:
+        raise td2.Td2ChainError(f"malformed epoch list: {error}") from None
     records = td2.verify_chain(links, verifier_handle=verifier_handle)
     # Each record is signed by its own creator's key, not merely by some steward's.
     for index in range(1, len(records)):
@@ -131,7 +185,10 @@ def verify_dialogue_chain(
                 f"epoch record #{index} (epoch {record.epoch}): not signed by its creator's "
                 "steward key"
             ) from None
-    return [(record, list(link.roster)) for record, link in zip(records, links, strict=True)]
+    return VerifiedChain(
+        [(record, list(link.roster)) for record, link in zip(records, links, strict=True)],
+        authorised[-1],
+    )
 
 
 def check_seen(seen: Seen | None, records: Sequence[td2.EpochRecord]) -> Seen:

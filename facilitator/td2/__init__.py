@@ -54,6 +54,10 @@ Public API (all byte strings are raw bytes; base64url only at the edges)::
     archive_key_statement(dialogue_id, x25519_public) -> bytes   # what a convener signs
     sign_archive_key(steward_private, dialogue_id, x25519_public) -> bytes   # 64 bytes
     verify_archive_key(steward_public, dialogue_id, x25519_public, signature) -> None
+    steward_cert_statement(dialogue_id, epoch: int, handle, ed25519_public) -> bytes
+    sign_steward_cert(steward_private, dialogue_id, epoch: int, handle, ed25519_public) -> bytes
+    verify_steward_cert(steward_public, dialogue_id, epoch: int, handle, ed25519_public,
+                        signature) -> None             # Td2SignatureError
 
     fingerprint(public: bytes) -> str               # "7WSX-KJSK-TSHS-SN7I"
     invite_secret_hash(invite_secret) -> bytes
@@ -130,6 +134,7 @@ from facilitator.td2.keys import (
     x25519_public_from_private,
 )
 from facilitator.td2.roster import ROLE_CODES, RosterMember, roster_hash
+from facilitator.td2.steward import sign_steward_cert, steward_cert_statement, verify_steward_cert
 from facilitator.td2.subkeys import LABELS, derive_subkey
 from facilitator.td2.team import (
     TEAM_CHANNEL_ROLES,
@@ -208,6 +213,8 @@ __all__ = [
     "seal_to_public",
     "sign_archive_key",
     "sign_epoch_record",
+    "sign_steward_cert",
+    "steward_cert_statement",
     "team_wrap_info",
     "u32",
     "u64",
@@ -218,6 +225,7 @@ __all__ = [
     "verify_chain",
     "verify_epoch_signature",
     "verify_join_proof",
+    "verify_steward_cert",
     "wrap_epoch_secret",
     "wrap_info",
     "wrap_team_secret",

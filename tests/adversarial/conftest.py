@@ -14,7 +14,8 @@ from tests.dialogues.conftest import SCENARIO_DIALOGUE
 
 @dataclass
 class Room:
-    """A dialogue with a convener, a seated facilitator and a participant let in by a link."""
+    """A dialogue with a convener, a facilitator seated as a key steward and a participant let
+    in by a link."""
 
     dialogue_id: str
     clients: dict[str, DialogueClient] = field(default_factory=dict)
@@ -32,7 +33,8 @@ def room(app, make_member) -> Room:
     convener = client(make_member("convener", username="samira"))
     dialogue_id = convener.create_dialogue(SCENARIO_DIALOGUE)
     facilitator = client(make_member("facilitator", username="oleksandr"))
-    seat = facilitator.knock(convener.add_team_seat(dialogue_id, "oleksandr", "facilitator"))
+    seat_id = convener.add_team_seat(dialogue_id, "oleksandr", "facilitator", steward=True)
+    seat = facilitator.knock(seat_id, steward=True)
     convener.approve(dialogue_id, convener.pending_knocks(dialogue_id))
     participant = client()
     joined = participant.knock(convener.invite_participant(dialogue_id))

@@ -28,6 +28,9 @@ class Attacker:
     dialogue_id: str
     creator_handle: str
     participant_handle: str
+    facilitator_handle: str = ""
+    # The facilitator's real steward key, for the case where a removed steward colludes.
+    facilitator_private: bytes = b""
     signing: tuple[bytes, bytes] = field(default_factory=td2.generate_steward_keypair)
     member: tuple[bytes, bytes] = field(default_factory=td2.generate_member_keypair)
     signer_handle: str = ""
@@ -60,6 +63,22 @@ def server_key_for_participant(attacker: Attacker) -> None:
     row = _member(attacker.dialogue_id, attacker.participant_handle)
     row.ed25519_public, row.is_steward = b64e(attacker.signing[1]), True
     attacker.signer_handle = attacker.participant_handle
+
+
+def server_key_for_facilitator(attacker: Attacker) -> None:
+    """The server swaps the steward key of a facilitator who is a key steward."""
+    row = _member(attacker.dialogue_id, attacker.facilitator_handle)
+    row.ed25519_public = b64e(attacker.signing[1])
+    attacker.signer_handle = attacker.facilitator_handle
+
+
+def removed_facilitator_signs(attacker: Attacker) -> None:
+    """A steward removed from the roster signs with their real key, the server serving it."""
+    attacker.signing = (
+        attacker.facilitator_private,
+        td2.ed25519_public_from_private(attacker.facilitator_private),
+    )
+    attacker.signer_handle = attacker.facilitator_handle
 
 
 def resign_every_epoch(attacker: Attacker) -> None:
@@ -162,6 +181,7 @@ def _forge_epoch(attacker: Attacker) -> None:
 
 forged_epoch_adds_member = _forge_epoch
 forged_epoch_by_participant = _forge_epoch
+forged_epoch_by_facilitator = _forge_epoch
 
 
 def delete_latest_epoch(attacker: Attacker) -> None:
@@ -185,6 +205,9 @@ def delete_latest_epoch(attacker: Attacker) -> None:
 EDITS: dict[str, Any] = {
     "server_key_for_creator": server_key_for_creator,
     "server_key_for_participant": server_key_for_participant,
+    "server_key_for_facilitator": server_key_for_facilitator,
+    "removed_facilitator_signs": removed_facilitator_signs,
+    "forged_epoch_by_facilitator": forged_epoch_by_facilitator,
     "resign_every_epoch": resign_every_epoch,
     "phantom_row_with_real_key": phantom_row_with_real_key,
     "forged_epoch_adds_member": forged_epoch_adds_member,

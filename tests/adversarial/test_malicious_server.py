@@ -21,6 +21,7 @@ from tests.adversarial.tamper import CASES, Attacker, apply
 ARCHIVE = td2.generate_member_keypair()
 REFUSALS: dict[str, type[Exception]] = {
     "signature": td2.Td2ChainError,
+    "creator": td2.Td2ChainError,
     "rollback": trust.RollbackError,
     "archive_key": trust.ArchiveKeyError,
     "no_team_key": td2.Td2DecryptError,
@@ -88,13 +89,19 @@ def victim_does(room: Room, victim: str, action: str) -> Any:
 def test_malicious_server_case(app, room, case, victim):
     for step in case["before"]:
         run_before(room, step)
-    attacker = Attacker(room.dialogue_id, room.handles["convener"], room.handles["participant"])
+    attacker = Attacker(
+        room.dialogue_id,
+        room.handles["convener"],
+        room.handles["participant"],
+        room.handles["facilitator"],
+        room.clients["facilitator"].keyrings[room.dialogue_id].ed25519_private or b"",
+    )
     apply(app, attacker, case["tamper"])
     head = newest_epoch(app, room.dialogue_id)
     sealed_before = sealed_epochs(app, room.dialogue_id)
     with pytest.raises(REFUSALS[case["refused"]]) as refused:
         victim_does(room, victim, case["then"])
-    if case["refused"] == "signature":
+    if case["refused"] in ("signature", "creator"):
         assert not isinstance(refused.value, trust.RollbackError)
     # Refused means nothing was sealed or signed on the victim's behalf.
     assert newest_epoch(app, room.dialogue_id) == head
@@ -114,6 +121,9 @@ def test_untouched_dialogue_passes_every_action(app, room):
     (item,) = [d for d in facilitator.read_meta(room.dialogue_id) if d.get("type") == "agenda_item"]
     assert item[GUIDANCE]["epoch"] == newest_epoch(app, room.dialogue_id)
     assert facilitator.guidance(room.dialogue_id, item) == {"en": SECRET_GUIDANCE}
+    assert room.clients["participant"].read_meta(room.dialogue_id)
+    # The facilitator's certified steward key signs an epoch everyone accepts.
+    facilitator.cut_epoch(room.dialogue_id, facilitator.roster(room.dialogue_id))
     assert room.clients["participant"].read_meta(room.dialogue_id)
     convener.remove(room.dialogue_id, [room.handles["facilitator"]])
     convener.write_meta(room.dialogue_id, {"type": "session", "title": {"en": "Day 2"}})

@@ -55,7 +55,8 @@ def must(result: dict[str, Any]) -> Any:
 
 
 class Browsers:
-    """A browser convener, a Python facilitator on a team seat and a browser participant."""
+    """A browser convener, a Python facilitator seated as a key steward (certified by the
+    browser) and a browser participant."""
 
     def __init__(self, browser: Any, origin: str, make_member: Any, watch: Watch) -> None:
         convener = make_member("convener", username="samira")
@@ -65,12 +66,14 @@ class Browsers:
         self.dialogue_id = create_dialogue(self.convener, origin)
         must(run(self.convener, self.dialogue_id, """
           return api.post(`/dialogues/${id}/invitations`, {
-            invite_id: td2.b64uEncode(td2.randomId()), role: "facilitator", username: arg});
+            invite_id: td2.b64uEncode(td2.randomId()), role: "facilitator", username: arg,
+            steward: true});
         """, "oleksandr"))
         self.facilitator = DialogueClient(HttpTransport(origin))
         self.facilitator.sign_in(facilitator.username, facilitator.password, facilitator.totp_secret)
         (seat,) = self.facilitator.call("GET", "/api/v1/team-seats")
-        self.handles = {"facilitator": self.facilitator.knock(seat["invite_id"])["handle"]}
+        knock = self.facilitator.knock(seat["invite_id"], steward=True)
+        self.handles = {"facilitator": knock["handle"]}
         let_in_by_module(self.convener, self.dialogue_id)
         link = invite_participant(self.convener)
         self.participant, fingerprint = participant_joins(
@@ -146,6 +149,7 @@ def victim_does(room: Browsers, victim: str, action: str) -> dict[str, Any]:
 
 EXPECTED = {
     "signature": ("chain", "signature"),
+    "creator": ("chain", "creator"),
     "rollback": ("chain", "rollback"),
     "archive_key": ("archive_key", None),
     "no_team_key": ("no_team_key", None),
@@ -166,7 +170,13 @@ def test_malicious_server_case_in_chromium(browser, origin, live_app, make_membe
         ]
         assert "guidance" not in item
         assert room.facilitator.guidance(room.dialogue_id, item) == {"en": SECRET_GUIDANCE}
-    attacker = Attacker(room.dialogue_id, room.handles["convener"], room.handles["participant"])
+    attacker = Attacker(
+        room.dialogue_id,
+        room.handles["convener"],
+        room.handles["participant"],
+        room.handles["facilitator"],
+        room.facilitator.keyrings[room.dialogue_id].ed25519_private or b"",
+    )
     apply(live_app, attacker, case["tamper"])
     reason, detail = EXPECTED[case["refused"]]
     for victim in case["victims"]:

@@ -3,7 +3,9 @@
 // sign each record, verifying the chain from genesis, and refusing a rollback or a fork of the
 // chain this device has already seen.
 
-import { Td2ChainError, b64uDecode, b64uEncode, fingerprint, verifyChain, verifyEpochSignature } from "../td2/index.js";
+import {
+  Td2ChainError, b64uDecode, b64uEncode, fingerprint, verifyChain, verifyEpochSignature, verifyStewardCert,
+} from "../td2/index.js";
 import * as store from "./store.js";
 
 /** Roles that may write `meta` documents and hold a steward key. */
@@ -53,23 +55,57 @@ export async function resolveAnchor(dialogueId, keys, members, epochs) {
 
 /**
  * Who may sign the record after this roster, by handle: the genesis creator with the pinned key
- * only (never the key the server lists for that handle), and other members whose verified role
- * may hold a steward key with the key the server announces for them (docs/threat-model.md,
- * "Known gap: later stewards' keys"). A participant's or an observer's key never signs.
+ * only (never the key the server lists for that handle), and other conveners and facilitators
+ * with the key certified for them in the chain (`certified`, docs/protocol.md "Steward
+ * certificates"). A participant's or an observer's key never signs, nor a key the server merely
+ * announces, nor anyone left out of the roster.
  */
-export function stewardKeys(roster, members, anchor) {
+export function stewardKeys(roster, certified, anchor) {
   const keys = new Map();
   for (const entry of roster) {
     if (entry.handle === anchor.handle) keys.set(entry.handle, anchor.publicRaw);
-    else if (META_WRITERS.has(entry.role)) {
-      const member = members.find((m) => m.handle === entry.handle);
-      if (member?.is_steward && member.ed25519_public) keys.set(entry.handle, b64uDecode(member.ed25519_public, 32));
-    }
+    else if (META_WRITERS.has(entry.role) && certified.has(entry.handle)) keys.set(entry.handle, certified.get(entry.handle));
   }
   return keys;
 }
 
-function toLink(epoch, members, anchor) {
+/**
+ * The signers after each roster, following the steward certificates from the genesis: an epoch's
+ * certificates introduce keys for handles its roster lists for the first time, signed by the
+ * epoch's creator under the key already trusted for them.
+ */
+async function signersAlong(epochs, anchor, idBytes) {
+  const certified = new Map();
+  const signers = [];
+  for (const [index, epoch] of epochs.entries()) {
+    const certs = Array.isArray(epoch.steward_certs) ? epoch.steward_certs : [];
+    if (index === 0 && certs.length) throw new StateError("chain", { reason: "signature", index });
+    if (index > 0) {
+      const signer = signers[index - 1].get(epoch.creator_handle);
+      const before = new Set(epochs[index - 1].roster.map((entry) => entry.handle));
+      const listed = new Set(epoch.roster.map((entry) => entry.handle));
+      for (const cert of certs) {
+        let ok = Boolean(signer) && !certified.has(cert.handle) && !before.has(cert.handle) && listed.has(cert.handle);
+        try {
+          if (ok) {
+            await verifyStewardCert(
+              signer, idBytes, epoch.epoch, b64uDecode(cert.handle, 16),
+              b64uDecode(cert.ed25519_public, 32), b64uDecode(cert.signature, 64),
+            );
+          }
+        } catch {
+          ok = false;
+        }
+        if (!ok) throw new StateError("chain", { reason: "signature", index });
+        certified.set(cert.handle, b64uDecode(cert.ed25519_public, 32));
+      }
+    }
+    signers.push(stewardKeys(epoch.roster, certified, anchor));
+  }
+  return signers;
+}
+
+function toLink(epoch, signers, anchor) {
   return {
     record: b64uDecode(epoch.record),
     signature: b64uDecode(epoch.signature),
@@ -79,14 +115,15 @@ function toLink(epoch, members, anchor) {
       role: entry.role,
     })),
     // Who may sign the next record; the genesis itself verifies under the pinned key alone.
-    stewardPublics: epoch.epoch === 0 ? [anchor.publicRaw] : [...stewardKeys(epoch.roster, members, anchor).values()],
+    stewardPublics: epoch.epoch === 0 ? [anchor.publicRaw] : [...signers.values()],
   };
 }
 
 /** Each record after the genesis is signed by its own creator's key, not merely by a steward's. */
-async function checkCreators(epochs, members, anchor) {
+async function checkCreators(epochs, records, signers) {
   for (let index = 1; index < epochs.length; index += 1) {
-    const key = stewardKeys(epochs[index - 1].roster, members, anchor).get(epochs[index].creator_handle);
+    const creator = b64uEncode(records[index].creatorHandle);
+    const key = creator === epochs[index].creator_handle ? signers[index - 1].get(creator) : null;
     let ok = Boolean(key);
     if (key) {
       try {
@@ -99,21 +136,29 @@ async function checkCreators(epochs, members, anchor) {
   }
 }
 
-export async function verify(epochs, members, anchor, handleBytes, currentEpoch) {
+/**
+ * Verifies the chain from the pinned genesis key; returns the records and who may sign after
+ * the newest roster (`signers`, handle -> raw key).
+ */
+export async function verify(epochs, anchor, handleBytes, currentEpoch, idBytes) {
   let records;
+  let signers;
   try {
-    records = await verifyChain(epochs.map((epoch) => toLink(epoch, members, anchor)), { verifierHandle: handleBytes });
+    signers = await signersAlong(epochs, anchor, idBytes);
+    const links = epochs.map((epoch, index) => toLink(epoch, signers[index], anchor));
+    records = await verifyChain(links, { verifierHandle: handleBytes });
   } catch (error) {
+    if (error instanceof StateError) throw error;
     if (error instanceof Td2ChainError) {
       throw new StateError("chain", { reason: error.reason, index: error.index });
     }
     throw new StateError("chain", { reason: "malformed" });
   }
-  await checkCreators(epochs, members, anchor);
+  await checkCreators(epochs, records, signers);
   if (records[records.length - 1].epoch < currentEpoch) {
     throw new StateError("chain", { reason: "withheld" });
   }
-  return records;
+  return { records, signers: signers[signers.length - 1] };
 }
 
 /** The chain must extend the newest record this device verified before: no rollback, no fork. */

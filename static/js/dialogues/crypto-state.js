@@ -20,6 +20,7 @@ import {
   rosterHash,
   sealJson,
   signEpochRecord,
+  signStewardCert,
   unwrapEpochSecret,
   unwrapTeamSecret,
   verifyArchiveKey,
@@ -28,7 +29,7 @@ import {
 } from "../td2/index.js";
 import { getDialogueKeys } from "../keystore.js";
 import * as api from "./api.js";
-import { META_WRITERS, StateError, checkSeen, resolveAnchor, stewardKeys, verify } from "./chain-trust.js";
+import { META_WRITERS, StateError, checkSeen, resolveAnchor, verify } from "./chain-trust.js";
 
 export { META_WRITERS, StateError };
 
@@ -75,7 +76,7 @@ export async function openDialogue(dialogueId) {
   const anchor = await resolveAnchor(dialogueId, keys, info.members, epochs);
   const idBytes = b64uDecode(dialogueId, 16);
   const handleBytes = b64uDecode(me.handle, 16);
-  const records = await verify(epochs, info.members, anchor, handleBytes, info.current_epoch);
+  const { records, signers } = await verify(epochs, anchor, handleBytes, info.current_epoch, idBytes);
   await checkSeen(dialogueId, records);
   const latest = epochs[epochs.length - 1];
   const mine = latest.roster.find((entry) => entry.handle === me.handle);
@@ -95,6 +96,7 @@ export async function openDialogue(dialogueId) {
     epoch: records[records.length - 1].epoch,
     roster: latest.roster,
     anchor,
+    signers,
     channel,
     channelText: b64uEncode(channel),
     metaKeys: new Map(),
@@ -252,7 +254,7 @@ export async function archivePublic(state, entries) {
   if (!newest) return null;
   const { x25519_public: named, signer, signature } = newest.doc;
   const conveners = state.roster.filter((entry) => entry.role === "convener").map((entry) => entry.handle);
-  const key = conveners.includes(signer) ? stewardKeys(state.roster, state.members, state.anchor).get(signer) : null;
+  const key = conveners.includes(signer) ? state.signers.get(signer) : null;
   try {
     if (!key) throw new Error("not a convener");
     const publicRaw = b64uDecode(named, 32);
@@ -310,7 +312,7 @@ async function teamWrapsAndKey(members, dialogueIdBytes, epoch, hash) {
  * @param {{approve?: string[], entries?: {env: object, doc: object | null}[],
  *   change?: (doc: object) => object}} [options]
  */
-export async function cutEpoch(state, roster, { approve = [], entries = [], change = (doc) => doc } = {}) {
+export async function cutEpoch(state, roster, { approve = [], entries = [], change = (doc) => doc, stewards = [] } = {}) {
   if (!state.keys.steward) throw new StateError("not_steward");
   const epoch = state.epoch + 1;
   const members = roster.map((entry) => ({
@@ -350,6 +352,16 @@ export async function cutEpoch(state, roster, { approve = [], entries = [], chan
     team_wraps: team.wraps,
   };
   if (approve.length) body.approve = approve;
+  // Newcomers who hold a steward key: this steward certifies it with the epoch that admits them.
+  if (stewards.length) {
+    body.steward_certs = [];
+    for (const { handle, ed25519_public: key } of stewards) {
+      const certificate = await signStewardCert(
+        state.keys.steward.privateKey, state.idBytes, epoch, b64uDecode(handle, 16), b64uDecode(key, 32),
+      );
+      body.steward_certs.push({ handle, ed25519_public: key, signature: b64uEncode(certificate) });
+    }
+  }
   if (reseal.length) body.reseal = reseal;
   if (archiveWrap) body.archive_wrap = archiveWrap;
   return api.post(`/dialogues/${state.id}/epochs`, body);

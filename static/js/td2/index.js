@@ -72,6 +72,7 @@ export {
   x25519PublicFromPrivate,
 } from "./keys.js";
 export { ROLE_CODES, rosterHash } from "./roster.js";
+export { signStewardCert, stewardCertStatement, verifyStewardCert } from "./steward-cert.js";
 export { LABELS, deriveSubkey, deriveSubkeyBytes } from "./subkeys.js";
 export {
   TEAM_CHANNEL_ROLES,

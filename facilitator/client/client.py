@@ -56,6 +56,8 @@ class KeyRing:
     anchor_public: bytes | None = None
     # The newest epoch record this device verified: a later chain must extend it.
     seen: trust.Seen | None = None
+    # The steward keys this device verified as certified, by handle: they cannot change.
+    stewards: dict[bytes, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -255,7 +257,9 @@ class DialogueClient:
         records = [record for record, _roster in chain.epochs]
         if records[-1].epoch < info["current_epoch"]:
             raise trust.RollbackError("the server is holding back the newest epoch record")
+        trust.check_stewards(ring.stewards, chain.certified)
         ring.seen = trust.check_seen(ring.seen, records)
+        ring.stewards.update(chain.certified)
         return chain
 
     def conveners(self, dialogue_id: str) -> dict[bytes, bytes]:

@@ -106,6 +106,8 @@ class VerifiedChain:
 
     epochs: list[tuple[td2.EpochRecord, list[td2.RosterMember]]]
     signers: dict[bytes, bytes]
+    # Every steward key certified along the chain, by handle.
+    certified: dict[bytes, bytes]
 
 
 def _certify(
@@ -188,7 +190,16 @@ def verify_dialogue_chain(
     return VerifiedChain(
         [(record, list(link.roster)) for record, link in zip(records, links, strict=True)],
         authorised[-1],
+        certified,
     )
+
+
+def check_stewards(known: Mapping[bytes, bytes], certified: Mapping[bytes, bytes]) -> None:
+    """A steward key this device verified before cannot change: records commit to rosters, not
+    to certificates, so a second certificate for the same handle is refused here."""
+    for handle, key in certified.items():
+        if known.get(handle, key) != key:
+            raise td2.Td2ChainError("a steward's certified key differs from the one seen before")
 
 
 def check_seen(seen: Seen | None, records: Sequence[td2.EpochRecord]) -> Seen:

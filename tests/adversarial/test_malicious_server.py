@@ -127,3 +127,27 @@ def test_untouched_dialogue_passes_every_action(app, room):
     assert room.clients["participant"].read_meta(room.dialogue_id)
     convener.remove(room.dialogue_id, [room.handles["facilitator"]])
     convener.write_meta(room.dialogue_id, {"type": "session", "title": {"en": "Day 2"}})
+
+
+def test_second_certificate_for_a_steward_is_refused(app, room):
+    """The steward who admitted a facilitator, colluding with the server, certifies another key
+    for that handle in place of the first: a device that verified the first refuses."""
+    import json
+
+    participant = room.clients["participant"]
+    participant.read_meta(room.dialogue_id)
+    convener = room.clients["convener"]
+    ring = convener.keyrings[room.dialogue_id]
+    assert ring.ed25519_private is not None
+    handle = room.handles["facilitator"]
+    with app.app_context():
+        row = db.session.scalars(select(Epoch).where(
+            Epoch.dialogue_id == room.dialogue_id, Epoch.steward_certs.contains(handle))).one()
+        other = td2.generate_steward_keypair()[1]
+        signature = td2.sign_steward_cert(
+            ring.ed25519_private, ring.dialogue_id, row.number, td2.b64u_decode(handle), other)
+        row.steward_certs = json.dumps([{"handle": handle, "ed25519_public": td2.b64u_encode(other),
+                                         "signature": td2.b64u_encode(signature)}])
+        db.session.commit()
+    with pytest.raises(td2.Td2ChainError, match="differs"):
+        participant.read_meta(room.dialogue_id)

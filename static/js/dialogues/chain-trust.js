@@ -74,8 +74,7 @@ export function stewardKeys(roster, certified, anchor) {
  * certificates introduce keys for handles its roster lists for the first time, signed by the
  * epoch's creator under the key already trusted for them.
  */
-async function signersAlong(epochs, anchor, idBytes) {
-  const certified = new Map();
+async function signersAlong(epochs, anchor, idBytes, certified) {
   const signers = [];
   for (const [index, epoch] of epochs.entries()) {
     const certs = Array.isArray(epoch.steward_certs) ? epoch.steward_certs : [];
@@ -143,8 +142,9 @@ async function checkCreators(epochs, records, signers) {
 export async function verify(epochs, anchor, handleBytes, currentEpoch, idBytes) {
   let records;
   let signers;
+  const certified = new Map();
   try {
-    signers = await signersAlong(epochs, anchor, idBytes);
+    signers = await signersAlong(epochs, anchor, idBytes, certified);
     const links = epochs.map((epoch, index) => toLink(epoch, signers[index], anchor));
     records = await verifyChain(links, { verifierHandle: handleBytes });
   } catch (error) {
@@ -158,11 +158,11 @@ export async function verify(epochs, anchor, handleBytes, currentEpoch, idBytes)
   if (records[records.length - 1].epoch < currentEpoch) {
     throw new StateError("chain", { reason: "withheld" });
   }
-  return { records, signers: signers[signers.length - 1] };
+  return { records, signers: signers[signers.length - 1], certified };
 }
 
 /** The chain must extend the newest record this device verified before: no rollback, no fork. */
-export async function checkSeen(dialogueId, records) {
+export async function checkSeen(dialogueId, records, certified = new Map()) {
   const key = store.keys.seen(dialogueId);
   const seen = await store.load(key);
   if (seen) {
@@ -170,9 +170,19 @@ export async function checkSeen(dialogueId, records) {
     if (!same) throw new StateError("chain", { reason: "rollback" });
     if (b64uEncode(same.recordHash) !== seen.recordHash) throw new StateError("chain", { reason: "fork" });
   }
+  // A steward key verified before cannot change: records commit to rosters, not certificates.
+  const stewards = { ...(seen?.stewards ?? {}) };
+  for (const [handle, raw] of certified) {
+    const text = b64uEncode(raw);
+    if (stewards[handle] && stewards[handle] !== text) throw new StateError("chain", { reason: "fork" });
+    stewards[handle] = text;
+  }
   const last = records[records.length - 1];
-  if (!seen || last.epoch > seen.epoch) {
-    await store.save(key, { epoch: last.epoch, recordHash: b64uEncode(last.recordHash) });
+  const newer = !seen || last.epoch > seen.epoch;
+  const grown = Object.keys(stewards).length !== Object.keys(seen?.stewards ?? {}).length;
+  if (newer || grown) {
+    const head = newer ? { epoch: last.epoch, recordHash: b64uEncode(last.recordHash) } : { epoch: seen.epoch, recordHash: seen.recordHash };
+    await store.save(key, { ...head, stewards });
   }
 }
 

@@ -76,8 +76,8 @@ export async function openDialogue(dialogueId) {
   const anchor = await resolveAnchor(dialogueId, keys, info.members, epochs);
   const idBytes = b64uDecode(dialogueId, 16);
   const handleBytes = b64uDecode(me.handle, 16);
-  const { records, signers } = await verify(epochs, anchor, handleBytes, info.current_epoch, idBytes);
-  await checkSeen(dialogueId, records);
+  const { records, signers, certified } = await verify(epochs, anchor, handleBytes, info.current_epoch, idBytes);
+  await checkSeen(dialogueId, records, certified);
   const latest = epochs[epochs.length - 1];
   const mine = latest.roster.find((entry) => entry.handle === me.handle);
   const channel = await channelId("meta", idBytes);

@@ -59,7 +59,8 @@ def parse_roster(entry: Mapping[str, Any]) -> list[td2.RosterMember]:
 
 
 def announced_keys(members: Sequence[Mapping[str, Any]]) -> dict[bytes, bytes]:
-    """Handle -> Ed25519 key of every member row the server marks as a steward."""
+    """Handle -> Ed25519 key of every member row the server marks as a steward: the server's
+    word, used only to pin the genesis creator's key on first use (a team seat has no link)."""
     return {
         b64d(m["handle"]): b64d(m["ed25519_public"])
         for m in members

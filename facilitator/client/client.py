@@ -12,6 +12,7 @@ from typing import Any
 import pyotp
 
 from facilitator import td2
+from facilitator.client import trust
 from facilitator.client.transport import ApiError, Transport
 
 b64e = td2.b64u_encode
@@ -35,6 +36,8 @@ def team_channel_id(dialogue_id: bytes) -> bytes:
 
 # The archive key is wrapped to as if it were a member with this handle (docs/export.md).
 ARCHIVE_HANDLE = bytes(16)
+# An agenda item's facilitator guidance, sealed under the team key (docs/dialogue-content.md).
+GUIDANCE = "guidance_sealed"
 
 
 @dataclass
@@ -47,8 +50,14 @@ class KeyRing:
     x25519_public: bytes
     ed25519_private: bytes | None = None
     ed25519_public: bytes | None = None
-    # The steward key this device trusts for the chain (its own, or the invite link's).
+    # The genesis steward key this device trusts for the chain: its own, the invitation link's,
+    # or the genesis creator's pinned on first use (a team seat has no link).
     anchor_fingerprint: str | None = None
+    anchor_public: bytes | None = None
+    # The newest epoch record this device verified: a later chain must extend it.
+    seen: trust.Seen | None = None
+    # The steward keys this device verified as certified, by handle: they cannot change.
+    stewards: dict[bytes, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,9 +109,10 @@ class DialogueClient:
             dialogue_id, handle, x_private, x_public, e_private, e_public, td2.fingerprint(e_public)
         )
         roster = [td2.RosterMember(handle, x_public, "convener")]
-        genesis, _state = self._epoch_body(
+        genesis, state = self._epoch_body(
             ring, 0, td2.GENESIS_PREV_HASH, roster, td2.random_secret()
         )
+        ring.seen = trust.Seen(0, state.record_hash)
         self.call(
             "POST",
             "/api/v1/dialogues",
@@ -122,8 +132,12 @@ class DialogueClient:
 
     def register_archive_key(self, dialogue_id: str, archive_public: bytes) -> dict[str, Any]:
         """Wrap every epoch secret this device holds to the archive key, register it, and
-        announce it in a sealed ``archive_key`` document so stewards wrap later epochs to it."""
+        announce it in a sealed ``archive_key`` document, signed with this convener's steward key
+        (only a convener may name it), so stewards wrap later epochs to it."""
         ring = self.keyrings[dialogue_id]
+        steward_private = ring.ed25519_private
+        if steward_private is None:
+            raise trust.ArchiveKeyError("only a convener who holds a steward key names it")
         wraps = [
             {
                 "epoch": state.number,
@@ -145,9 +159,15 @@ class DialogueClient:
             "PUT", f"/api/v1/dialogues/{dialogue_id}/archive-key", body
         )
         older = [d for d in self.read_meta(dialogue_id) if d.get("type") == "archive_key"]
+        signature = td2.sign_archive_key(steward_private, ring.dialogue_id, archive_public)
         self.write_meta(
             dialogue_id,
-            {"type": "archive_key", "x25519_public": b64e(archive_public)},
+            {
+                "type": "archive_key",
+                "x25519_public": b64e(archive_public),
+                "signer": b64e(ring.handle),
+                "signature": b64e(signature),
+            },
             replaces=older[-1]["_message_id"] if older else None,
         )
         return result
@@ -206,41 +226,61 @@ class DialogueClient:
         ]
         return body, EpochState(number, digest, roster, secret, team_secret)
 
+    def _root_key(
+        self, ring: KeyRing, entries: list[dict[str, Any]], members: list[dict[str, Any]]
+    ) -> bytes:
+        """The pinned genesis steward key (docs/threat-model.md, "Malicious server")."""
+        if ring.anchor_public is not None:
+            return ring.anchor_public
+        creator = trust.genesis_creator(entries)
+        if ring.ed25519_public is not None and creator == ring.handle:
+            key = ring.ed25519_public
+        elif ring.anchor_fingerprint is not None:
+            key = trust.find_pinned_key(ring.anchor_fingerprint, members)
+        else:
+            # A team seat carries no fingerprint: the genesis creator's key on first use.
+            listed = trust.announced_keys(members).get(creator)
+            if listed is None:
+                raise td2.Td2ChainError("no steward key for the dialogue's creator")
+            key = listed
+        ring.anchor_public, ring.anchor_fingerprint = key, td2.fingerprint(key)
+        return key
+
+    def _verified(self, dialogue_id: str) -> trust.VerifiedChain:
+        """The chain verified from its pinned genesis key, with who may sign the next record.
+        Refuses a rollback, a fork and a withheld newest record."""
+        ring = self.keyrings[dialogue_id]
+        entries = self.call("GET", f"/api/v1/dialogues/{dialogue_id}/epochs")
+        info = self.call("GET", f"/api/v1/dialogues/{dialogue_id}")
+        root = self._root_key(ring, entries, info["members"])
+        chain = trust.verify_dialogue_chain(entries, root, ring.handle)
+        records = [record for record, _roster in chain.epochs]
+        if records[-1].epoch < info["current_epoch"]:
+            raise trust.RollbackError("the server is holding back the newest epoch record")
+        trust.check_stewards(ring.stewards, chain.certified)
+        ring.seen = trust.check_seen(ring.seen, records)
+        ring.stewards.update(chain.certified)
+        return chain
+
+    def conveners(self, dialogue_id: str) -> dict[bytes, bytes]:
+        """Handle -> trusted steward key of each convener in the newest verified roster."""
+        chain = self._verified(dialogue_id)
+        return {
+            m.handle: chain.signers[m.handle]
+            for m in chain.epochs[-1][1]
+            if m.role == "convener" and m.handle in chain.signers
+        }
+
     def epochs(self, dialogue_id: str) -> list[EpochState]:
         """Every epoch this device can open, after verifying the whole chain."""
         ring = self.keyrings[dialogue_id]
-        raw = self.call("GET", f"/api/v1/dialogues/{dialogue_id}/epochs")
-        members = self.call("GET", f"/api/v1/dialogues/{dialogue_id}")["members"]
-        stewards = {
-            m["handle"]: b64d(m["ed25519_public"])
-            for m in members
-            if m["is_steward"] and m["ed25519_public"]
-        }
-        links = []
-        for entry in raw:
-            roster = [
-                td2.RosterMember(b64d(m["handle"]), b64d(m["x25519_public"]), m["role"])
-                for m in entry["roster"]
-            ]
-            keys = [stewards[m["handle"]] for m in entry["roster"] if m["handle"] in stewards]
-            links.append(
-                td2.ChainLink(b64d(entry["record"]), b64d(entry["signature"]), roster, keys)
-            )
-        if (
-            ring.anchor_fingerprint
-            and not any(
-                td2.fingerprint(key) == ring.anchor_fingerprint for key in links[0].steward_publics
-            )
-            and not any(td2.fingerprint(k) == ring.anchor_fingerprint for k in stewards.values())
-        ):
-            raise td2.Td2ChainError("no steward key matches the trusted fingerprint")
-        records = td2.verify_chain(links, verifier_handle=ring.handle)
+        chain = self._verified(dialogue_id).epochs
         wraps = {
             w["epoch"]: b64d(w["wrap"])
             for w in self.call("GET", f"/api/v1/dialogues/{dialogue_id}/wraps")
         }
         states = []
-        for record, link in zip(records, links, strict=True):
+        for record, roster in chain:
             if record.epoch not in wraps:
                 continue
             secret = td2.unwrap_epoch_secret(
@@ -251,12 +291,18 @@ class DialogueClient:
                 record.record_hash,
                 wraps[record.epoch],
             )
-            states.append(EpochState(record.epoch, record.record_hash, list(link.roster), secret))
+            states.append(EpochState(record.epoch, record.record_hash, roster, secret))
         return states
 
     def cut_epoch(
-        self, dialogue_id: str, roster: list[td2.RosterMember], approve: list[str] | None = None
+        self,
+        dialogue_id: str,
+        roster: list[td2.RosterMember],
+        approve: list[str] | None = None,
+        stewards: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """Sign and post the next epoch; ``stewards`` (handle -> Ed25519 key, base64url) are
+        newcomers whose steward keys this steward certifies with it."""
         ring = self.keyrings[dialogue_id]
         current = self.epochs(dialogue_id)[-1]
         documents = self.read_meta(dialogue_id)
@@ -264,11 +310,25 @@ class DialogueClient:
             ring, current.number + 1, current.record_hash, roster, td2.random_secret()
         )
         body["approve"] = approve or []
-        archive = [d for d in documents if d.get("type") == "archive_key"]
-        if archive:
+        steward_private = ring.ed25519_private
+        assert steward_private is not None
+        body["steward_certs"] = [
+            {
+                "handle": handle,
+                "ed25519_public": key,
+                "signature": b64e(
+                    td2.sign_steward_cert(
+                        steward_private, ring.dialogue_id, state.number, b64d(handle), b64d(key)
+                    )
+                ),
+            }
+            for handle, key in (stewards or {}).items()
+        ]
+        archive = trust.archive_public(documents, ring.dialogue_id, self.conveners(dialogue_id))
+        if archive is not None:
             body["archive_wrap"] = b64e(
                 td2.wrap_epoch_secret(
-                    b64d(archive[-1]["x25519_public"]),
+                    archive,
                     ring.dialogue_id,
                     state.number,
                     ARCHIVE_HANDLE,
@@ -276,12 +336,26 @@ class DialogueClient:
                     state.secret,
                 )
             )
-        # Seal the current meta documents again under the new epoch (docs/dialogue-content.md).
+        # Seal the current meta documents again under the new epoch (docs/dialogue-content.md),
+        # their team-only guidance under the new epoch's team key.
+        team_keys = self.team_keys(dialogue_id) if any(GUIDANCE in d for d in documents) else {}
+        assert state.team_secret is not None
+        new_team_key = td2.derive_team_key(
+            state.team_secret, ring.dialogue_id, state.number, state.record_hash
+        )
+        for document in documents:
+            if GUIDANCE in document:
+                texts = self._open_guidance(ring, team_keys, document)
+                document[GUIDANCE] = self._seal_guidance(
+                    ring, state.number, new_team_key, document["id"], texts
+                )
         body["reseal"] = [
             self._meta_envelope(ring, state, document, replaces=document.pop("_message_id"))
             for document in documents
         ]
         result: dict[str, Any] = self.call("POST", f"/api/v1/dialogues/{dialogue_id}/epochs", body)
+        # The epoch this device made is the newest it knows: never seal under an older one.
+        ring.seen = trust.Seen(state.number, state.record_hash)
         return result
 
     def roster(self, dialogue_id: str) -> list[td2.RosterMember]:
@@ -307,9 +381,11 @@ class DialogueClient:
             },
         )
         self.invite_secrets[b64e(invite_id)] = secret
-        steward = self.keyrings[dialogue_id].ed25519_public
-        assert steward is not None
-        return f"/j/{b64e(invite_id)}#{b64e(secret)}.{td2.fingerprint(steward)}"
+        # The link names the dialogue's genesis steward key, which anchors the whole chain.
+        ring = self.keyrings[dialogue_id]
+        if ring.anchor_fingerprint is None:
+            self._verified(dialogue_id)
+        return f"/j/{b64e(invite_id)}#{b64e(secret)}.{ring.anchor_fingerprint}"
 
     def add_team_seat(
         self, dialogue_id: str, username: str, role: str, steward: bool = False
@@ -368,6 +444,7 @@ class DialogueClient:
             dialogue_id,
             self.roster(dialogue_id) + newcomers,
             approve=[k["knock_id"] for k in knocks],
+            stewards={k["handle"]: k["ed25519_public"] for k in knocks if k.get("ed25519_public")},
         )
 
     def open_device_session(self, dialogue_id: str) -> dict[str, Any]:
@@ -540,6 +617,64 @@ class DialogueClient:
         )
         content: dict[str, Any] = json.loads(td2.open_blob(key, aad, b64d(envelope["blob"])))
         return content
+
+    # --- team-only guidance -----------------------------------------------------------------
+
+    @staticmethod
+    def _guidance_aad(ring: KeyRing, epoch: int, document_id: str) -> bytes:
+        """The guidance of one document: the team channel, the document's id as message id, and
+        no author (the document's envelope names who wrote it)."""
+        channel = team_channel_id(ring.dialogue_id)
+        return td2.build_aad("meta", ring.dialogue_id, channel, epoch, b64d(document_id), bytes(16))
+
+    def _seal_guidance(
+        self, ring: KeyRing, epoch: int, key: bytes, document_id: str, texts: dict[str, str]
+    ) -> dict[str, Any]:
+        aad = self._guidance_aad(ring, epoch, document_id)
+        return {"epoch": epoch, "blob": b64e(td2.seal_json(key, aad, texts))}
+
+    def _open_guidance(
+        self, ring: KeyRing, keys: dict[int, bytes], document: dict[str, Any]
+    ) -> dict[str, str]:
+        sealed = document[GUIDANCE]
+        key = keys.get(sealed["epoch"])
+        if key is None:
+            raise td2.Td2DecryptError(f"no team key for epoch {sealed['epoch']}")
+        aad = self._guidance_aad(ring, sealed["epoch"], document["id"])
+        texts: dict[str, str] = td2.open_json(key, aad, b64d(sealed["blob"]))  # type: ignore[assignment]
+        return texts
+
+    def write_agenda_item(
+        self,
+        dialogue_id: str,
+        item: dict[str, Any],
+        guidance: dict[str, str] | None = None,
+        replaces: str | None = None,
+    ) -> str:
+        """An ``agenda_item`` document; its guidance (texts) sealed under the current epoch's
+        team key, so only the mediator team opens it."""
+        ring = self.keyrings[dialogue_id]
+        document = {"type": "agenda_item", "id": b64e(td2.random_id()), **item}
+        document.pop(GUIDANCE, None)
+        document.pop("guidance", None)
+        if guidance:
+            epoch = self.epochs(dialogue_id)[-1].number
+            key = self.team_keys(dialogue_id)[epoch]
+            document[GUIDANCE] = self._seal_guidance(ring, epoch, key, document["id"], guidance)
+        return self.write_meta(dialogue_id, document, replaces=replaces)
+
+    def guidance(self, dialogue_id: str, document: dict[str, Any]) -> dict[str, str] | None:
+        """The guidance of an agenda item, for a member of the mediator team; anyone else holds
+        no team key (``Td2DecryptError``)."""
+        if GUIDANCE not in document:
+            return None
+        try:
+            keys = self.team_keys(dialogue_id)
+        except ApiError as error:
+            if error.status != 403:
+                raise
+            keys = {}
+        return self._open_guidance(self.keyrings[dialogue_id], keys, document)
 
     # --- meta documents ---------------------------------------------------------------------
 

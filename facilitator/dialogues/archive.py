@@ -28,6 +28,7 @@ from facilitator.dialogues.schemas import (
     DialogueSettingsIn,
     EnvelopeOut,
     RosterEntry,
+    StewardCert,
 )
 from facilitator.live.channels import team_channel_id
 
@@ -135,6 +136,7 @@ def bundle(db: DbSession, caller: Caller, dialogue_id: str) -> Bundle:
                 record=e.record,
                 signature=e.signature,
                 roster=[RosterEntry.model_validate(m) for m in json.loads(e.roster)],
+                steward_certs=[StewardCert.model_validate(c) for c in json.loads(e.steward_certs)],
             )
             for e in epochs
         ],

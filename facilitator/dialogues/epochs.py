@@ -102,6 +102,7 @@ def _store_epoch(
             signature=payload.signature,
             creator_handle=creator.handle,
             roster=json.dumps([entry.model_dump() for entry in payload.roster]),
+            steward_certs=json.dumps([cert.model_dump() for cert in payload.steward_certs]),
         )
     )
     for wrap in payload.wraps:
@@ -130,7 +131,13 @@ def create_dialogue(db: DbSession, account: Account, payload: DialogueCreate) ->
     if db.get(Dialogue, payload.dialogue_id) is not None:
         raise DuplicateIdError(field="dialogue_id")
     genesis = payload.genesis
-    if genesis.epoch != 0 or genesis.approve or genesis.reseal or genesis.archive_wrap:
+    if (
+        genesis.epoch != 0
+        or genesis.approve
+        or genesis.reseal
+        or genesis.archive_wrap
+        or genesis.steward_certs
+    ):
         raise EpochInvalidError(reason="genesis")
     me = Member(
         dialogue_id=payload.dialogue_id,
@@ -194,6 +201,7 @@ def add_epoch(db: DbSession, caller: Caller, dialogue_id: str, payload: EpochIn)
     in_roster = {entry.handle for entry in payload.roster}
     if not set(newcomers) <= in_roster:
         raise EpochInvalidError(reason="approve")
+    _check_steward_certs(payload, dialogue_id, newcomers, steward.ed25519_public)
     # Compare-and-swap: only one new epoch can follow the current one, whichever process wins.
     swapped = db.execute(
         update(Dialogue)
@@ -218,6 +226,32 @@ def add_epoch(db: DbSession, caller: Caller, dialogue_id: str, payload: EpochIn)
             raise EpochInvalidError(reason="reseal")
         store_envelope(db, dialogue, steward, envelope)
     return EpochResult(dialogue_id, payload.epoch, removed)
+
+
+def _check_steward_certs(
+    payload: EpochIn, dialogue_id: str, newcomers: dict[str, Knock], steward_key: str
+) -> None:
+    """Exactly one certificate per newcomer who registered a steward key, for that key, signed
+    by the calling steward for this epoch; none for anyone else (docs/protocol.md, "Steward
+    certificates"). Clients verify them again; this only keeps garbage out."""
+    expected = {h: k.ed25519_public for h, k in newcomers.items() if k.ed25519_public}
+    given = {cert.handle: cert for cert in payload.steward_certs}
+    if len(given) != len(payload.steward_certs) or set(given) != set(expected):
+        raise EpochInvalidError(reason="steward_certs")
+    for handle, cert in given.items():
+        if cert.ed25519_public != expected[handle]:
+            raise EpochInvalidError(reason="steward_certs")
+        try:
+            td2.verify_steward_cert(
+                td2.b64u_decode(steward_key),
+                td2.b64u_decode(dialogue_id),
+                payload.epoch,
+                td2.b64u_decode(handle),
+                td2.b64u_decode(cert.ed25519_public),
+                td2.b64u_decode(cert.signature),
+            )
+        except td2.Td2Error:
+            raise EpochInvalidError(reason="steward_certs") from None
 
 
 def _admit(db: DbSession, knock: Knock, role: str, epoch: int) -> None:

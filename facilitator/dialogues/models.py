@@ -82,6 +82,8 @@ class Epoch(db.Model):  # type: ignore[name-defined,misc]
     creator_handle: Mapped[str] = mapped_column(String(B64_ID))
     # JSON list of {"handle", "x25519_public", "role"}: what the roster hash covers.
     roster: Mapped[str] = mapped_column(Text)
+    # JSON list of {"handle", "ed25519_public", "signature"}: the stewards this epoch admits.
+    steward_certs: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -55,6 +55,15 @@ class WrapEntry(ApiModel):
     wrap: WrapText
 
 
+class StewardCert(ApiModel):
+    """A newcomer's steward key, certified by the steward who admits them (docs/protocol.md,
+    "Steward certificates")."""
+
+    handle: Id
+    ed25519_public: Key
+    signature: Signature
+
+
 class EnvelopeIn(ApiModel):
     kind: Kind
     channel_id: Id
@@ -81,6 +90,8 @@ class EpochIn(ApiModel):
     # (docs/protocol.md, "Team channel"): exactly one per convener, facilitator, interpreter and
     # rapporteur in the roster.
     team_wraps: list[WrapEntry] = Field(default_factory=list, max_length=MAX_ROSTER)
+    # One certificate per newcomer whose seat makes them a key steward, signed by the caller.
+    steward_certs: list[StewardCert] = Field(default_factory=list, max_length=MAX_ROSTER)
 
 
 class DialogueSettingsIn(ApiModel):
@@ -110,6 +121,7 @@ class BundleEpoch(ApiModel):
     record: Record
     signature: Signature
     roster: list[RosterEntry]
+    steward_certs: list[StewardCert]
 
 
 class BundleSteward(ApiModel):
@@ -188,6 +200,7 @@ class EpochOut(ApiModel):
     signature: str
     creator_handle: str
     roster: list[RosterEntry]
+    steward_certs: list[StewardCert]
 
 
 class DialogueOut(ApiModel):

@@ -43,6 +43,7 @@ from facilitator.dialogues.schemas import (
     MemberOut,
     RosterEntry,
     Seq,
+    StewardCert,
     WrapOut,
 )
 from facilitator.extensions import db, limiter
@@ -76,6 +77,7 @@ def _epoch_out(epoch: Epoch) -> EpochOut:
         signature=epoch.signature,
         creator_handle=epoch.creator_handle,
         roster=[RosterEntry.model_validate(e) for e in json.loads(epoch.roster)],
+        steward_certs=[StewardCert.model_validate(c) for c in json.loads(epoch.steward_certs)],
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator import td2
+from facilitator.client import trust
 
 ARCHIVE_HANDLE = bytes(16)
 META_WRITERS = frozenset({"convener", "facilitator"})
@@ -45,9 +46,14 @@ def _links(bundle: dict[str, Any]) -> list[td2.ChainLink]:
 
 
 def _verified_chain(bundle: dict[str, Any]) -> tuple[list[td2.EpochRecord], list[td2.ChainLink]]:
+    """The chain verified from the genesis creator's key (whose fingerprint the export prints
+    for comparison), each later steward's key as certified along the chain, never as listed."""
     try:
         links = _links(bundle)
-        records = td2.verify_chain(links, verifier_handle=None)
+        stewards = {s["handle"]: b64d(s["ed25519_public"]) for s in bundle["stewards"]}
+        creator = td2.b64u_encode(trust.genesis_creator(bundle["epochs"]))
+        chain = trust.verify_dialogue_chain(bundle["epochs"], stewards[creator], None)
+        records = [record for record, _roster in chain.epochs]
     except (td2.Td2Error, KeyError, TypeError, ValueError) as error:
         raise ExportError(
             f"The dialogue's key history does not verify, so nothing was exported: {error}"

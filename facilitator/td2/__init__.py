@@ -51,6 +51,13 @@ Public API (all byte strings are raw bytes; base64url only at the edges)::
     verify_epoch_signature(steward_public, record, signature) -> None  # Td2SignatureError
     verify_chain(links: Sequence[ChainLink], *, verifier_handle: bytes | None,
                  anchor: TrustAnchor | None = None) -> list[EpochRecord]  # Td2ChainError
+    archive_key_statement(dialogue_id, x25519_public) -> bytes   # what a convener signs
+    sign_archive_key(steward_private, dialogue_id, x25519_public) -> bytes   # 64 bytes
+    verify_archive_key(steward_public, dialogue_id, x25519_public, signature) -> None
+    steward_cert_statement(dialogue_id, epoch: int, handle, ed25519_public) -> bytes
+    sign_steward_cert(steward_private, dialogue_id, epoch: int, handle, ed25519_public) -> bytes
+    verify_steward_cert(steward_public, dialogue_id, epoch: int, handle, ed25519_public,
+                        signature) -> None             # Td2SignatureError
 
     fingerprint(public: bytes) -> str               # "7WSX-KJSK-TSHS-SN7I"
     invite_secret_hash(invite_secret) -> bytes
@@ -77,6 +84,7 @@ content.seal_blob_with_nonce, hpke_fixed.seal_fixed, keyfile.seal_key_file_fixed
 """
 
 from facilitator.td2.aad import AAD_LENGTH, KIND_CODES, AadFields, build_aad, parse_aad
+from facilitator.td2.archive import archive_key_statement, sign_archive_key, verify_archive_key
 from facilitator.td2.chain import ChainLink, TrustAnchor, verify_chain
 from facilitator.td2.checker import VectorReport, check_vectors
 from facilitator.td2.content import open_blob, open_json, seal_blob, seal_json
@@ -126,6 +134,7 @@ from facilitator.td2.keys import (
     x25519_public_from_private,
 )
 from facilitator.td2.roster import ROLE_CODES, RosterMember, roster_hash
+from facilitator.td2.steward import sign_steward_cert, steward_cert_statement, verify_steward_cert
 from facilitator.td2.subkeys import LABELS, derive_subkey
 from facilitator.td2.team import (
     TEAM_CHANNEL_ROLES,
@@ -168,6 +177,7 @@ __all__ = [
     "Td2SignatureError",
     "TrustAnchor",
     "VectorReport",
+    "archive_key_statement",
     "b64u_decode",
     "b64u_encode",
     "build_aad",
@@ -201,16 +211,21 @@ __all__ = [
     "seal_json",
     "seal_key_file",
     "seal_to_public",
+    "sign_archive_key",
     "sign_epoch_record",
+    "sign_steward_cert",
+    "steward_cert_statement",
     "team_wrap_info",
     "u32",
     "u64",
     "unframe_plaintext",
     "unwrap_epoch_secret",
     "unwrap_team_secret",
+    "verify_archive_key",
     "verify_chain",
     "verify_epoch_signature",
     "verify_join_proof",
+    "verify_steward_cert",
     "wrap_epoch_secret",
     "wrap_info",
     "wrap_team_secret",

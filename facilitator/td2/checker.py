@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.td2.aad import build_aad
+from facilitator.td2.archive import archive_key_statement, sign_archive_key, verify_archive_key
 from facilitator.td2.content import open_blob, seal_blob_with_nonce
 from facilitator.td2.encoding import b64u_decode
 from facilitator.td2.epoch import (
@@ -23,8 +24,9 @@ from facilitator.td2.fingerprint import fingerprint
 from facilitator.td2.hpke_fixed import seal_fixed
 from facilitator.td2.invite import invite_secret_hash, join_proof, verify_join_proof
 from facilitator.td2.keyfile import MAX_ITERATIONS, derive_key_file_key, open_key_file
-from facilitator.td2.keys import x25519_public_from_private
+from facilitator.td2.keys import ed25519_public_from_private, x25519_public_from_private
 from facilitator.td2.roster import roster_hash
+from facilitator.td2.steward import sign_steward_cert, steward_cert_statement, verify_steward_cert
 from facilitator.td2.subkeys import derive_subkey
 from facilitator.td2.team import derive_team_key, team_wrap_info, unwrap_team_secret
 from facilitator.td2.wrap import open_wrap, unwrap_epoch_secret, wrap_info
@@ -43,7 +45,7 @@ SECTIONS = (
 )
 # Sections this project adds to the brief's format (docs/protocol.md, "Team channel"): optional,
 # so a file without them still checks; checked like the others when present.
-EXTENSION_SECTIONS = ("team_subkeys", "team_wrap")
+EXTENSION_SECTIONS = ("team_subkeys", "team_wrap", "steward_cert", "archive_key")
 
 
 class VectorMismatch(Exception):
@@ -235,6 +237,32 @@ def _team_wrap(e: _Entry) -> None:
         _expect("wrap (from ephemeral_private)", computed, e.b("wrap"))
 
 
+def _signed_statement(e: _Entry, statement: bytes) -> None:
+    _expect("statement", statement, e.b("statement"))
+    if "signer_private" in e.raw:
+        _expect(
+            "signer_public",
+            ed25519_public_from_private(e.b("signer_private")),
+            e.b("signer_public"),
+        )
+
+
+def _steward_cert(e: _Entry) -> None:
+    args = (e.b("dialogue_id"), e.int("epoch"), e.b("handle"), e.b("ed25519_public"))
+    _signed_statement(e, steward_cert_statement(*args))
+    verify_steward_cert(e.b("signer_public"), *args, e.b("signature"))
+    if "signer_private" in e.raw:
+        _expect("signature", sign_steward_cert(e.b("signer_private"), *args), e.b("signature"))
+
+
+def _archive_key(e: _Entry) -> None:
+    args = (e.b("dialogue_id"), e.b("x25519_public"))
+    _signed_statement(e, archive_key_statement(*args))
+    verify_archive_key(e.b("signer_public"), *args, e.b("signature"))
+    if "signer_private" in e.raw:
+        _expect("signature", sign_archive_key(e.b("signer_private"), *args), e.b("signature"))
+
+
 CHECKS: dict[str, Callable[[_Entry], None]] = {
     "subkeys": _subkeys,
     "aad": _aad,
@@ -248,6 +276,8 @@ CHECKS: dict[str, Callable[[_Entry], None]] = {
     "negative": _negative,
     "team_subkeys": _team_subkeys,
     "team_wrap": _team_wrap,
+    "steward_cert": _steward_cert,
+    "archive_key": _archive_key,
 }
 
 

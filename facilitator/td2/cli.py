@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from facilitator.td2.checker import SECTIONS, check_vectors
+from facilitator.td2.checker import EXTENSION_SECTIONS, SECTIONS, check_vectors
 
 
 @click.group("td2")
@@ -28,7 +28,7 @@ def check_vectors_command(file: Path) -> None:
         click.echo(f"FAIL {file}: not a UTF-8 JSON file ({exc})", err=True)
         sys.exit(1)
     report = check_vectors(data)
-    for section in SECTIONS:
+    for section in SECTIONS + EXTENSION_SECTIONS:
         if section in report.counts:
             click.echo(f"{section:>14}: {report.counts[section]} ok")
     if report.failure is not None:

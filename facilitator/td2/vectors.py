@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from facilitator.td2.aad import build_aad
+from facilitator.td2.archive import archive_key_statement, sign_archive_key
 from facilitator.td2.checker import VectorReport, check_vectors
 from facilitator.td2.content import seal_blob_with_nonce
 from facilitator.td2.encoding import b64u_encode as b64
@@ -32,6 +33,7 @@ from facilitator.td2.keys import (
 )
 from facilitator.td2.negative import negative_entries
 from facilitator.td2.roster import ROLE_CODES, roster_hash
+from facilitator.td2.steward import sign_steward_cert, steward_cert_statement
 from facilitator.td2.subkeys import derive_subkey
 from facilitator.td2.team import derive_team_key, team_wrap_info
 from facilitator.td2.wrap import wrap_info
@@ -208,6 +210,49 @@ def _team_wrap() -> list[Entry]:
     return out
 
 
+def _steward_cert() -> list[Entry]:
+    out = []
+    for i, epoch in enumerate([1, 7, 2**32 - 1]):
+        private = det(f"steward-cert/{i}/signer")
+        dialogue, handle = (
+            det(f"steward-cert/{i}/dialogue", 16),
+            det(f"steward-cert/{i}/handle", 16),
+        )
+        key = ed25519_public_from_private(det(f"steward-cert/{i}/newcomer"))
+        out.append(
+            {
+                "signer_private": b64(private),
+                "signer_public": b64(ed25519_public_from_private(private)),
+                "dialogue_id": b64(dialogue),
+                "epoch": epoch,
+                "handle": b64(handle),
+                "ed25519_public": b64(key),
+                "statement": b64(steward_cert_statement(dialogue, epoch, handle, key)),
+                "signature": b64(sign_steward_cert(private, dialogue, epoch, handle, key)),
+            }
+        )
+    return out
+
+
+def _archive_key() -> list[Entry]:
+    out = []
+    for i in range(3):
+        private = det(f"archive-key/{i}/convener")
+        dialogue = det(f"archive-key/{i}/dialogue", 16)
+        archive = x25519_public_from_private(det(f"archive-key/{i}/archive"))
+        out.append(
+            {
+                "signer_private": b64(private),
+                "signer_public": b64(ed25519_public_from_private(private)),
+                "dialogue_id": b64(dialogue),
+                "x25519_public": b64(archive),
+                "statement": b64(archive_key_statement(dialogue, archive)),
+                "signature": b64(sign_archive_key(private, dialogue, archive)),
+            }
+        )
+    return out
+
+
 def _roster_members(i: int, roles: list[str]) -> list[tuple[bytes, bytes, str]]:
     members = []
     for j, role in enumerate(roles):
@@ -356,6 +401,9 @@ def generate_vectors() -> dict[str, Any]:
         # Extensions of the brief's format (docs/protocol.md, "Team channel").
         "team_subkeys": _team_subkeys(),
         "team_wrap": _team_wrap(),
+        # Extensions (docs/protocol.md, "Steward certificates" and "Archive key statement").
+        "steward_cert": _steward_cert(),
+        "archive_key": _archive_key(),
     }
 
 

@@ -17,11 +17,12 @@ import {
   generateMemberKeyPair,
   generatePassphrase,
   importX25519Public,
+  signArchiveKey,
   unwrapEpochSecret,
   wrapEpochSecret,
 } from "../td2/index.js";
 import * as api from "./api.js";
-import { ARCHIVE_HANDLE, archivePublic, openDialogue, readMeta, writeMeta } from "./crypto-state.js";
+import { ARCHIVE_HANDLE, StateError, archivePublic, openDialogue, readMeta, writeMeta } from "./crypto-state.js";
 import { newDocId } from "./docs.js";
 import { describe } from "./labels.js";
 import { download } from "./summary-export.js";
@@ -29,11 +30,11 @@ import { announce, fingerprintView, say } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** The newest `archive_key` document a convener wrote, or null. */
+/** The newest `archive_key` document, or null: a new one replaces it, whoever wrote it. */
 function newestArchiveDoc(entries) {
   let newest = null;
   for (const entry of entries) {
-    if (entry.doc?.type !== "archive_key" || entry.authorRole !== "convener") continue;
+    if (entry.doc?.type !== "archive_key") continue;
     if (!newest || newest.env.seq < entry.env.seq) newest = entry;
   }
   return newest;
@@ -72,7 +73,12 @@ async function registerOnce(state, publicRaw) {
     wraps,
   });
   const older = newestArchiveDoc(await readMeta(state));
-  const doc = { type: "archive_key", id: older?.doc.id ?? newDocId(), x25519_public: b64uEncode(publicRaw) };
+  // Signed with this convener's steward key: only a convener names the archive key.
+  const signature = await signArchiveKey(state.keys.steward.privateKey, state.idBytes, publicRaw);
+  const doc = {
+    type: "archive_key", id: older?.doc.id ?? newDocId(), x25519_public: b64uEncode(publicRaw),
+    signer: state.handle, signature: b64uEncode(signature),
+  };
   await writeMeta(state, doc, older?.env.message_id ?? null);
   return result;
 }
@@ -89,6 +95,7 @@ const isStale = (error) =>
  * @returns {Promise<{state: object, result: object}>}
  */
 export async function registerArchiveKey(state, publicRaw) {
+  if (!state.keys.steward || state.role !== "convener") throw new StateError("archive_key_steward");
   await importX25519Public(publicRaw); // refuses a low-order point before anything is sent
   try {
     return { state, result: await registerOnce(state, publicRaw) };
@@ -211,7 +218,7 @@ export function setupArchivePanel(page) {
     button.disabled = true;
     try {
       const bundle = await api.get(`/dialogues/${page.id}/export`);
-      const announced = archivePublic(page.entries);
+      const announced = await archivePublic(page.state, page.entries).catch(() => null);
       download(`facilitator-bundle-${page.id.slice(0, 8)}.json`, `${JSON.stringify(bundle)}\n`, "application/json");
       if (announced && bundle.archive?.x25519_public !== b64uEncode(announced)) {
         say(shown, _("Warning: the server names another archive key than the one a convener announced in the dialogue. Do not rely on this bundle; register the key again."), "error");
@@ -231,7 +238,13 @@ export function setupArchivePanel(page) {
 /** Shows the archive key a convener announced in the dialogue, by its fingerprint. */
 export async function renderArchiveKey(page) {
   const holder = $("archive-current");
-  const key = archivePublic(page.entries);
+  let key;
+  try {
+    key = await archivePublic(page.state, page.entries);
+  } catch (error) {
+    holder.replaceChildren(describe(error));
+    return;
+  }
   if (!key) {
     holder.replaceChildren(_("No archive key is registered yet. Without one, no export can be made on the command line."));
     return;

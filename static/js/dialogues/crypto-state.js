@@ -11,6 +11,7 @@ import {
   buildEpochRecord,
   concat,
   deriveSubkey,
+  deriveTeamKey,
   isTeamRole,
   openJson,
   randomId,
@@ -19,7 +20,10 @@ import {
   rosterHash,
   sealJson,
   signEpochRecord,
+  signStewardCert,
   unwrapEpochSecret,
+  unwrapTeamSecret,
+  verifyArchiveKey,
   wrapEpochSecret,
   wrapTeamSecret,
 } from "../td2/index.js";
@@ -72,8 +76,8 @@ export async function openDialogue(dialogueId) {
   const anchor = await resolveAnchor(dialogueId, keys, info.members, epochs);
   const idBytes = b64uDecode(dialogueId, 16);
   const handleBytes = b64uDecode(me.handle, 16);
-  const records = await verify(epochs, info.members, anchor, handleBytes, info.current_epoch);
-  await checkSeen(dialogueId, records);
+  const { records, signers, certified } = await verify(epochs, anchor, handleBytes, info.current_epoch, idBytes);
+  await checkSeen(dialogueId, records, certified);
   const latest = epochs[epochs.length - 1];
   const mine = latest.roster.find((entry) => entry.handle === me.handle);
   const channel = await channelId("meta", idBytes);
@@ -92,6 +96,7 @@ export async function openDialogue(dialogueId) {
     epoch: records[records.length - 1].epoch,
     roster: latest.roster,
     anchor,
+    signers,
     channel,
     channelText: b64uEncode(channel),
     metaKeys: new Map(),
@@ -99,7 +104,59 @@ export async function openDialogue(dialogueId) {
     unopenedEpochs: new Set(),
   };
   await unwrapMetaKeys(state, await api.get(`/dialogues/${dialogueId}/wraps`));
+  state.teamKeys = isTeamRole(state.role) ? await loadTeamKeys(state) : new Map();
   return state;
+}
+
+/** K_team of every epoch this member of the mediator team holds a team wrap for. */
+async function loadTeamKeys(state) {
+  const keys = new Map();
+  const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
+  for (const { epoch, wrap } of await api.get(`/dialogues/${state.id}/team-wraps`)) {
+    const record = state.records[epoch];
+    if (!record || record.epoch !== epoch) continue;
+    try {
+      const secret = await unwrapTeamSecret(pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap));
+      keys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
+      secret.fill(0);
+    } catch {
+      // guidance sealed in that epoch stays closed
+    }
+  }
+  return keys;
+}
+
+// An agenda item's facilitator guidance is for the mediator team only, so it is sealed under the
+// team key inside the document (`guidance_sealed: {epoch, blob}`), bound to the team channel and
+// the document's id, with no author (docs/dialogue-content.md). In memory a team member's copy
+// carries the opened texts as `guidance`; every write seals them again and drops the plaintext.
+const NO_AUTHOR = new Uint8Array(16);
+
+async function guidanceAad(state, epoch, docId) {
+  return buildAad("meta", state.idBytes, await channelId("team", state.idBytes), epoch, b64uDecode(docId, 16), NO_AUTHOR);
+}
+
+async function openGuidance(state, doc) {
+  const sealed = doc.guidance_sealed;
+  const key = state.teamKeys?.get(sealed?.epoch);
+  if (!key) return null;
+  try {
+    return await openJson(key, await guidanceAad(state, sealed.epoch, doc.id), b64uDecode(sealed.blob));
+  } catch {
+    return null;
+  }
+}
+
+/** The document as stored: guidance texts sealed under `teamKey` of `epoch`, never in clear. */
+async function protectGuidance(state, doc, epoch, teamKey) {
+  // Without opened texts (sealed under a key this device lacks) the sealed form stays as it is.
+  if (doc.type !== "agenda_item" || !("guidance" in doc)) return doc;
+  const { guidance, guidance_sealed: _old, ...rest } = doc;
+  const texts = guidance && typeof guidance === "object" ? guidance : {};
+  if (!Object.keys(texts).length) return rest;
+  if (!teamKey) throw new StateError("no_current_key");
+  const blob = await sealJson(teamKey, await guidanceAad(state, epoch, doc.id), texts);
+  return { ...rest, guidance_sealed: { epoch, blob: b64uEncode(blob) } };
 }
 
 /** The verified role of `handle` in the roster of `epoch`, or null. */
@@ -132,8 +189,13 @@ async function openEnvelope(state, env) {
         b64uDecode(env.message_id, 16), b64uDecode(env.author_handle, 16),
       );
       const doc = await openJson(key, aad, b64uDecode(env.blob));
-      if (looksLikeDocument(doc)) entry.doc = doc;
-      else entry.error = "malformed";
+      if (!looksLikeDocument(doc)) entry.error = "malformed";
+      else if (doc.guidance_sealed) {
+        const { guidance_sealed: _sealed, ...rest } = doc;
+        const guidance = await openGuidance(state, doc);
+        // A reader outside the team keeps the sealed form, so a write never loses it.
+        entry.doc = guidance ? { ...rest, guidance } : doc;
+      } else entry.doc = doc;
     } catch {
       entry.error = "unreadable";
     }
@@ -169,35 +231,45 @@ async function sealEnvelope(state, key, epoch, doc, replaces) {
 export async function writeMeta(state, doc, replaces = null) {
   const key = state.metaKeys.get(state.epoch);
   if (!key) throw new StateError("no_current_key");
-  const body = await sealEnvelope(state, key, state.epoch, doc, replaces);
+  const stored = await protectGuidance(state, doc, state.epoch, state.teamKeys?.get(state.epoch));
+  const body = await sealEnvelope(state, key, state.epoch, stored, replaces);
   await api.post(`/dialogues/${state.id}/envelopes`, body);
   return body.message_id;
 }
 
 /**
- * The dialogue's archive key, as announced in a sealed `archive_key` document (never as the
- * server says: a server could name its own key). A convener writes it; a key steward who cuts
- * an epoch reseals it, so a document by any writer of `meta` counts. Newest wins.
+ * The dialogue's archive key, as named in the newest sealed `archive_key` document (never as the
+ * server says: a server could name its own key). Any writer of `meta` can seal a document, and a
+ * steward who cuts an epoch reseals them all under their own handle, so the document counts only
+ * with a signature by a convener of the newest verified roster, under the key the chain trusts
+ * for them (docs/protocol.md, "Archive key statement"). Null when none was named; a StateError
+ * `archive_key` when the newest is not a convener's: nothing is then wrapped to it.
  */
-export function archivePublic(entries) {
+export async function archivePublic(state, entries) {
   let newest = null;
   for (const entry of entries) {
-    if (entry.doc?.type !== "archive_key" || typeof entry.doc.x25519_public !== "string") continue;
-    if (!META_WRITERS.has(roleOfEntry(entry))) continue;
+    if (entry.doc?.type !== "archive_key") continue;
     if (!newest || newest.env.seq < entry.env.seq) newest = entry;
   }
-  return newest ? b64uDecode(newest.doc.x25519_public, 32) : null;
-}
-
-function roleOfEntry(entry) {
-  return entry.authorRole ?? null;
+  if (!newest) return null;
+  const { x25519_public: named, signer, signature } = newest.doc;
+  const conveners = state.roster.filter((entry) => entry.role === "convener").map((entry) => entry.handle);
+  const key = conveners.includes(signer) ? state.signers.get(signer) : null;
+  try {
+    if (!key) throw new Error("not a convener");
+    const publicRaw = b64uDecode(named, 32);
+    await verifyArchiveKey(key, state.idBytes, publicRaw, b64uDecode(signature, 64));
+    return publicRaw;
+  } catch {
+    throw new StateError("archive_key");
+  }
 }
 
 /** The epoch secret wrapped to the archive key, as to the all-zero handle (docs/export.md). */
-async function wrapToArchive(entries, idBytes, epoch, hash, secret) {
-  const archive = archivePublic(entries);
+async function wrapToArchive(state, entries, epoch, hash, secret) {
+  const archive = await archivePublic(state, entries);
   if (!archive) return null;
-  return b64uEncode(await wrapEpochSecret(archive, idBytes, epoch, ARCHIVE_HANDLE, hash, secret));
+  return b64uEncode(await wrapEpochSecret(archive, state.idBytes, epoch, ARCHIVE_HANDLE, hash, secret));
 }
 
 export const ARCHIVE_HANDLE = new Uint8Array(16);
@@ -212,6 +284,11 @@ export function deleteMeta(state, messageId) {
  * "Team channel"). The secret is wiped here once wrapped.
  */
 export async function teamWraps(members, dialogueIdBytes, epoch, hash) {
+  return (await teamWrapsAndKey(members, dialogueIdBytes, epoch, hash)).wraps;
+}
+
+/** The team wraps of an epoch and its K_team, for guidance sealed again with the epoch. */
+async function teamWrapsAndKey(members, dialogueIdBytes, epoch, hash) {
   const secret = randomSecret();
   try {
     const wraps = [];
@@ -219,7 +296,7 @@ export async function teamWraps(members, dialogueIdBytes, epoch, hash) {
       const wrap = await wrapTeamSecret(member.x25519Public, dialogueIdBytes, epoch, member.handle, hash, secret);
       wraps.push({ handle: b64uEncode(member.handle), wrap: b64uEncode(wrap) });
     }
-    return wraps;
+    return { wraps, key: await deriveTeamKey(secret, dialogueIdBytes, epoch, hash) };
   } finally {
     secret.fill(0);
   }
@@ -235,7 +312,7 @@ export async function teamWraps(members, dialogueIdBytes, epoch, hash) {
  * @param {{approve?: string[], entries?: {env: object, doc: object | null}[],
  *   change?: (doc: object) => object}} [options]
  */
-export async function cutEpoch(state, roster, { approve = [], entries = [], change = (doc) => doc } = {}) {
+export async function cutEpoch(state, roster, { approve = [], entries = [], change = (doc) => doc, stewards = [] } = {}) {
   if (!state.keys.steward) throw new StateError("not_steward");
   const epoch = state.epoch + 1;
   const members = roster.map((entry) => ({
@@ -258,20 +335,33 @@ export async function cutEpoch(state, roster, { approve = [], entries = [], chan
       const wrap = await wrapEpochSecret(member.x25519Public, state.idBytes, epoch, member.handle, hash, secret);
       wraps.push({ handle: b64uEncode(member.handle), wrap: b64uEncode(wrap) });
     }
-    archiveWrap = await wrapToArchive(entries, state.idBytes, epoch, hash, secret);
+    archiveWrap = await wrapToArchive(state, entries, epoch, hash, secret);
     metaKey = await deriveSubkey(secret, state.idBytes, epoch, hash, "meta");
   } finally {
     secret.fill(0);
   }
+  const team = await teamWrapsAndKey(members, state.idBytes, epoch, hash);
   const reseal = [];
   for (const entry of entries) {
-    if (entry.doc) reseal.push(await sealEnvelope(state, metaKey, epoch, change(entry.doc), entry.env.message_id));
+    if (!entry.doc) continue;
+    const doc = await protectGuidance(state, change(entry.doc), epoch, team.key);
+    reseal.push(await sealEnvelope(state, metaKey, epoch, doc, entry.env.message_id));
   }
   const body = {
     epoch, record: b64uEncode(record), signature: b64uEncode(signature), roster, wraps,
-    team_wraps: await teamWraps(members, state.idBytes, epoch, hash),
+    team_wraps: team.wraps,
   };
   if (approve.length) body.approve = approve;
+  // Newcomers who hold a steward key: this steward certifies it with the epoch that admits them.
+  if (stewards.length) {
+    body.steward_certs = [];
+    for (const { handle, ed25519_public: key } of stewards) {
+      const certificate = await signStewardCert(
+        state.keys.steward.privateKey, state.idBytes, epoch, b64uDecode(handle, 16), b64uDecode(key, 32),
+      );
+      body.steward_certs.push({ handle, ed25519_public: key, signature: b64uEncode(certificate) });
+    }
+  }
   if (reseal.length) body.reseal = reseal;
   if (archiveWrap) body.archive_wrap = archiveWrap;
   return api.post(`/dialogues/${state.id}/epochs`, body);

@@ -30,7 +30,7 @@ let shownInvite = null;
 
 function showLink(ws, inviteId, secret) {
   shownInvite = inviteId;
-  const link = `${window.location.origin}/j/${inviteId}#${inviteFragment(secret, ws.state.keys.steward.fingerprint)}`;
+  const link = `${window.location.origin}/j/${inviteId}#${inviteFragment(secret, ws.state.anchor.fingerprint)}`;
   $("invite-link").textContent = link;
   $("invite-qr").replaceChildren(qrSvg(link, _("QR code of the invitation link")));
   $("invite-result").hidden = false;
@@ -180,7 +180,7 @@ function bind(ws, form, status, work) {
 
 export function setupStewardPanel(ws) {
   if (!ws.isSteward) return;
-  $("steward-fingerprint").textContent = ws.state.keys.steward.fingerprint;
+  $("steward-fingerprint").textContent = ws.state.anchor.fingerprint;
   const languages = ws.languages();
   options($("invite-language"), languages.map((tag) => [tag, languageName(tag)]));
   options($("invite-attendance"), ATTENDANCE.map((code) => [code, attendanceLabel(code)]));

@@ -139,6 +139,10 @@ export function explain(error) {
       return _("No key steward could be found for this dialogue.");
     case "no_current_key":
       return _("This device could not open the dialogue's current key.");
+    case "archive_key":
+      return _("The archive key document was not signed by a convener, so nothing is given to that key. A convener must register the archive key again.");
+    case "archive_key_steward":
+      return _("Only a convener whose device holds a key steward key can name the archive key.");
     default:
       return _("Something went wrong on this device.");
   }

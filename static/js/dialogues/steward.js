@@ -19,6 +19,7 @@ export async function approveKnock(ws, knock) {
   const isTheirs = (doc) => doc.type === "person" && doc.invite_id === knock.invite_id;
   await cutEpoch(ws.state, [...ws.state.roster, newcomer], {
     approve: [knock.knock_id],
+    stewards: knock.ed25519_public ? [{ handle: knock.handle, ed25519_public: knock.ed25519_public }] : [],
     entries,
     change: (doc) => (isTheirs(doc) ? withHandle(doc, knock.handle) : doc),
   });

@@ -3,6 +3,7 @@
 // re-seals each vector key file with its salt and nonce and expects the same document.
 
 import { buildAad } from "./aad.js";
+import { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "./archive.js";
 import { b64uDecode, equalBytes, utf8 } from "./bytes.js";
 import { openBlob, sealBlobWithNonce } from "./content.js";
 import { buildEpochRecord, parseEpochRecord, recordHash, verifyEpochSignature } from "./epoch.js";
@@ -10,8 +11,9 @@ import { Td2Error } from "./errors.js";
 import { fingerprint } from "./fingerprint.js";
 import { inviteSecretHash, joinProof, verifyJoinProof } from "./invite.js";
 import { MAX_ITERATIONS, deriveKeyFileKey, openKeyFile, sealKeyFileFixed } from "./keyfile.js";
-import { x25519PublicFromPrivate } from "./keys.js";
+import { ed25519PublicFromPrivate, x25519PublicFromPrivate } from "./keys.js";
 import { rosterHash } from "./roster.js";
+import { signStewardCert, stewardCertStatement, verifyStewardCert } from "./steward-cert.js";
 import { deriveSubkeyBytes } from "./subkeys.js";
 import { deriveTeamKeyBytes, teamWrapInfo, unwrapTeamSecret } from "./team.js";
 import { openWrap, sealWrapFixed, unwrapEpochSecret, wrapInfo } from "./wrap.js";
@@ -30,7 +32,7 @@ export const SECTIONS = Object.freeze([
 ]);
 
 /** Sections this project adds to the brief's format: optional, checked when present. */
-export const EXTENSION_SECTIONS = Object.freeze(["team_subkeys", "team_wrap"]);
+export const EXTENSION_SECTIONS = Object.freeze(["team_subkeys", "team_wrap", "steward_cert", "archive_key"]);
 
 /** A vector entry whose expected value differs from the computed one. */
 export class VectorMismatch extends Error {
@@ -226,6 +228,26 @@ const CHECKS = {
   async team_subkeys(e) {
     const key = await deriveTeamKeyBytes(e.b("team_secret"), e.b("dialogue_id"), e.int("epoch"), e.b("record_hash"));
     expectBytes("key", key, e.b("key"));
+  },
+
+  async steward_cert(e) {
+    const args = [e.b("dialogue_id"), e.int("epoch"), e.b("handle"), e.b("ed25519_public")];
+    expectBytes("statement", stewardCertStatement(...args), e.b("statement"));
+    await verifyStewardCert(e.b("signer_public"), ...args, e.b("signature"));
+    if ("signer_private" in e.raw) {
+      expectBytes("signer_public", await ed25519PublicFromPrivate(e.b("signer_private")), e.b("signer_public"));
+      expectBytes("signature", await signStewardCert(e.b("signer_private"), ...args), e.b("signature"));
+    }
+  },
+
+  async archive_key(e) {
+    const args = [e.b("dialogue_id"), e.b("x25519_public")];
+    expectBytes("statement", archiveKeyStatement(...args), e.b("statement"));
+    await verifyArchiveKey(e.b("signer_public"), ...args, e.b("signature"));
+    if ("signer_private" in e.raw) {
+      expectBytes("signer_public", await ed25519PublicFromPrivate(e.b("signer_private")), e.b("signer_public"));
+      expectBytes("signature", await signArchiveKey(e.b("signer_private"), ...args), e.b("signature"));
+    }
   },
 
   async team_wrap(e) {

@@ -16,6 +16,7 @@ export {
   u32,
   u64,
 } from "./bytes.js";
+export { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "./archive.js";
 export { CHAIN_REASONS, GENESIS_EPOCH, verifyChain } from "./chain.js";
 export { MIN_BLOB_LENGTH, openBlob, openJson, sealBlob, sealJson } from "./content.js";
 export {
@@ -71,6 +72,7 @@ export {
   x25519PublicFromPrivate,
 } from "./keys.js";
 export { ROLE_CODES, rosterHash } from "./roster.js";
+export { signStewardCert, stewardCertStatement, verifyStewardCert } from "./steward-cert.js";
 export { LABELS, deriveSubkey, deriveSubkeyBytes } from "./subkeys.js";
 export {
   TEAM_CHANNEL_ROLES,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import asdict
 
 import click
 from flask import Flask, current_app
@@ -64,6 +65,18 @@ def create_convener_command(username: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Convener '{account.username}' created.")
+
+
+@main.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete expired sessions, links, invitations, knocks and challenges (for cron or a
+    systemd timer; ``facilitator serve`` also does it every hour)."""
+    from facilitator.core.purge import purge_now
+
+    purged = purge_now(current_app._get_current_object())  # type: ignore[attr-defined]
+    for kind, count in asdict(purged).items():
+        click.echo(f"{kind.replace('_', ' ')}: {count}")
 
 
 @main.command("serve")

@@ -35,7 +35,7 @@ def setup_link_or_none() -> str | None:
             token = service.create_setup_link(db.session, settings.setup_token_ttl_s)
     except SetupClosedError:
         return None
-    return f"{settings.public_origin}/setup/{token}"
+    return f"{settings.public_origin}/setup#{token}"
 
 
 @main.command("setup-link")

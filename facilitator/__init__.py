@@ -24,6 +24,7 @@ from facilitator.core.i18n import (
 )
 from facilitator.core.security import init_security
 from facilitator.core.session_cookie import OncePerEnvironSessionInterface
+from facilitator.core.socket_packets import StrictPacket, close_on_malformed_packets
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
 from facilitator.live import events as _live_events  # noqa: F401
 from facilitator.live.relay import BackgroundRedisManager
@@ -80,7 +81,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         client_manager=client_manager(settings.redis_url),
         cors_allowed_origins=[settings.public_origin],
         manage_session=False,
+        serializer=StrictPacket,
     )
+    close_on_malformed_packets(socketio.server)
 
     init_security(app, settings.public_origin, settings.secure_cookies)
     init_auth(app)

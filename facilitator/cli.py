@@ -71,7 +71,7 @@ def create_convener_command(username: str, password: str) -> None:
 @with_appcontext
 def purge_command() -> None:
     """Delete expired sessions, links, invitations, knocks and challenges (for cron or a
-    systemd timer; ``facilitator serve`` also does it every hour)."""
+    systemd timer; ``facilitator serve`` also does it at start and every hour)."""
     from facilitator.core.purge import purge_now
 
     purged = purge_now(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -7,9 +7,9 @@ its steward for a while, lets a device that knocked learn the outcome, and absor
 differences between processes.
 
 Every statement is a plain ``DELETE … WHERE`` on times: running it twice, or from several
-processes at once, deletes each row once and changes nothing else. ``facilitator serve`` runs it
-every ``INTERVAL_S`` (``run_periodically``); ``facilitator purge`` runs it once, for cron or a
-systemd timer.
+processes at once, deletes each row once and changes nothing else. ``facilitator serve`` runs
+it at start and every ``INTERVAL_S`` (``run_periodically``); ``facilitator purge`` runs it once,
+for cron or a systemd timer.
 """
 
 from __future__ import annotations
@@ -149,17 +149,18 @@ def purge_now(app: Flask) -> Purged:
 def run_periodically(
     app: Flask, sleep: Callable[[float], Any], interval_s: float = INTERVAL_S
 ) -> None:
-    """Purge every ``interval_s`` (± a quarter, so processes started together spread out), for
-    as long as the process runs. A failed purge is logged by its kind and tried next time."""
+    """Purge now, then every ``interval_s`` (± a quarter, so processes started together spread
+    out), for as long as the process runs: a server restarted more often than hourly still
+    purges. A failed purge is logged by its kind and tried next time."""
     while True:
-        sleep(interval_s * random.uniform(0.75, 1.25))  # noqa: S311 - spacing, not a secret
         try:
             purged = purge_now(app)
         except Exception as error:  # the next round tries again
             log.warning("purge failed (%s)", type(error).__name__)
-            continue
-        if purged.total():
-            log.info("purged %d expired rows", purged.total())
+        else:
+            if purged.total():
+                log.info("purged %d expired rows", purged.total())
+        sleep(interval_s * random.uniform(0.75, 1.25))  # noqa: S311 - spacing, not a secret
 
 
 def start_periodic_purge(

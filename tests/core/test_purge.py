@@ -215,6 +215,9 @@ def test_the_server_starts_one_periodic_purge_per_process(app, seeded):
     naps: list[float] = []
 
     def sleep(seconds: float) -> None:
+        """The first purge ran before the first nap."""
+        with app.app_context():
+            assert still_there(db.session, old) == set(MODELS) - LAPSED
         naps.append(seconds)
         if len(naps) == 2:
             raise Stop()
@@ -222,5 +225,26 @@ def test_the_server_starts_one_periodic_purge_per_process(app, seeded):
     with pytest.raises(Stop):
         purge.run_periodically(app, sleep, interval_s=100)
     assert all(75 <= nap <= 125 for nap in naps)
+
+
+def test_a_failed_purge_is_tried_again(app, seeded, monkeypatch):
+    old, _live = seeded
+    calls: list[int] = []
+    real = purge.purge_now
+
+    def flaky(app_):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database away")
+        return real(app_)
+
+    monkeypatch.setattr(purge, "purge_now", flaky)
+
+    def sleep(seconds: float) -> None:
+        if len(calls) == 2:
+            raise Stop()
+
+    with pytest.raises(Stop):
+        purge.run_periodically(app, sleep, interval_s=1)
     with app.app_context():
         assert still_there(db.session, old) == set(MODELS) - LAPSED

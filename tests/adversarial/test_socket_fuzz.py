@@ -139,7 +139,7 @@ def talk(convener: Member, participant: Member, label: str) -> None:
 
 
 @pytest.fixture
-def room(tmp_path):
+def served_room(tmp_path):
     """A real server with a dialogue: a convener, a participant and a hostile participant."""
     database_url = f"sqlite:///{tmp_path / 'facilitator.db'}"
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
@@ -164,8 +164,8 @@ def room(tmp_path):
         yield server, dialogue_id, convener, devices, log
 
 
-def test_a_hostile_member_cannot_break_the_room(room):
-    server, dialogue_id, convener_api, (participant_api, hostile_api), log = room
+def test_a_hostile_member_cannot_break_the_room(served_room):
+    server, dialogue_id, convener_api, (participant_api, hostile_api), log = served_room
     convener = Member(convener_api, dialogue_id)
     participant = Member(participant_api, dialogue_id)
     hostile = Member(hostile_api, dialogue_id)

@@ -26,6 +26,7 @@ from facilitator.core.i18n import (
 from facilitator.core.private_logs import PrivateLogFlask
 from facilitator.core.security import init_security
 from facilitator.core.session_cookie import OncePerEnvironSessionInterface
+from facilitator.core.socket_packets import StrictPacket, close_on_malformed_packets
 from facilitator.extensions import babel, csrf, db, limiter, migrate, socketio
 from facilitator.live import events as _live_events  # noqa: F401
 from facilitator.live.relay import BackgroundRedisManager
@@ -82,7 +83,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         client_manager=client_manager(settings.redis_url),
         cors_allowed_origins=allowed_origins(settings.public_origin),
         manage_session=False,
+        serializer=StrictPacket,
     )
+    close_on_malformed_packets(socketio.server)
 
     init_hosts(app, settings.public_origin, settings.trusted_proxies)
     init_security(app, settings.public_origin, settings.secure_cookies)

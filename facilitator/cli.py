@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -40,7 +41,7 @@ def setup_link_or_none() -> str | None:
             token = service.create_setup_link(db.session, settings.setup_token_ttl_s)
     except SetupClosedError:
         return None
-    return f"{settings.public_origin}/setup/{token}"
+    return f"{settings.public_origin}/setup#{token}"
 
 
 @main.command("setup-link")
@@ -72,6 +73,18 @@ def create_convener_command(username: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Convener '{account.username}' created.")
+
+
+@main.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete expired sessions, links, invitations, knocks and challenges (for cron or a
+    systemd timer; ``facilitator serve`` also does it at start and every hour)."""
+    from facilitator.core.purge import purge_now
+
+    purged = purge_now(current_app._get_current_object())  # type: ignore[attr-defined]
+    for kind, count in asdict(purged).items():
+        click.echo(f"{kind.replace('_', ' ')}: {count}")
 
 
 @main.command("serve")

@@ -14,6 +14,8 @@ from flask_migrate import upgrade
 
 from facilitator import create_app
 from facilitator.cli import setup_link_or_none
+from facilitator.core.purge import start_periodic_purge
+from facilitator.extensions import socketio
 from facilitator.settings import Settings, SettingsError
 from facilitator.wsgi_server import wsgi_server
 
@@ -36,6 +38,7 @@ def main() -> None:
         click.echo(f"  {link}")
         click.echo("(or run: .venv/bin/facilitator create-convener)")
     click.echo(f"Serving on {settings.public_origin}")
+    start_periodic_purge(app, socketio.start_background_task, socketio.sleep)
     # What was built so far (the app, its models, compiled statements, catalogues) lives as
     # long as the process: frozen, it is left out of the collector's full passes, which
     # otherwise stopped every greenlet for over 0.1 s at a time under load.

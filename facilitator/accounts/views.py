@@ -179,8 +179,7 @@ def invite() -> Page:
     token = service.create_invitation(
         db.session, actor, request.form.get("role", ""), _settings().invitation_ttl_s
     )
-    link = url_for("accounts.join_team", token=token, _external=True)
-    return _team_page(status=201, new_link=link)
+    return _team_page(status=201, new_link=link_url("accounts.join_team", token))
 
 
 @bp.post("/team/invitations/<int:link_id>/revoke")
@@ -192,15 +191,23 @@ def revoke(link_id: int) -> Response:
 
 
 # --- enrolment: first convener and invited team members -----------------------------------
+# A link's token travels in its fragment (``/setup#<token>``), which browsers never send: it
+# reaches no server or proxy log. The page's script moves it into the form and out of the
+# address bar and history (``static/js/pages/link-token.js``); the form posts it in its body.
 
 
-def _enrolment_form(token: str, purpose: str) -> Page:
-    service.find_usable_link(db.session, token, purpose)
+def link_url(endpoint: str, token: str) -> str:
+    """The link someone opens: the page's address with the token as its fragment."""
+    return f"{url_for(endpoint, _external=True)}#{token}"
+
+
+def _enrolment_form(purpose: str) -> Page:
     return render_template("accounts/enrol.html", purpose=purpose)
 
 
-def _enrolment_submit(token: str, purpose: str) -> Page:
+def _enrolment_submit(purpose: str) -> Page:
     form = request.form
+    token = form.get("token", "")
     try:
         account = service.start_enrolment(
             db.session,
@@ -219,28 +226,28 @@ def _enrolment_submit(token: str, purpose: str) -> Page:
     return redirect(url_for("accounts.enrol_totp"))
 
 
-@bp.get("/setup/<token>")
+@bp.get("/setup")
 @public
-def setup(token: str) -> Page:
-    return _enrolment_form(token, service.SETUP)
+def setup() -> Page:
+    return _enrolment_form(service.SETUP)
 
 
-@bp.post("/setup/<token>")
+@bp.post("/setup")
 @public
-def setup_submit(token: str) -> Page:
-    return _enrolment_submit(token, service.SETUP)
+def setup_submit() -> Page:
+    return _enrolment_submit(service.SETUP)
 
 
-@bp.get("/join-team/<token>")
+@bp.get("/join-team")
 @public
-def join_team(token: str) -> Page:
-    return _enrolment_form(token, service.INVITE)
+def join_team() -> Page:
+    return _enrolment_form(service.INVITE)
 
 
-@bp.post("/join-team/<token>")
+@bp.post("/join-team")
 @public
-def join_team_submit(token: str) -> Page:
-    return _enrolment_submit(token, service.INVITE)
+def join_team_submit() -> Page:
+    return _enrolment_submit(service.INVITE)
 
 
 def _enrolment() -> tuple[dict[str, Any], Account]:

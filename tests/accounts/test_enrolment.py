@@ -28,10 +28,14 @@ def account_count(app):
         return db.session.scalar(select(func.count()).select_from(Account))
 
 
-def enrol(client, path, username="samira", password="a long enough passphrase", confirm=None):
+def enrol(client, link, username="samira", password="a long enough passphrase", confirm=None):
+    """Submit the enrolment form of ``link`` (``/setup#<token>``) as its page's script does:
+    the token from the fragment goes in the body; the request's address carries none."""
+    path, _, token = link.partition("#")
     return client.post(
         path,
         data={
+            "token": token,
             "username": username,
             "password": password,
             "confirm": password if confirm is None else confirm,
@@ -51,8 +55,8 @@ def confirm_totp(client, code=None):
 
 def test_first_convener_via_one_time_link(app, client):
     token = setup_link(app)
-    assert client.get(f"/setup/{token}").status_code == 200
-    assert enrol(client, f"/setup/{token}").location.endswith("/enrol/totp")
+    assert client.get("/setup").status_code == 200
+    assert enrol(client, f"/setup#{token}").location.endswith("/enrol/totp")
     assert client.get("/").status_code == 302, "not signed in before TOTP is confirmed"
     page = client.get("/enrol/totp").get_data(as_text=True)
     assert 'data-uri="otpauth://totp/' in page
@@ -67,11 +71,11 @@ def test_first_convener_via_one_time_link(app, client):
 
 def test_setup_link_is_single_use_and_closes_after_the_first_convener(app, client):
     token = setup_link(app)
-    enrol(client, f"/setup/{token}")
+    enrol(client, f"/setup#{token}")
     confirm_totp(client)
     other = app.test_client()
     other.environ_base["HTTP_ORIGIN"] = "http://localhost"
-    response = other.get(f"/setup/{token}")
+    response = enrol(other, f"/setup#{token}", username="intruder")
     assert response.status_code == 404
     assert "not valid" in response.get_data(as_text=True)
     with app.app_context():
@@ -88,14 +92,15 @@ def test_expired_setup_link_fails_clearly(app, client):
         link = db.session.scalar(select(OneTimeLink))
         link.expires_at = link.created_at - timedelta(seconds=1)
         db.session.commit()
-    response = client.get(f"/setup/{token}")
+    response = enrol(client, f"/setup#{token}")
     assert response.status_code == 404
     assert "expired" in response.get_data(as_text=True)
+    assert account_count(app) == 0
 
 
 def test_bad_enrolment_input_changes_nothing(app, client):
     token = setup_link(app)
-    path = f"/setup/{token}"
+    path = f"/setup#{token}"
     short = enrol(client, path, password="too short")
     assert short.status_code == 400 and "at least 12" in short.get_data(as_text=True)
     mismatch = enrol(client, path, confirm="a different passphrase")
@@ -110,7 +115,7 @@ def test_bad_enrolment_input_changes_nothing(app, client):
 
 def test_wrong_totp_at_enrolment_keeps_account_inactive(app, client):
     token = setup_link(app)
-    enrol(client, f"/setup/{token}")
+    enrol(client, f"/setup#{token}")
     assert confirm_totp(client, code="000000").status_code == 401
     with app.app_context():
         account = db.session.scalar(select(Account))
@@ -123,9 +128,11 @@ def test_convener_invites_a_team_member_who_joins_with_that_role(app, client, si
     response = post_form(client, "/team/invitations", {"role": "interpreter"}, page="/team")
     assert response.status_code == 201
     link = re.search(r'id="new-invitation-link">([^<]+)<', response.get_data(as_text=True)).group(1)
+    assert re.fullmatch(r"http://localhost/join-team#[\w-]{40,}", link)
     path = link.replace("http://localhost", "")
     invitee = app.test_client()
     invitee.environ_base["HTTP_ORIGIN"] = "http://localhost"
+    assert invitee.get("/join-team").status_code == 200
     assert enrol(invitee, path, username="helene").status_code == 302
     assert confirm_totp(invitee).status_code == 302
     assert invitee.get("/").status_code == 200
@@ -134,7 +141,8 @@ def test_convener_invites_a_team_member_who_joins_with_that_role(app, client, si
         assert helene.role == "interpreter" and helene.is_active
     # The link was single use.
     again = app.test_client()
-    assert again.get(path).status_code == 404
+    again.environ_base["HTTP_ORIGIN"] = "http://localhost"
+    assert enrol(again, path, username="mallory").status_code == 404
 
 
 def test_revoked_invitation_fails(app, client, sign_in, make_member):
@@ -145,7 +153,9 @@ def test_revoked_invitation_fails(app, client, sign_in, make_member):
     with app.app_context():
         link_id = db.session.scalar(select(OneTimeLink.id))
     assert post_form(client, f"/team/invitations/{link_id}/revoke", {}, "/team").status_code == 302
-    assert app.test_client().get(link.replace("http://localhost", "")).status_code == 404
+    revoked = app.test_client()
+    revoked.environ_base["HTTP_ORIGIN"] = "http://localhost"
+    assert enrol(revoked, link.replace("http://localhost", "")).status_code == 404
 
 
 def test_only_conveners_invite(app, client, sign_in, make_member):
@@ -195,3 +205,19 @@ def test_create_convener_on_the_terminal(settings, app, tmp_path):
     with app.app_context():
         karim = db.session.scalar(select(Account).where(Account.username == "karim"))
         assert karim.is_active and karim.role == "convener" and service.totp_secret(karim, settings.totp_key) == secret
+
+
+def test_a_link_without_its_token_enrols_nobody(app, client):
+    setup_link(app)
+    assert enrol(client, "/setup").status_code == 404
+    assert account_count(app) == 0
+
+
+def test_path_style_links_are_gone(app, client):
+    """A token in the path would reach every access log on the way: such addresses answer 404,
+    and the enrolment pages themselves show no token."""
+    token = setup_link(app)
+    assert client.get(f"/setup/{token}").status_code == 404
+    assert client.post(f"/setup/{token}", data={}).status_code == 404
+    assert client.get(f"/join-team/{token}").status_code == 404
+    assert token not in client.get("/setup").get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""Fixtures of the malicious-server cases: the dialogue they start from."""
+"""Fixtures of the adversarial suite: the malicious-server cases' dialogue, and the dialogue
+fixtures (a workshop with every role admitted) reused by the sweep and the fuzzer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from facilitator import td2
 from facilitator.client import DialogueClient, FlaskTransport
 from tests.conftest import ORIGIN, Member
-from tests.dialogues.conftest import SCENARIO_DIALOGUE
+from tests.dialogues.conftest import SCENARIO_DIALOGUE, client_for, workshop
+
+__all__ = ["Room", "client_for", "room", "workshop"]
 
 
 @dataclass

@@ -45,7 +45,7 @@ def stored_column(app) -> bytes:
 
 def test_enrolment_and_sign_in_never_store_the_secret_in_the_clear(app, client, settings):
     token = setup_link(app)
-    enrol(client, f"/setup/{token}")
+    enrol(client, f"/setup#{token}")
     page = client.get("/enrol/totp").get_data(as_text=True)
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
     assert confirm_totp(client).status_code == 302

@@ -45,10 +45,10 @@ def test_the_launcher_refuses_writable_executable_memory():
 
 def enrol_first_convener(origin: str, output: str) -> HttpTransport:
     """Enrol through the link the server printed, as a person would; signed in afterwards."""
-    token = re.search(r"/setup/([\w-]+)", output).group(1)  # type: ignore[union-attr]
+    token = re.search(r"/setup#([\w-]+)", output).group(1)  # type: ignore[union-attr]
     transport = HttpTransport(origin)
-    form = {"username": "samira", "password": PASSWORD, "confirm": PASSWORD}
-    status, body, _ = transport.request("POST", f"/setup/{token}", form=form)
+    form = {"token": token, "username": "samira", "password": PASSWORD, "confirm": PASSWORD}
+    status, body, _ = transport.request("POST", "/setup", form=form)
     assert status == 302, body
     status, page, _ = transport.request("GET", "/enrol/totp")
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)  # type: ignore[union-attr]

@@ -7,11 +7,12 @@ looked at, kept in the rate limiter's storage (Redis when several processes shar
   alike), or a wrong code in a sign-in whose password step passed. A code sent without that
   step is refused and counts for nobody, so nobody can lock an account out knowing only its
   name; guessing its password is what it takes.
-- **Per client address** (``login_attempts_per_address``) and **for the whole server**
-  (``login_attempts_global``): every failed password counts. They bound what one machine, and
-  everyone together, can make the server spend on Argon2id hashes (each checked password costs
-  one), whatever the usernames tried. When the global budget is spent, sign-in is refused for
-  everyone until the window moves on: the live room keeps running.
+- **Per client address** (``login_attempts_per_address``; an IPv6 client is its /64) and
+  **for the whole server** (``login_attempts_global``): every failed password counts. They
+  bound what one machine, and everyone together, can make the server spend on Argon2id hashes
+  (each checked password costs one), whatever the usernames tried. When the global budget is
+  spent, sign-in is refused for everyone until the window moves on: the live room keeps
+  running.
 
 Only failures count: a team signing in from one venue address is not slowed down.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 
 from flask import current_app, request
 from limits import RateLimitItem, parse
@@ -49,10 +51,29 @@ def _budgets(username: str, password_step: bool) -> list[tuple[RateLimitItem, st
     return budgets
 
 
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_network(address: str) -> str:
+    """The client an address stands for: an IPv4 address (written IPv4-mapped or not), or an
+    IPv6 /64. One machine is given a whole /64 and may send from any address in it, so a budget
+    per IPv6 address would be no budget at all."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(parsed)
+
+
 def _address_key(secret_key: str, address: str) -> str:
     """The client address as the throttle stores it: keyed with the app's secret, so Redis (or
     a copy of it) holds no address, nor a hash one could reverse by trying every address."""
-    return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    client = client_network(address)
+    return hmac.new(secret_key.encode(), client.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def require_budget(username: str, password_step: bool) -> None:

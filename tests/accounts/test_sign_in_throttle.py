@@ -137,3 +137,23 @@ def test_the_throttle_stores_no_client_address(tight_app):
         keys = list(getattr(storage, "storage", {})) + list(getattr(storage, "events", {}))
     assert any("address:" in key for key in keys)
     assert not any("198.51.100.1" in key for key in keys)
+
+
+def test_an_ipv6_client_cannot_leave_its_address_budget_by_changing_address(tight_app):
+    """One machine has a whole /64 of IPv6 addresses to choose from: the budget is its /64's,
+    and an IPv4 address is the same client whether or not it is written IPv4-mapped."""
+    for n in range(3):
+        attacker = client_at(tight_app, f"2001:db8:1:2::{n + 1:x}")
+        assert password_step(attacker, f"guess{n}", "not the password 123").status_code == 401
+    next_door = client_at(tight_app, "2001:db8:1:2:ffff:ffff:ffff:fff0")
+    assert password_step(next_door, "guess", "not the password 123").status_code == 429
+    other_network = client_at(tight_app, "2001:db8:1:3::1")
+    assert password_step(other_network, "guess", "not the password 123").status_code == 401
+
+
+def test_an_ipv4_mapped_address_shares_its_ipv4_budget(tight_app):
+    for n in range(3):
+        attacker = client_at(tight_app, "198.51.100.77")
+        assert password_step(attacker, f"guess{n}", "not the password 123").status_code == 401
+    mapped = client_at(tight_app, "::ffff:198.51.100.77")
+    assert password_step(mapped, "guess", "not the password 123").status_code == 429

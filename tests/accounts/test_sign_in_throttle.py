@@ -157,3 +157,28 @@ def test_an_ipv4_mapped_address_shares_its_ipv4_budget(tight_app):
         assert password_step(attacker, f"guess{n}", "not the password 123").status_code == 401
     mapped = client_at(tight_app, "::ffff:198.51.100.77")
     assert password_step(mapped, "guess", "not the password 123").status_code == 429
+
+
+def test_one_code_completes_one_sign_in_when_two_check_it_at_once(app, make_member):
+    """Two sign-ins of one account (a copied pending sign-in, two devices) that check the same
+    code at the same moment: each read the account's last accepted step before either stored
+    its own. The second to store it is refused, as it would be had it come later."""
+    from sqlalchemy.orm import Session
+
+    from facilitator.accounts import service
+    from facilitator.accounts.errors import TotpRejectedError
+    from facilitator.accounts.models import Account
+
+    member = make_member()
+    key = app.extensions["facilitator.settings"].totp_key
+    code = member.code()
+    with app.app_context():
+        first = db.session.get(Account, member.id)
+        assert first is not None and first.totp_last_step == 0
+        with Session(db.engine) as second_session:
+            second = second_session.get(Account, member.id)
+            service.accept_totp(second_session, second, code, totp_key=key)
+            second_session.commit()
+        with pytest.raises(TotpRejectedError):
+            service.accept_totp(db.session, first, code, totp_key=key)
+        db.session.rollback()

@@ -23,6 +23,7 @@ installs there, so ``/socket.io/`` passes through them too.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -46,8 +47,8 @@ def _authorities(public_origin: str) -> tuple[str, list[str]]:
     parts = urlsplit(public_origin)
     scheme = parts.scheme
     hostname = (parts.hostname or "").lower()
-    if ":" in hostname:
-        name = f"[{hostname}]"
+    if ":" in hostname:  # an IPv6 literal, which browsers send in its shortest form
+        name = f"[{ipaddress.IPv6Address(hostname).compressed}]"
     else:  # browsers send an internationalised name in its ASCII (punycode) form
         name = hostname.encode("idna").decode("ascii") if hostname else ""
     names = list(LOOPBACK_NAMES) if name in LOOPBACK_NAMES else [name]

@@ -75,6 +75,10 @@ def test_a_refused_sign_in_changes_nothing(client, make_member):
         ("https://dialogue.example.org", "localhost", False),
         ("https://dialogue.example.org:8443", "dialogue.example.org:8443", True),
         ("https://dialogue.example.org:8443", "dialogue.example.org", False),
+        # Browsers send an IPv6 literal in its shortest lowercase form, however it was typed.
+        ("http://[0:0:0:0:0:0:0:1]:5000", "[::1]:5000", True),
+        ("http://[2001:DB8:0:0::1]:5000", "[2001:db8::1]:5000", True),
+        ("http://[2001:db8::1]:5000", "[2001:db8::2]:5000", False),
     ],
 )
 def test_which_hosts_are_answered(settings, public_origin, host, allowed):

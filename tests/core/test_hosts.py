@@ -5,6 +5,7 @@ Socket.IO handshake, with nothing changed. Origins are the configured ones, neve
 from __future__ import annotations
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
 from facilitator import create_app
 from facilitator.core.hosts import allowed_hosts, allowed_origins
@@ -35,6 +36,33 @@ def test_a_forged_host_gets_a_json_400_from_the_api(client):
 def test_a_forged_host_header_is_refused_whatever_the_url(client):
     response = client.get("/login", headers={"Host": "evil.example"})
     assert response.status_code == 400
+
+
+def call_app(app, method, path, host, accept):
+    """Status and body of one request, through the app's WSGI entry as a server calls it (the
+    test client would parse the Host itself to build its URL)."""
+    environ = EnvironBuilder(
+        path=path, method=method, headers={"Host": host, "Origin": ORIGIN, "Accept": accept}
+    ).get_environ()
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(status.split()[0])
+
+    body = b"".join(app(environ, start_response))
+    return answer["status"], body
+
+
+@pytest.mark.parametrize("host", ["a..b", ".", "xn--zz", "a" * 70 + ".example", "a" * 300])
+@pytest.mark.parametrize("path", ["/login", "/api/v1/openapi.json", HANDSHAKE])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_host_that_is_no_valid_name_gets_the_same_400(app, host, path, method):
+    """A Host that is not even a valid name (an empty or overlong label, broken punycode) is
+    refused like any other foreign Host, never with a server error."""
+    status, body = call_app(app, method, path, host, "application/json")
+    assert (status, b"host_rejected" in body) == (400, True)
+    status, page = call_app(app, method, path, host, "text/html")
+    assert (status, b"does not answer to" in page) == (400, True)
 
 
 def test_the_socketio_handshake_refuses_a_forged_host(client):

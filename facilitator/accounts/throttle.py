@@ -1,6 +1,9 @@
 """The sign-in throttle: three budgets of failed attempts, checked before any password or code is
 looked at, kept in the rate limiter's storage (Redis when several processes share it).
 
+Each attempt is taken from its budgets before it is checked (``reserve_attempt``) and given back
+when it succeeds (``give_back``): only failures stay counted.
+
 - **Per account**: one budget for the whole sign-in, password and code steps together
   (``login_attempts_per_account``). A failure is counted only once a password was checked: a
   wrong password (under the name given, whether or not such an account exists, so both answer
@@ -76,15 +79,28 @@ def _address_key(secret_key: str, address: str) -> str:
     return hmac.new(secret_key.encode(), client.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def require_budget(username: str, password_step: bool) -> None:
-    """Refuse (429) before anything is checked when a budget this attempt draws on is spent:
-    the account's; for a password, also the client address's and the server's."""
+Reserved = list[tuple[RateLimitItem, str]]
+
+
+def reserve_attempt(username: str, password_step: bool) -> Reserved:
+    """Take this attempt from every budget it draws on (the account's; for a password, also the
+    client address's and the server's) before anything is checked, or refuse it (429) when one
+    is spent. Taken first, in one atomic step per budget, so attempts sent together cannot all
+    pass a budget that has room for only some of them. What was taken is given back
+    (``give_back``) unless the attempt fails."""
+    taken: Reserved = []
     for item, key in _budgets(username, password_step):
-        if not limiter.limiter.test(item, "sign-in", key):
+        if not limiter.limiter.hit(item, "sign-in", key):
+            give_back([*taken, (item, key)])
             raise RateLimitedError()
+        taken.append((item, key))
+    return taken
 
 
-def count_failure(username: str, password_step: bool) -> None:
-    """Count a failed password (every budget) or a failed code (the account's)."""
-    for item, key in _budgets(username, password_step):
-        limiter.limiter.hit(item, "sign-in", key)
+def give_back(taken: Reserved) -> None:
+    """Return reserved attempts: the attempt succeeded, or was not decided (an error).
+
+    The budgets are fixed windows (the rate limiter's default strategy, which the app keeps):
+    a counter per window, so giving back is taking a negative amount."""
+    for item, key in taken:
+        limiter.limiter.storage.incr(item.key_for("sign-in", key), item.get_expiry(), amount=-1)

@@ -182,3 +182,49 @@ def test_one_code_completes_one_sign_in_when_two_check_it_at_once(app, make_memb
         with pytest.raises(TotpRejectedError):
             service.accept_totp(db.session, first, code, totp_key=key)
         db.session.rollback()
+
+
+def test_sign_ins_sent_together_cannot_check_more_passwords_than_the_budget(
+    app, make_member, monkeypatch
+):
+    """Eight wrong passwords for one account sent at once, from eight addresses: each one held
+    inside its password check until all eight have either reached a check or been refused. A
+    budget that is only looked at before the check, and counted after it, lets all eight be
+    checked; the budget is five."""
+    import threading
+
+    from facilitator.accounts import service
+
+    member = make_member()
+    real_verify = credentials.verify_password
+    reached = []
+    release = threading.Event()
+
+    def held_verify(password_hash, password):
+        reached.append(password)
+        release.wait(timeout=20)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(service.credentials, "verify_password", held_verify)
+    clients = [client_at(app, f"198.51.100.{60 + n}") for n in range(8)]
+    tokens = [csrf_token(each) for each in clients]
+    statuses = []
+
+    def attempt(client, token, n):
+        response = client.post("/login", data={
+            "username": member.username, "password": f"wrong password {n}", "csrf_token": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=attempt, args=(c, t, n))
+               for n, (c, t) in enumerate(zip(clients, tokens, strict=True))]
+    for thread in threads:
+        thread.start()
+    for _ in range(2000):  # until every attempt is inside a check or answered
+        if len(reached) + len(statuses) >= len(threads):
+            break
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(reached) == 5, "passwords checked"
+    assert sorted(statuses) == [401] * 5 + [429] * 3

@@ -80,7 +80,7 @@ def _trusted_proxies(value: str | None) -> int:
     if value is None or value.strip() == "":
         return 0
     text = value.strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to ``isdigit``, not to ``int``
         raise SettingsError(
             f"FACILITATOR_TRUSTED_PROXIES must be a whole number from 0 (the number of "
             f"reverse proxies in front of the server), not {value!r}"

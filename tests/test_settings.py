@@ -26,7 +26,7 @@ def test_trusted_proxies(tmp_path, value, expected):
     assert from_env(tmp_path, FACILITATOR_TRUSTED_PROXIES=value).trusted_proxies == expected
 
 
-@pytest.mark.parametrize("value", ["-1", "one", "1.5", "1,2", "0x1"])
+@pytest.mark.parametrize("value", ["-1", "one", "1.5", "1,2", "0x1", "²", "١"])
 def test_a_bad_proxy_count_is_refused_by_name(tmp_path, value):
     with pytest.raises(SettingsError, match="FACILITATOR_TRUSTED_PROXIES"):
         Settings.from_env({"FACILITATOR_INSTANCE": str(tmp_path),

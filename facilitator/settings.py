@@ -6,6 +6,7 @@ Nothing else in the package reads ``os.environ``: tests build a ``Settings`` dir
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -91,11 +92,16 @@ def _trusted_proxies(value: str | None) -> int:
 def _public_origin(value: str) -> str:
     """``scheme://host[:port]`` and nothing more: requests for any other host are refused, so
     a mistyped origin would refuse every request."""
-    parts = urlsplit(value.strip())
     try:
+        parts = urlsplit(value.strip())
         parts.port  # noqa: B018 (parsing the port validates it)
+        ipv6 = parts.hostname and ":" in parts.hostname and "@" not in parts.netloc
+        if ipv6:  # an IPv6 literal: browsers send it in its shortest form
+            address = ipaddress.IPv6Address(parts.hostname).compressed
+            port = f":{parts.port}" if parts.port is not None else ""
+            parts = parts._replace(netloc=f"[{address}]{port}")
     except ValueError:
-        parts = parts._replace(netloc="")
+        parts = urlsplit("")
     if (
         parts.scheme not in {"http", "https"}
         or not parts.hostname

@@ -41,6 +41,9 @@ def test_a_bad_proxy_count_is_refused_by_name(tmp_path, value):
         ("https://Dialogue.Example.org/", "https://dialogue.example.org"),
         ("http://dialogue.test:8080", "http://dialogue.test:8080"),
         ("http://abcdefghijklmnop.onion", "http://abcdefghijklmnop.onion"),
+        # An IPv6 literal in the shortest form browsers send (and the doctor then sends too).
+        ("http://[0:0:0:0:0:0:0:1]:5000", "http://[::1]:5000"),
+        ("https://[2001:DB8:0::1]", "https://[2001:db8::1]"),
     ],
 )
 def test_public_origin(tmp_path, value, expected):
@@ -57,6 +60,8 @@ def test_public_origin(tmp_path, value, expected):
         "https://user@dialogue.example.org",
         "https://dialogue.example.org:99999",
         "https://",
+        "http://[::zz]:5000",
+        "https://user@[::1]",
     ],
 )
 def test_a_bad_public_origin_is_refused_by_name(tmp_path, value):

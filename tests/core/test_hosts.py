@@ -154,3 +154,18 @@ def test_the_socketio_handshake_accepts_only_the_configured_origins(client):
     assert client.get(HANDSHAKE, headers={"Origin": "http://127.0.0.1"}).status_code == 200
     assert client.get(HANDSHAKE, headers={"Origin": ORIGIN}).status_code == 200
     assert client.get(HANDSHAKE, headers={"Origin": "http://evil.example"}).status_code == 400
+
+
+def test_behind_a_proxy_the_host_header_decides_never_x_forwarded_host(settings):
+    """A client's ``X-Forwarded-Host`` (which a proxy may pass on) neither opens the site under
+    a foreign ``Host`` nor turns the good one away, nor reaches the page."""
+    app = create_app(settings.with_(public_origin="https://dialogue.example.org", trusted_proxies=1))
+    client = app.test_client()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1"}
+    foreign = {**proxied, "Host": "evil.example", "X-Forwarded-Host": "dialogue.example.org"}
+    assert client.get("/login", headers=foreign).status_code == 400
+    ours = {**proxied, "Host": "dialogue.example.org", "X-Forwarded-Host": "evil.example"}
+    page = client.get("/login", headers=ours)
+    assert page.status_code == 200
+    assert b"evil.example" not in page.data
+    assert client.get("/login", headers={**proxied, "Host": "dialogue.example.org."}).status_code == 400

@@ -6,6 +6,7 @@ Nothing else in the package reads ``os.environ``: tests build a ``Settings`` dir
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -80,7 +81,7 @@ def _trusted_proxies(value: str | None) -> int:
     if value is None or value.strip() == "":
         return 0
     text = value.strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to ``isdigit``, not to ``int``
         raise SettingsError(
             f"FACILITATOR_TRUSTED_PROXIES must be a whole number from 0 (the number of "
             f"reverse proxies in front of the server), not {value!r}"
@@ -91,11 +92,16 @@ def _trusted_proxies(value: str | None) -> int:
 def _public_origin(value: str) -> str:
     """``scheme://host[:port]`` and nothing more: requests for any other host are refused, so
     a mistyped origin would refuse every request."""
-    parts = urlsplit(value.strip())
     try:
+        parts = urlsplit(value.strip())
         parts.port  # noqa: B018 (parsing the port validates it)
+        ipv6 = parts.hostname and ":" in parts.hostname and "@" not in parts.netloc
+        if ipv6:  # an IPv6 literal: browsers send it in its shortest form
+            address = ipaddress.IPv6Address(parts.hostname).compressed
+            port = f":{parts.port}" if parts.port is not None else ""
+            parts = parts._replace(netloc=f"[{address}]{port}")
     except ValueError:
-        parts = parts._replace(netloc="")
+        parts = urlsplit("")
     if (
         parts.scheme not in {"http", "https"}
         or not parts.hostname

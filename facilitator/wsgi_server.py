@@ -10,8 +10,9 @@ copies' p99 latency from 56 ms to 14 to 16 ms on PostgreSQL (``docs/performance.
 
 No access log: requests are not logged (paths carry dialogue ids and tokens). gevent's error
 log names the client's address and quotes the request line, and an application failure prints
-the request's environ: here its messages say only what kind of thing failed, and the environ is
-printed with every key hidden.
+the request's environ and the exception's message: here its messages say only what kind of thing
+failed, an application failure is logged as ``core.private_logs.describe_failure`` logs one, and
+an environ printed for an exit is printed with every key hidden.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from gevent import pywsgi
+from gevent import GreenletExit, get_hub, pywsgi
+
+from facilitator.core.private_logs import describe_failure
 
 
 class NoDelayHandler(pywsgi.WSGIHandler):  # type: ignore[misc]
@@ -35,6 +38,15 @@ class NoDelayHandler(pywsgi.WSGIHandler):  # type: ignore[misc]
         """gevent calls this only for a malformed request, answered 400; its lines start with
         the socket (both addresses) and quote the client's address and request line."""
         self.server.error_log.write("pywsgi: a malformed request was refused (400)\n")
+
+    def _log_error(self, t: type[BaseException], v: BaseException, tb: Any) -> None:
+        """An application's failure that reached the server (answered 500), logged as
+        ``describe_failure`` logs one: gevent's hub would print the exception's message, which
+        can quote a path or an identifier. Exits and interrupts still go to the hub."""
+        if issubclass(t, get_hub().SYSTEM_ERROR) or issubclass(t, GreenletExit):
+            super()._log_error(t, v, tb)
+            return
+        self.server.error_log.write(f"pywsgi: the application failed: {describe_failure(v)}\n")
 
 
 class HiddenEnviron(pywsgi.SecureEnviron):  # type: ignore[misc]

@@ -26,7 +26,7 @@ def test_trusted_proxies(tmp_path, value, expected):
     assert from_env(tmp_path, FACILITATOR_TRUSTED_PROXIES=value).trusted_proxies == expected
 
 
-@pytest.mark.parametrize("value", ["-1", "one", "1.5", "1,2", "0x1"])
+@pytest.mark.parametrize("value", ["-1", "one", "1.5", "1,2", "0x1", "²", "١"])
 def test_a_bad_proxy_count_is_refused_by_name(tmp_path, value):
     with pytest.raises(SettingsError, match="FACILITATOR_TRUSTED_PROXIES"):
         Settings.from_env({"FACILITATOR_INSTANCE": str(tmp_path),
@@ -41,6 +41,9 @@ def test_a_bad_proxy_count_is_refused_by_name(tmp_path, value):
         ("https://Dialogue.Example.org/", "https://dialogue.example.org"),
         ("http://dialogue.test:8080", "http://dialogue.test:8080"),
         ("http://abcdefghijklmnop.onion", "http://abcdefghijklmnop.onion"),
+        # An IPv6 literal in the shortest form browsers send (and the doctor then sends too).
+        ("http://[0:0:0:0:0:0:0:1]:5000", "http://[::1]:5000"),
+        ("https://[2001:DB8:0::1]", "https://[2001:db8::1]"),
     ],
 )
 def test_public_origin(tmp_path, value, expected):
@@ -57,6 +60,8 @@ def test_public_origin(tmp_path, value, expected):
         "https://user@dialogue.example.org",
         "https://dialogue.example.org:99999",
         "https://",
+        "http://[::zz]:5000",
+        "https://user@[::1]",
     ],
 )
 def test_a_bad_public_origin_is_refused_by_name(tmp_path, value):

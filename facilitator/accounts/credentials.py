@@ -71,10 +71,12 @@ def totp_uri(secret: str, username: str) -> str:
 def matching_totp_step(secret: str, code: str, now: float, last_step: int) -> int | None:
     """The time step ``code`` belongs to (allowing one step of clock drift either way), or None.
 
-    A step at or before ``last_step`` never matches: each code is accepted once.
+    A step at or before ``last_step`` never matches: each code is accepted once. Digits of any
+    script count as the ASCII ones (Arabic, Persian and Urdu keyboards type their own).
     """
+    code = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in code)
     code = code.strip().replace(" ", "")
-    if not re.fullmatch(r"\d{6}", code):
+    if not re.fullmatch(r"[0-9]{6}", code):
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from facilitator.accounts import credentials, totp_box
 from facilitator.accounts.errors import (
@@ -232,6 +233,11 @@ def check_password(db: DbSession, username: str, password: str) -> Account:
 def accept_totp(
     db: DbSession, account: Account, code: str, now: float | None = None, *, totp_key: bytes
 ) -> None:
+    """Accept ``code`` once: its time step becomes the account's last accepted one.
+
+    The step is stored only over an older one, in the database's own check: two sign-ins that
+    check the same code at once both read the older step, and only the first to store it is
+    accepted."""
     step = credentials.matching_totp_step(
         totp_secret(account, totp_key),
         code,
@@ -240,8 +246,16 @@ def accept_totp(
     )
     if step is None:
         raise TotpRejectedError()
-    account.totp_last_step = step
     db.flush()
+    moved = db.execute(
+        update(Account)
+        .where(Account.id == account.id, Account.totp_last_step < step)
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(moved, "rowcount", 0) or 0) != 1:
+        raise TotpRejectedError()
+    set_committed_value(account, "totp_last_step", step)
 
 
 def open_login_session(db: DbSession, account: Account) -> str:

@@ -1,17 +1,21 @@
 """The sign-in throttle: three budgets of failed attempts, checked before any password or code is
 looked at, kept in the rate limiter's storage (Redis when several processes share it).
 
+Each attempt is taken from its budgets before it is checked (``reserve_attempt``) and given back
+when it succeeds (``give_back``): only failures stay counted.
+
 - **Per account**: one budget for the whole sign-in, password and code steps together
   (``login_attempts_per_account``). A failure is counted only once a password was checked: a
   wrong password (under the name given, whether or not such an account exists, so both answer
   alike), or a wrong code in a sign-in whose password step passed. A code sent without that
   step is refused and counts for nobody, so nobody can lock an account out knowing only its
   name; guessing its password is what it takes.
-- **Per client address** (``login_attempts_per_address``) and **for the whole server**
-  (``login_attempts_global``): every failed password counts. They bound what one machine, and
-  everyone together, can make the server spend on Argon2id hashes (each checked password costs
-  one), whatever the usernames tried. When the global budget is spent, sign-in is refused for
-  everyone until the window moves on: the live room keeps running.
+- **Per client address** (``login_attempts_per_address``; an IPv6 client is its /64) and
+  **for the whole server** (``login_attempts_global``): every failed password counts. They
+  bound what one machine, and everyone together, can make the server spend on Argon2id hashes
+  (each checked password costs one), whatever the usernames tried. When the global budget is
+  spent, sign-in is refused for everyone until the window moves on: the live room keeps
+  running.
 
 Only failures count: a team signing in from one venue address is not slowed down.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 
 from flask import current_app, request
 from limits import RateLimitItem, parse
@@ -49,21 +54,53 @@ def _budgets(username: str, password_step: bool) -> list[tuple[RateLimitItem, st
     return budgets
 
 
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_network(address: str) -> str:
+    """The client an address stands for: an IPv4 address (written IPv4-mapped or not), or an
+    IPv6 /64. One machine is given a whole /64 and may send from any address in it, so a budget
+    per IPv6 address would be no budget at all."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(parsed)
+
+
 def _address_key(secret_key: str, address: str) -> str:
     """The client address as the throttle stores it: keyed with the app's secret, so Redis (or
     a copy of it) holds no address, nor a hash one could reverse by trying every address."""
-    return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    client = client_network(address)
+    return hmac.new(secret_key.encode(), client.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def require_budget(username: str, password_step: bool) -> None:
-    """Refuse (429) before anything is checked when a budget this attempt draws on is spent:
-    the account's; for a password, also the client address's and the server's."""
+Reserved = list[tuple[RateLimitItem, str]]
+
+
+def reserve_attempt(username: str, password_step: bool) -> Reserved:
+    """Take this attempt from every budget it draws on (the account's; for a password, also the
+    client address's and the server's) before anything is checked, or refuse it (429) when one
+    is spent. Taken first, in one atomic step per budget, so attempts sent together cannot all
+    pass a budget that has room for only some of them. What was taken is given back
+    (``give_back``) unless the attempt fails."""
+    taken: Reserved = []
     for item, key in _budgets(username, password_step):
-        if not limiter.limiter.test(item, "sign-in", key):
+        if not limiter.limiter.hit(item, "sign-in", key):
+            give_back([*taken, (item, key)])
             raise RateLimitedError()
+        taken.append((item, key))
+    return taken
 
 
-def count_failure(username: str, password_step: bool) -> None:
-    """Count a failed password (every budget) or a failed code (the account's)."""
-    for item, key in _budgets(username, password_step):
-        limiter.limiter.hit(item, "sign-in", key)
+def give_back(taken: Reserved) -> None:
+    """Return reserved attempts: the attempt succeeded, or was not decided (an error).
+
+    The budgets are fixed windows (the rate limiter's default strategy, which the app keeps):
+    a counter per window, so giving back is taking a negative amount."""
+    for item, key in taken:
+        limiter.limiter.storage.incr(item.key_for("sign-in", key), item.get_expiry(), amount=-1)

@@ -59,12 +59,15 @@ def login_submit() -> Page:
     and a wrong password counts against the name given, the client's address and the server."""
     username = request.form.get("username", "")
     name = throttle.account_name(username)
-    throttle.require_budget(name, password_step=True)
+    reserved = throttle.reserve_attempt(name, password_step=True)
     try:
         account = service.check_password(db.session, username, request.form.get("password", ""))
-    except InvalidCredentialsError as error:
-        throttle.count_failure(name, password_step=True)
+    except InvalidCredentialsError as error:  # the attempt stays counted
         return _form_error("accounts/login.html", error, username=username)
+    except BaseException:
+        throttle.give_back(reserved)
+        raise
+    throttle.give_back(reserved)
     session[throttle.PENDING_LOGIN_KEY] = {
         "account_id": account.id,
         "at": time.time(),
@@ -103,14 +106,17 @@ def login_code() -> Page:
     account = _pending_login()
     if account is None:
         raise NotAuthenticatedError()
-    throttle.require_budget(account.username, password_step=False)
+    reserved = throttle.reserve_attempt(account.username, password_step=False)
     try:
         service.accept_totp(
             db.session, account, request.form.get("code", ""), totp_key=_settings().totp_key
         )
-    except TotpRejectedError as error:
-        throttle.count_failure(account.username, password_step=False)
+    except TotpRejectedError as error:  # the attempt stays counted
         return _form_error("accounts/code.html", error)
+    except BaseException:
+        throttle.give_back(reserved)
+        raise
+    throttle.give_back(reserved)
     _sign_in(account)
     return redirect(url_for("accounts.home"))
 

@@ -44,6 +44,14 @@ def parse_payload(model: type[M], data: object) -> M:
         raise InvalidInputError(fields=fields) from error
 
 
+def one_argument(data: object, extra: tuple[Any, ...]) -> object:
+    """A socket event's one payload: an event sent with more arguments is invalid input (Python
+    would otherwise refuse the call, a failure of the server rather than of the input)."""
+    if extra:
+        raise InvalidInputError()
+    return data
+
+
 def parse_query(model: type[M]) -> M:
     """Validate the query string against ``model``, with the bounds a body or a socket event
     would meet. Integer fields are written in ASCII decimal digits; parameters ``model`` does

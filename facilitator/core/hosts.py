@@ -23,6 +23,7 @@ installs there, so ``/socket.io/`` passes through them too.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -46,8 +47,8 @@ def _authorities(public_origin: str) -> tuple[str, list[str]]:
     parts = urlsplit(public_origin)
     scheme = parts.scheme
     hostname = (parts.hostname or "").lower()
-    if ":" in hostname:
-        name = f"[{hostname}]"
+    if ":" in hostname:  # an IPv6 literal, which browsers send in its shortest form
+        name = f"[{ipaddress.IPv6Address(hostname).compressed}]"
     else:  # browsers send an internationalised name in its ASCII (punycode) form
         name = hostname.encode("idna").decode("ascii") if hostname else ""
     names = list(LOOPBACK_NAMES) if name in LOOPBACK_NAMES else [name]
@@ -68,17 +69,24 @@ def allowed_origins(public_origin: str) -> list[str]:
 
 
 class HostGuard:
-    """Passes requests for an allowed ``Host`` to ``app``; sends any other to ``refuse``."""
+    """Passes requests for an allowed ``Host`` to ``app``; sends any other to ``refuse``.
 
-    def __init__(self, app: WSGIApp, refuse: WSGIApp, hosts: frozenset[str]) -> None:
+    A refused request reaches ``refuse`` with ``own_host`` as its ``Host``: its answer is built
+    for this site, and a foreign name that is not even a valid one (an empty or overlong
+    label, broken punycode), which Flask's URL building cannot parse, is never parsed.
+    """
+
+    def __init__(self, app: WSGIApp, refuse: WSGIApp, hosts: frozenset[str], own_host: str) -> None:
         self.app = app
         self.refuse = refuse
         self.hosts = hosts
+        self.own_host = own_host
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if get_host(environ).lower() in self.hosts:
             return self.app(environ, start_response)
         environ[REFUSED] = True
+        environ["HTTP_HOST"] = self.own_host
         return self.refuse(environ, start_response)
 
 
@@ -102,7 +110,8 @@ def init_hosts(app: Flask, public_origin: str, trusted_proxies: int) -> None:
     # Refused requests skip Flask-SocketIO and go to Flask itself, whose error handlers speak
     # the caller's language and whose after_request hooks add the security headers.
     flask_only = partial(type(app).wsgi_app, app)
-    guarded: WSGIApp = HostGuard(app.wsgi_app, flask_only, allowed_hosts(public_origin))
+    own_host = _authorities(public_origin)[1][0]
+    guarded: WSGIApp = HostGuard(app.wsgi_app, flask_only, allowed_hosts(public_origin), own_host)
     if trusted_proxies > 0:
         n = trusted_proxies
         guarded = ProxyFix(guarded, x_for=n, x_proto=n, x_host=0, x_port=0, x_prefix=0)

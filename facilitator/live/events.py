@@ -13,7 +13,7 @@ from flask import Flask, current_app, request, session
 from flask_socketio import emit, join_room
 
 from facilitator.accounts import service as accounts
-from facilitator.core.api import parse_payload
+from facilitator.core.api import one_argument, parse_payload
 from facilitator.core.auth import DEVICE_TOKEN_KEY, SESSION_TOKEN_KEY
 from facilitator.core.db import commit_boundary
 from facilitator.core.errors import RateLimitedError
@@ -92,9 +92,9 @@ def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
 
 
 @socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
-def on_join_dialogue(data: Any = None) -> dict[str, Any]:
+def on_join_dialogue(data: Any = None, *extra: Any) -> dict[str, Any]:
     """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
-    payload = parse_payload(JoinDialogue, data)
+    payload = parse_payload(JoinDialogue, one_argument(data, extra))
     page, seat = _missed(payload)
     join_room(dialogue_room(payload.dialogue_id))
     if seat.in_team:
@@ -103,9 +103,9 @@ def on_join_dialogue(data: Any = None) -> dict[str, Any]:
 
 
 @socketio.on("catch_up")  # type: ignore[untyped-decorator]
-def on_catch_up(data: Any = None) -> dict[str, Any]:
+def on_catch_up(data: Any = None, *extra: Any) -> dict[str, Any]:
     """A member's browser asks for the next page of messages after ``after_seq``."""
-    return _missed(parse_payload(JoinDialogue, data))[0]
+    return _missed(parse_payload(JoinDialogue, one_argument(data, extra)))[0]
 
 
 def _seat(sid: str, dialogue_id: str) -> Seat:
@@ -168,13 +168,13 @@ def _write_batch(batch: list[Pending[Outgoing]]) -> None:
 
 
 @socketio.on("send_message")  # type: ignore[untyped-decorator]
-def on_send_message(data: Any = None) -> dict[str, Any]:
+def on_send_message(data: Any = None, *extra: Any) -> dict[str, Any]:
     """A member sends a sealed message: stored, then broadcast, then acknowledged. Messages that
     arrive together are stored together (``live.group_commit``)."""
     sid = getattr(request, "sid", "")
     if not _flood.hit(sid):
         raise RateLimitedError()
-    payload = parse_payload(SendMessage, data)
+    payload = parse_payload(SendMessage, one_argument(data, extra))
     outgoing = service.outgoing_message(_seat(sid, payload.dialogue_id), payload)
     pending = _batches.submit(payload.dialogue_id, outgoing, _write_batch)
     if pending.error is not None:

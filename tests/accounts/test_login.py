@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from facilitator.accounts.models import LoginSession
@@ -181,3 +182,23 @@ def test_logout_everywhere_ends_every_session_of_the_account(app, make_member, s
 def _sign_in_with(test_client, member, offset_steps=0):
     assert password_step(test_client, member.username, member.password).status_code == 302
     assert code_step(test_client, member.code(offset_steps)).status_code == 302
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+EXTENDED_ARABIC_INDIC = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, EXTENDED_ARABIC_INDIC])
+def test_a_code_typed_in_other_digits_is_read_as_the_same_code(client, make_member, digits):
+    """Arabic, Persian and Urdu keyboards type their own digits: the code is the same code."""
+    member = make_member()
+    assert password_step(client, member.username, member.password).status_code == 302
+    assert code_step(client, member.code().translate(digits)).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_wrong_code_in_other_digits_is_refused_not_a_failure(client, make_member):
+    member = make_member()
+    assert password_step(client, member.username, member.password).status_code == 302
+    wrong = "000000" if member.code() != "000000" else "111111"
+    assert code_step(client, wrong.translate(ARABIC_INDIC)).status_code == 401

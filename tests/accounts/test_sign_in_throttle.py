@@ -137,3 +137,94 @@ def test_the_throttle_stores_no_client_address(tight_app):
         keys = list(getattr(storage, "storage", {})) + list(getattr(storage, "events", {}))
     assert any("address:" in key for key in keys)
     assert not any("198.51.100.1" in key for key in keys)
+
+
+def test_an_ipv6_client_cannot_leave_its_address_budget_by_changing_address(tight_app):
+    """One machine has a whole /64 of IPv6 addresses to choose from: the budget is its /64's,
+    and an IPv4 address is the same client whether or not it is written IPv4-mapped."""
+    for n in range(3):
+        attacker = client_at(tight_app, f"2001:db8:1:2::{n + 1:x}")
+        assert password_step(attacker, f"guess{n}", "not the password 123").status_code == 401
+    next_door = client_at(tight_app, "2001:db8:1:2:ffff:ffff:ffff:fff0")
+    assert password_step(next_door, "guess", "not the password 123").status_code == 429
+    other_network = client_at(tight_app, "2001:db8:1:3::1")
+    assert password_step(other_network, "guess", "not the password 123").status_code == 401
+
+
+def test_an_ipv4_mapped_address_shares_its_ipv4_budget(tight_app):
+    for n in range(3):
+        attacker = client_at(tight_app, "198.51.100.77")
+        assert password_step(attacker, f"guess{n}", "not the password 123").status_code == 401
+    mapped = client_at(tight_app, "::ffff:198.51.100.77")
+    assert password_step(mapped, "guess", "not the password 123").status_code == 429
+
+
+def test_one_code_completes_one_sign_in_when_two_check_it_at_once(app, make_member):
+    """Two sign-ins of one account (a copied pending sign-in, two devices) that check the same
+    code at the same moment: each read the account's last accepted step before either stored
+    its own. The second to store it is refused, as it would be had it come later."""
+    from sqlalchemy.orm import Session
+
+    from facilitator.accounts import service
+    from facilitator.accounts.errors import TotpRejectedError
+    from facilitator.accounts.models import Account
+
+    member = make_member()
+    key = app.extensions["facilitator.settings"].totp_key
+    code = member.code()
+    with app.app_context():
+        first = db.session.get(Account, member.id)
+        assert first is not None and first.totp_last_step == 0
+        with Session(db.engine) as second_session:
+            second = second_session.get(Account, member.id)
+            service.accept_totp(second_session, second, code, totp_key=key)
+            second_session.commit()
+        with pytest.raises(TotpRejectedError):
+            service.accept_totp(db.session, first, code, totp_key=key)
+        db.session.rollback()
+
+
+def test_sign_ins_sent_together_cannot_check_more_passwords_than_the_budget(
+    app, make_member, monkeypatch
+):
+    """Eight wrong passwords for one account sent at once, from eight addresses: each one held
+    inside its password check until all eight have either reached a check or been refused. A
+    budget that is only looked at before the check, and counted after it, lets all eight be
+    checked; the budget is five."""
+    import threading
+
+    from facilitator.accounts import service
+
+    member = make_member()
+    real_verify = credentials.verify_password
+    reached = []
+    release = threading.Event()
+
+    def held_verify(password_hash, password):
+        reached.append(password)
+        release.wait(timeout=20)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(service.credentials, "verify_password", held_verify)
+    clients = [client_at(app, f"198.51.100.{60 + n}") for n in range(8)]
+    tokens = [csrf_token(each) for each in clients]
+    statuses = []
+
+    def attempt(client, token, n):
+        response = client.post("/login", data={
+            "username": member.username, "password": f"wrong password {n}", "csrf_token": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=attempt, args=(c, t, n))
+               for n, (c, t) in enumerate(zip(clients, tokens, strict=True))]
+    for thread in threads:
+        thread.start()
+    for _ in range(2000):  # until every attempt is inside a check or answered
+        if len(reached) + len(statuses) >= len(threads):
+            break
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(reached) == 5, "passwords checked"
+    assert sorted(statuses) == [401] * 5 + [429] * 3

@@ -5,6 +5,7 @@ Socket.IO handshake, with nothing changed. Origins are the configured ones, neve
 from __future__ import annotations
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
 from facilitator import create_app
 from facilitator.core.hosts import allowed_hosts, allowed_origins
@@ -35,6 +36,33 @@ def test_a_forged_host_gets_a_json_400_from_the_api(client):
 def test_a_forged_host_header_is_refused_whatever_the_url(client):
     response = client.get("/login", headers={"Host": "evil.example"})
     assert response.status_code == 400
+
+
+def call_app(app, method, path, host, accept):
+    """Status and body of one request, through the app's WSGI entry as a server calls it (the
+    test client would parse the Host itself to build its URL)."""
+    environ = EnvironBuilder(
+        path=path, method=method, headers={"Host": host, "Origin": ORIGIN, "Accept": accept}
+    ).get_environ()
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(status.split()[0])
+
+    body = b"".join(app(environ, start_response))
+    return answer["status"], body
+
+
+@pytest.mark.parametrize("host", ["a..b", ".", "xn--zz", "a" * 70 + ".example", "a" * 300])
+@pytest.mark.parametrize("path", ["/login", "/api/v1/openapi.json", HANDSHAKE])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_host_that_is_no_valid_name_gets_the_same_400(app, host, path, method):
+    """A Host that is not even a valid name (an empty or overlong label, broken punycode) is
+    refused like any other foreign Host, never with a server error."""
+    status, body = call_app(app, method, path, host, "application/json")
+    assert (status, b"host_rejected" in body) == (400, True)
+    status, page = call_app(app, method, path, host, "text/html")
+    assert (status, b"does not answer to" in page) == (400, True)
 
 
 def test_the_socketio_handshake_refuses_a_forged_host(client):
@@ -75,6 +103,10 @@ def test_a_refused_sign_in_changes_nothing(client, make_member):
         ("https://dialogue.example.org", "localhost", False),
         ("https://dialogue.example.org:8443", "dialogue.example.org:8443", True),
         ("https://dialogue.example.org:8443", "dialogue.example.org", False),
+        # Browsers send an IPv6 literal in its shortest lowercase form, however it was typed.
+        ("http://[0:0:0:0:0:0:0:1]:5000", "[::1]:5000", True),
+        ("http://[2001:DB8:0:0::1]:5000", "[2001:db8::1]:5000", True),
+        ("http://[2001:db8::1]:5000", "[2001:db8::2]:5000", False),
     ],
 )
 def test_which_hosts_are_answered(settings, public_origin, host, allowed):
@@ -122,3 +154,18 @@ def test_the_socketio_handshake_accepts_only_the_configured_origins(client):
     assert client.get(HANDSHAKE, headers={"Origin": "http://127.0.0.1"}).status_code == 200
     assert client.get(HANDSHAKE, headers={"Origin": ORIGIN}).status_code == 200
     assert client.get(HANDSHAKE, headers={"Origin": "http://evil.example"}).status_code == 400
+
+
+def test_behind_a_proxy_the_host_header_decides_never_x_forwarded_host(settings):
+    """A client's ``X-Forwarded-Host`` (which a proxy may pass on) neither opens the site under
+    a foreign ``Host`` nor turns the good one away, nor reaches the page."""
+    app = create_app(settings.with_(public_origin="https://dialogue.example.org", trusted_proxies=1))
+    client = app.test_client()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1"}
+    foreign = {**proxied, "Host": "evil.example", "X-Forwarded-Host": "dialogue.example.org"}
+    assert client.get("/login", headers=foreign).status_code == 400
+    ours = {**proxied, "Host": "dialogue.example.org", "X-Forwarded-Host": "evil.example"}
+    page = client.get("/login", headers=ours)
+    assert page.status_code == 200
+    assert b"evil.example" not in page.data
+    assert client.get("/login", headers={**proxied, "Host": "dialogue.example.org."}).status_code == 400

@@ -161,3 +161,15 @@ def test_after_seq_out_of_range_is_invalid_input(app, workshop, after_seq):
     assert [e["error"] for e in events(live, "error_occurred")] == ["invalid_input"]
     page = live.emit("catch_up", {**payload, "after_seq": 2**63 - 1}, callback=True)
     assert page == {"messages": [], "more": False}
+
+
+@pytest.mark.parametrize("event", ["join_dialogue", "catch_up", "send_message"])
+def test_an_event_with_more_than_one_argument_is_invalid_input(app, workshop, event, caplog):
+    """Extra arguments are the sender's mistake (or a probe): invalid input, not a failure of
+    the server that is logged as one."""
+    live = connect(app, workshop.clients["facilitator"])
+    payload = {"dialogue_id": workshop.dialogue_id}
+    assert not live.emit(event, payload, {"more": 1}, callback=True)
+    assert [e["error"] for e in events(live, "error_occurred")] == ["invalid_input"]
+    assert "failed" not in caplog.text
+    assert live.is_connected()

@@ -90,8 +90,9 @@ def test_sign_out_closes_connections_on_the_other_process(fresh_postgres_databas
                                                           redis_client):
     database_url = fresh_postgres_database
     migrate_to_head(create_app(Settings(secret_key="k" * 32, database_url=database_url)))
-    totp = make_account(database_url, "samira")
-    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "shared-" + "s" * 40}
+    totp = make_account(database_url, "samira", tmp_path / "totp_key")
+    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "shared-" + "s" * 40,
+           "FACILITATOR_TOTP_KEY_FILE": str(tmp_path / "totp_key")}
     with serving(env, tmp_path / "a") as server_a, serving(env, tmp_path / "b") as server_b:
         convener = DialogueClient(HttpTransport(server_a.origin))
         convener.sign_in("samira", PASSWORD, totp)

@@ -18,6 +18,16 @@ when it succeeds (``give_back``): only failures stay counted.
   running.
 
 Only failures count: a team signing in from one venue address is not slowed down.
+
+**Known devices.** Knowing a username is enough to spend its account budget with wrong
+passwords, and everyone behind one address (a venue's network, every onion visitor, who all
+reach the app from the proxy on 127.0.0.1) shares an address budget. So a browser that has
+completed a sign-in keeps a device cookie for that account (``remember_device``), and when it
+signs in to that account again it draws on a budget of its own instead of those three: an
+attacker who exhausts an account's, an address's or the server's budget locks out new
+browsers, never the browsers its owner already used. The cookie holds a random nonce and an
+HMAC of it with the username under the app's secret, not the username, so a seized browser
+does not name its account, and a forged or copied-to-another-name cookie is worth nothing.
 """
 
 from __future__ import annotations
@@ -25,9 +35,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import secrets
 
 from flask import current_app, request
 from limits import RateLimitItem, parse
+from werkzeug.wrappers import Response
 
 from facilitator.accounts import credentials
 from facilitator.core.errors import InvalidInputError, RateLimitedError
@@ -44,8 +56,44 @@ def account_name(raw: str) -> str:
         return ""
 
 
+KNOWN_DEVICE_COOKIE = "facilitator_device"
+KNOWN_DEVICE_MAX_AGE_S = 180 * 24 * 60 * 60
+
+
+def _device_proof(secret_key: str, username: str, nonce: str) -> str:
+    message = f"known-device|{username}|{nonce}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def known_device(username: str) -> str | None:
+    """The nonce of this browser's device cookie when it was given for ``username``, else None."""
+    nonce, _, proof = request.cookies.get(KNOWN_DEVICE_COOKIE, "").partition(".")
+    if not (username and nonce and proof):
+        return None
+    secret_key = current_app.extensions["facilitator.settings"].secret_key
+    return nonce if hmac.compare_digest(proof, _device_proof(secret_key, username, nonce)) else None
+
+
+def remember_device(response: Response, username: str) -> None:
+    """Give the browser that just completed a sign-in its own budget for this account."""
+    settings = current_app.extensions["facilitator.settings"]
+    nonce = secrets.token_urlsafe(16)
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        f"{nonce}.{_device_proof(settings.secret_key, username, nonce)}",
+        max_age=KNOWN_DEVICE_MAX_AGE_S,
+        path="/login",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
 def _budgets(username: str, password_step: bool) -> list[tuple[RateLimitItem, str]]:
     settings = current_app.extensions["facilitator.settings"]
+    device = known_device(username)
+    if device is not None:
+        return [(parse(settings.login_attempts_per_account), "device:" + device)]
     budgets = [(parse(settings.login_attempts_per_account), "account:" + username)]
     if password_step:
         address = _address_key(settings.secret_key, request.remote_addr or "")

@@ -118,7 +118,9 @@ def login_code() -> Page:
         raise
     throttle.give_back(reserved)
     _sign_in(account)
-    return redirect(url_for("accounts.home"))
+    response = redirect(url_for("accounts.home"))
+    throttle.remember_device(response, account.username)
+    return response
 
 
 @bp.post("/logout")

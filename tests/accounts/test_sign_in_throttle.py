@@ -228,3 +228,56 @@ def test_sign_ins_sent_together_cannot_check_more_passwords_than_the_budget(
         thread.join(timeout=30)
     assert len(reached) == 5, "passwords checked"
     assert sorted(statuses) == [401] * 5 + [429] * 3
+
+
+def signed_in_once(app, member, address):
+    """A browser that has completed a sign-in to ``member`` and signed out again."""
+    browser = client_at(app, address)
+    assert password_step(browser, member.username, member.password).status_code == 302
+    assert code_step(browser, member.code()).status_code == 302
+    assert browser.get_cookie("facilitator_device", path="/login") is not None
+    browser.post("/logout", data={"csrf_token": csrf_token(browser, "/")})
+    assert browser.get("/").status_code == 302
+    return browser
+
+
+def test_a_known_device_signs_in_while_its_account_is_locked_for_others(app, make_member):
+    victim = make_member(username="victim")
+    own = signed_in_once(app, victim, "192.0.2.10")
+    attacker = client_at(app, "198.51.100.7")
+    for _ in range(5):
+        assert password_step(attacker, "victim", "not the password 123").status_code == 401
+    assert password_step(attacker, "victim", "not the password 123").status_code == 429
+    new_browser = client_at(app, "192.0.2.11")
+    assert password_step(new_browser, "victim", victim.password).status_code == 429, (
+        "a browser the owner never used shares the locked budget")
+    assert password_step(own, "victim", victim.password).status_code == 302
+    assert code_step(own, victim.code(offset_steps=1)).status_code == 302
+    assert own.get("/").status_code == 200
+
+
+def test_a_known_device_is_not_locked_out_by_its_shared_address(tight_app, make_member):
+    """A venue network, or every onion visitor (all from the proxy's 127.0.0.1), is one
+    address: someone there spending its budget does not lock out the team's own browsers."""
+    member = make_member()
+    own = signed_in_once(tight_app, member, "127.0.0.1")
+    neighbour = client_at(tight_app, "127.0.0.1")
+    for n in range(3):
+        assert password_step(neighbour, f"guess{n}", "not the password 123").status_code == 401
+    assert password_step(neighbour, member.username, member.password).status_code == 429
+    assert password_step(own, member.username, member.password).status_code == 302
+
+
+def test_a_device_cookie_counts_only_for_its_own_account_and_unaltered(app, make_member):
+    victim, other = make_member(username="victim"), make_member(username="other")
+    own = signed_in_once(app, other, "192.0.2.20")
+    nonce, _, proof = own.get_cookie("facilitator_device", path="/login").value.partition(".")
+    attacker = client_at(app, "198.51.100.8")
+    for _ in range(5):
+        assert password_step(attacker, "victim", "not the password 123").status_code == 401
+    assert password_step(own, "victim", victim.password).status_code == 429, (
+        "a cookie given for another account is worth nothing here")
+    forged = client_at(app, "192.0.2.21")
+    forged.set_cookie("facilitator_device", f"{nonce}.{'0' * len(proof)}", path="/login")
+    assert password_step(forged, "victim", victim.password).status_code == 429
+    assert b"victim" not in own.get_cookie("facilitator_device", path="/login").value.encode()

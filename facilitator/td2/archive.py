@@ -9,12 +9,8 @@ named the key. The document therefore carries a signature by a convener's stewar
     signature = Ed25519(convener_steward_private, statement)          # 64 bytes
 """
 
-from cryptography.exceptions import InvalidSignature
-
 from facilitator.td2.encoding import ID_LENGTH, require_bytes
-from facilitator.td2.epoch import SIGNATURE_LENGTH
-from facilitator.td2.errors import Td2SignatureError
-from facilitator.td2.keys import load_ed25519_private, load_ed25519_public
+from facilitator.td2.keys import load_ed25519_private, verify_ed25519
 
 ARCHIVE_KEY_PREFIX = b"td2/v1/archive-key"
 
@@ -38,11 +34,5 @@ def verify_archive_key(
     steward_public: bytes, dialogue_id: bytes, archive_public: bytes, signature: bytes
 ) -> None:
     """Raise :class:`Td2SignatureError` unless the steward signed this archive key."""
-    key = load_ed25519_public(steward_public)
-    sig = require_bytes("signature", signature)
-    if len(sig) != SIGNATURE_LENGTH:
-        raise Td2SignatureError(f"signature must be {SIGNATURE_LENGTH} bytes")
-    try:
-        key.verify(sig, archive_key_statement(dialogue_id, archive_public))
-    except InvalidSignature:
-        raise Td2SignatureError("archive key signature does not verify") from None
+    statement = archive_key_statement(dialogue_id, archive_public)
+    verify_ed25519(steward_public, statement, signature, "archive key signature")

@@ -7,16 +7,13 @@ roster_hash(32) || creator_handle(16) || u64(unix_ms)`` (120 bytes).
 import hashlib
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-
 from facilitator.td2.encoding import HASH_LENGTH, ID_LENGTH, require_bytes, u32, u64
-from facilitator.td2.errors import Td2FormatError, Td2SignatureError
-from facilitator.td2.keys import load_ed25519_private, load_ed25519_public
+from facilitator.td2.errors import Td2FormatError
+from facilitator.td2.keys import load_ed25519_private, verify_ed25519
 
 RECORD_PREFIX = b"td2/v1/epoch"
 RECORD_LENGTH = len(RECORD_PREFIX) + ID_LENGTH + 4 + 2 * HASH_LENGTH + ID_LENGTH + 8  # 120
 GENESIS_PREV_HASH = bytes(HASH_LENGTH)
-SIGNATURE_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -95,11 +92,6 @@ def sign_epoch_record(steward_private: bytes, record: bytes) -> bytes:
 
 def verify_epoch_signature(steward_public: bytes, record: bytes, signature: bytes) -> None:
     """Raise :class:`Td2SignatureError` unless ``signature`` is the steward's over ``record``."""
-    key = load_ed25519_public(steward_public)
-    sig = require_bytes("signature", signature)
-    if len(sig) != SIGNATURE_LENGTH:
-        raise Td2SignatureError(f"signature must be {SIGNATURE_LENGTH} bytes")
-    try:
-        key.verify(sig, require_bytes("record", record))
-    except InvalidSignature:
-        raise Td2SignatureError("epoch record signature does not verify") from None
+    verify_ed25519(
+        steward_public, require_bytes("record", record), signature, "epoch record signature"
+    )

@@ -15,12 +15,8 @@ pinned genesis key, so the chain alone says who may sign; a steward left out of 
 nothing more.
 """
 
-from cryptography.exceptions import InvalidSignature
-
 from facilitator.td2.encoding import ID_LENGTH, require_bytes, u32
-from facilitator.td2.epoch import SIGNATURE_LENGTH
-from facilitator.td2.errors import Td2SignatureError
-from facilitator.td2.keys import load_ed25519_private, load_ed25519_public
+from facilitator.td2.keys import load_ed25519_private, verify_ed25519
 
 STEWARD_CERT_PREFIX = b"td2/v1/steward"
 
@@ -57,11 +53,5 @@ def verify_steward_cert(
     signature: bytes,
 ) -> None:
     """Raise :class:`Td2SignatureError` unless ``steward_public`` certified this key."""
-    key = load_ed25519_public(steward_public)
-    sig = require_bytes("signature", signature)
-    if len(sig) != SIGNATURE_LENGTH:
-        raise Td2SignatureError(f"signature must be {SIGNATURE_LENGTH} bytes")
-    try:
-        key.verify(sig, steward_cert_statement(dialogue_id, epoch, handle, ed25519_public))
-    except InvalidSignature:
-        raise Td2SignatureError("steward certificate does not verify") from None
+    statement = steward_cert_statement(dialogue_id, epoch, handle, ed25519_public)
+    verify_ed25519(steward_public, statement, signature, "steward certificate")

@@ -109,7 +109,7 @@ export async function openDialogue(dialogueId) {
 }
 
 /** K_team of every epoch this member of the mediator team holds a team wrap for. */
-async function loadTeamKeys(state) {
+export async function loadTeamKeys(state) {
   const keys = new Map();
   const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
   for (const { epoch, wrap } of await api.get(`/dialogues/${state.id}/team-wraps`)) {
@@ -120,7 +120,7 @@ async function loadTeamKeys(state) {
       keys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
       secret.fill(0);
     } catch {
-      // guidance sealed in that epoch stays closed
+      // what was sealed under that epoch's team key (guidance, off-the-record notes) stays closed
     }
   }
   return keys;

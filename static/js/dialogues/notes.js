@@ -10,11 +10,10 @@
 // asks for it.
 
 import {
-  b64uDecode, b64uEncode, buildAad, deriveTeamKey, isTeamRole, openJson, randomId, sealJson,
-  unwrapTeamSecret,
+  b64uDecode, b64uEncode, buildAad, isTeamRole, openJson, randomId, sealJson,
 } from "../td2/index.js";
 import * as api from "./api.js";
-import { StateError, channelId } from "./crypto-state.js";
+import { StateError, channelId, loadTeamKeys } from "./crypto-state.js";
 
 export const NOTE_KINDS = ["point", "idea", "proposal", "agreement", "disagreement", "question", "action"];
 const ZERO_HANDLE = new Uint8Array(16);
@@ -45,30 +44,11 @@ async function placeOf(state, team) {
   }
   if (!state.teamNotes) {
     const channel = await channelId("team", state.idBytes);
-    state.teamNotes = { channel, channelText: b64uEncode(channel), keys: await teamKeys(state), team: true };
+    state.teamNotes = { channel, channelText: b64uEncode(channel), keys: await loadTeamKeys(state), team: true };
   }
   return state.teamNotes;
 }
 
-/** K_team of every epoch this team member holds a team wrap for. */
-async function teamKeys(state) {
-  const keys = new Map();
-  const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
-  for (const { epoch, wrap } of await api.get(`/dialogues/${state.id}/team-wraps`)) {
-    const record = state.records[epoch];
-    if (!record || record.epoch !== epoch) continue;
-    try {
-      const secret = await unwrapTeamSecret(
-        pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap),
-      );
-      keys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
-      secret.fill(0);
-    } catch {
-      // that epoch's off-the-record notes become errors
-    }
-  }
-  return keys;
-}
 
 async function openNote(state, place, env) {
   const entry = { env, note: null, error: null, team: place.team };

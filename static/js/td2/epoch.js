@@ -16,14 +16,13 @@ import {
   u64,
   utf8,
 } from "./bytes.js";
-import { Td2FormatError, Td2KeyError, Td2SignatureError } from "./errors.js";
+import { Td2FormatError } from "./errors.js";
 import { ID_LENGTH } from "./ids.js";
-import { importEd25519Private, importEd25519Public } from "./keys.js";
+import { signEd25519, verifyEd25519 } from "./keys.js";
 
 const PREFIX = utf8("td2/v1/epoch");
 export const HASH_LENGTH = 32;
 export const RECORD_LENGTH = PREFIX.length + ID_LENGTH + 4 + 2 * HASH_LENGTH + ID_LENGTH + 8;
-export const SIGNATURE_LENGTH = 64;
 export const GENESIS_PREV_HASH = new Uint8Array(HASH_LENGTH);
 
 /**
@@ -103,10 +102,6 @@ export async function parseEpochRecord(record) {
   };
 }
 
-function isCryptoKey(value) {
-  return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
-}
-
 /**
  * Signs a record with a steward's Ed25519 private key (a non-extractable CryptoKey, or the raw
  * 32-byte seed for vectors and tests).
@@ -116,13 +111,7 @@ function isCryptoKey(value) {
  */
 export async function signEpochRecord(stewardPrivate, record) {
   await parseEpochRecord(record);
-  const key = isCryptoKey(stewardPrivate)
-    ? stewardPrivate
-    : (await importEd25519Private(stewardPrivate)).privateKey;
-  if (key.algorithm.name !== "Ed25519" || key.type !== "private") {
-    throw new Td2KeyError("steward key must be an Ed25519 private key");
-  }
-  return new Uint8Array(await crypto.subtle.sign("Ed25519", key, toBytes(record)));
+  return signEd25519(stewardPrivate, record);
 }
 
 /**
@@ -134,16 +123,5 @@ export async function signEpochRecord(stewardPrivate, record) {
  * @throws {Td2SignatureError}
  */
 export async function verifyEpochSignature(stewardPublic, record, signature) {
-  const key = isCryptoKey(stewardPublic) ? stewardPublic : await importEd25519Public(stewardPublic);
-  const sig = toBytes(signature);
-  if (sig.length !== SIGNATURE_LENGTH) {
-    throw new Td2SignatureError(`signature must be ${SIGNATURE_LENGTH} bytes`);
-  }
-  let ok = false;
-  try {
-    ok = await crypto.subtle.verify("Ed25519", key, sig, toBytes(record));
-  } catch (error) {
-    throw new Td2SignatureError("epoch record signature does not verify", { cause: error });
-  }
-  if (!ok) throw new Td2SignatureError("epoch record signature does not verify");
+  await verifyEd25519(stewardPublic, record, signature, "epoch record signature");
 }

@@ -5,9 +5,10 @@
 // non-extractable; `extractable: true` exists for test vectors and key-file export only.
 
 import { b64uDecode, concat, equalBytes, exactBytes, toBytes } from "./bytes.js";
-import { Td2KeyError } from "./errors.js";
+import { Td2KeyError, Td2SignatureError } from "./errors.js";
 
 export const KEY_LENGTH = 32;
+export const SIGNATURE_LENGTH = 64;
 const X25519_PKCS8_PREFIX = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
 ]);
@@ -240,4 +241,49 @@ export async function exportPkcs8(privateKey) {
   } catch (error) {
     throw new Td2KeyError("private key is not extractable", { cause: error });
   }
+}
+
+/** @param {unknown} value @returns {value is CryptoKey} */
+export const isCryptoKey = (value) => typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
+
+/**
+ * A steward's Ed25519 signature (64 bytes) over `message`: every signature TD2 makes goes
+ * through here.
+ * @param {CryptoKey | Uint8Array} stewardPrivate a private CryptoKey, or the raw 32-byte seed
+ *   (vectors and tests)
+ * @param {Uint8Array} message
+ * @returns {Promise<Uint8Array>}
+ */
+export async function signEd25519(stewardPrivate, message) {
+  const key = isCryptoKey(stewardPrivate)
+    ? stewardPrivate
+    : (await importEd25519Private(stewardPrivate)).privateKey;
+  if (key.algorithm.name !== "Ed25519" || key.type !== "private") {
+    throw new Td2KeyError("steward key must be an Ed25519 private key");
+  }
+  return new Uint8Array(await crypto.subtle.sign("Ed25519", key, toBytes(message)));
+}
+
+/**
+ * Throws Td2SignatureError naming `what` unless `signature` is `stewardPublic`'s over `message`:
+ * every signature TD2 checks goes through here.
+ * @param {CryptoKey | Uint8Array} stewardPublic raw 32 bytes or an Ed25519 public CryptoKey
+ * @param {Uint8Array} message
+ * @param {Uint8Array} signature
+ * @param {string} what
+ * @returns {Promise<void>}
+ */
+export async function verifyEd25519(stewardPublic, message, signature, what) {
+  const key = isCryptoKey(stewardPublic) ? stewardPublic : await importEd25519Public(stewardPublic);
+  const sig = toBytes(signature);
+  if (sig.length !== SIGNATURE_LENGTH) {
+    throw new Td2SignatureError(`signature must be ${SIGNATURE_LENGTH} bytes`);
+  }
+  let ok = false;
+  try {
+    ok = await crypto.subtle.verify("Ed25519", key, sig, toBytes(message));
+  } catch (error) {
+    throw new Td2SignatureError(`${what} does not verify`, { cause: error });
+  }
+  if (!ok) throw new Td2SignatureError(`${what} does not verify`);
 }

@@ -4,14 +4,10 @@
 //   statement = "td2/v1/steward" || dialogue_id (16) || u32(epoch) || handle (16) || ed25519_public (32)
 
 import { concat, exactBytes, toBytes, u32, utf8 } from "./bytes.js";
-import { Td2KeyError, Td2SignatureError } from "./errors.js";
 import { ID_LENGTH } from "./ids.js";
-import { importEd25519Private, importEd25519Public } from "./keys.js";
+import { signEd25519, verifyEd25519 } from "./keys.js";
 
 const PREFIX = utf8("td2/v1/steward");
-const SIGNATURE_LENGTH = 64;
-
-const isCryptoKey = (value) => typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 
 /** The 84-byte statement a steward signs. */
 export function stewardCertStatement(dialogueId, epoch, handle, ed25519Public) {
@@ -23,25 +19,11 @@ export function stewardCertStatement(dialogueId, epoch, handle, ed25519Public) {
 
 /** The certifying steward's signature (64 bytes); `stewardPrivate` a CryptoKey or seed. */
 export async function signStewardCert(stewardPrivate, dialogueId, epoch, handle, ed25519Public) {
-  const statement = stewardCertStatement(dialogueId, epoch, handle, ed25519Public);
-  const key = isCryptoKey(stewardPrivate) ? stewardPrivate : (await importEd25519Private(stewardPrivate)).privateKey;
-  if (key.algorithm.name !== "Ed25519" || key.type !== "private") {
-    throw new Td2KeyError("steward key must be an Ed25519 private key");
-  }
-  return new Uint8Array(await crypto.subtle.sign("Ed25519", key, statement));
+  return signEd25519(stewardPrivate, stewardCertStatement(dialogueId, epoch, handle, ed25519Public));
 }
 
 /** Throws Td2SignatureError unless `stewardPublic` certified this key. */
 export async function verifyStewardCert(stewardPublic, dialogueId, epoch, handle, ed25519Public, signature) {
   const statement = stewardCertStatement(dialogueId, epoch, handle, ed25519Public);
-  const key = isCryptoKey(stewardPublic) ? stewardPublic : await importEd25519Public(stewardPublic);
-  const sig = toBytes(signature);
-  if (sig.length !== SIGNATURE_LENGTH) throw new Td2SignatureError(`signature must be ${SIGNATURE_LENGTH} bytes`);
-  let ok = false;
-  try {
-    ok = await crypto.subtle.verify("Ed25519", key, sig, statement);
-  } catch (error) {
-    throw new Td2SignatureError("steward certificate does not verify", { cause: error });
-  }
-  if (!ok) throw new Td2SignatureError("steward certificate does not verify");
+  await verifyEd25519(stewardPublic, statement, signature, "steward certificate");
 }

@@ -12,7 +12,7 @@ import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "../..
 import { concat, exactBytes, toBytes, u32, utf8 } from "./bytes.js";
 import { Td2DecryptError, Td2KeyError } from "./errors.js";
 import { ID_LENGTH, SECRET_LENGTH } from "./ids.js";
-import { importX25519Private, importX25519Public } from "./keys.js";
+import { importX25519Private, importX25519Public, isCryptoKey } from "./keys.js";
 
 export const WRAP_LENGTH = 80;
 const ENC_LENGTH = 32;
@@ -39,10 +39,6 @@ export function wrapInfo(dialogueId, epoch, memberHandle, recordHash) {
     exactBytes(memberHandle, ID_LENGTH, "member_handle"),
     exactBytes(recordHash, 32, "record_hash"),
   );
-}
-
-function isCryptoKey(value) {
-  return typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 }
 
 /**

@@ -43,16 +43,19 @@ def _secure_delete() -> None:
         op.execute("PRAGMA secure_delete=ON")
 
 
+# The account table as this migration sees it: both columns exist while secrets move across.
+account = sa.table(
+    'account',
+    sa.column('id', sa.Integer),
+    sa.column('totp_secret', sa.String),
+    sa.column('totp_secret_sealed', sa.LargeBinary),
+)
+
+
 def upgrade():
     _secure_delete()
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret_sealed', sa.LargeBinary(), nullable=True))
-    account = sa.table(
-        'account',
-        sa.column('id', sa.Integer),
-        sa.column('totp_secret', sa.String),
-        sa.column('totp_secret_sealed', sa.LargeBinary),
-    )
     connection = op.get_bind()
     aead = AESGCM(_key())
     for account_id, secret in connection.execute(sa.select(account.c.id, account.c.totp_secret)):
@@ -69,12 +72,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
-    account = sa.table(
-        'account',
-        sa.column('id', sa.Integer),
-        sa.column('totp_secret', sa.String),
-        sa.column('totp_secret_sealed', sa.LargeBinary),
-    )
     connection = op.get_bind()
     aead = AESGCM(_key())
     rows = connection.execute(sa.select(account.c.id, account.c.totp_secret_sealed))

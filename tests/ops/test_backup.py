@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 
 from facilitator import create_app, td2
 from facilitator.accounts import service
@@ -32,7 +30,14 @@ from facilitator.ops.backup import (
     restore_backup,
 )
 from facilitator.settings import Settings, totp_key_from_file
-from tests.conftest import ORIGIN, PASSWORD, POSTGRES_URL, ROOT, migrate_to_head, need_service
+from tests.conftest import (
+    ORIGIN,
+    PASSWORD,
+    ROOT,
+    migrate_to_head,
+    need_service,
+    scratch_postgres_database,
+)
 
 # The newest revision the migrations folder holds, which a restored copy must be at.
 HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
@@ -290,22 +295,6 @@ def test_a_backup_of_one_kind_is_not_restored_into_the_other(sqlite_installation
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-@contextmanager
-def another_postgres_database(name_of: str) -> Iterator[str]:
-    """A second empty database beside ``name_of`` (the fixture's), dropped afterwards."""
-    url = make_url(name_of)
-    name = f"{url.database}_target"
-    admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.mark.postgres
 def test_postgresql_round_trip_verifies_the_chain(fresh_postgres_database, tmp_path):
     import shutil
@@ -329,7 +318,7 @@ def test_postgresql_round_trip_verifies_the_chain(fresh_postgres_database, tmp_p
     for form in forms_of(installation):
         assert form not in backup.read_bytes() and form not in plain
 
-    with another_postgres_database(fresh_postgres_database) as target:
+    with scratch_postgres_database() as target:
         restored = run(["backup", "restore", str(backup)], {**env, "DATABASE_URL": target})
         assert restored.exit_code == 0, restored.output
         assert f"ok   dialogue {installation.dialogue_id}: 2 epochs verify" in restored.output

@@ -40,6 +40,7 @@ from tests.browser.test_workspace import (
     let_in,
     open_editor,
     participant_joins,
+    planned_day,
     sign_in,
 )
 
@@ -78,12 +79,12 @@ def new_context(browser: Any, **options: Any) -> Any:
 
 
 def plan() -> list[dict[str, Any]]:
-    """The scenario's sessions in the shape add_agenda types them."""
+    """The scenario's sessions in the shape add_agenda types them, day by day from tomorrow."""
     return [
         {
             "title": session["title"],
-            "starts": session["starts"][:16],
-            "ends": session["ends"][:16],
+            "starts": f"{planned_day(number)}T{session['starts'][11:16]}",
+            "ends": f"{planned_day(number)}T{session['ends'][11:16]}",
             "agenda": [
                 {
                     "en": item["title"]["en"],
@@ -95,7 +96,7 @@ def plan() -> list[dict[str, Any]]:
                 for item in session["agenda"]
             ],
         }
-        for session in SCENARIO["sessions"]
+        for number, session in enumerate(SCENARIO["sessions"])
     ]
 
 

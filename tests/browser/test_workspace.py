@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -24,6 +26,18 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ID = r"[A-Za-z0-9_-]{22}"
 WAIT = 20_000  # ms: polling pages (knocks every 4 s, participant home every 5 s) and key work
+
+AMMAN = ZoneInfo("Asia/Amman")
+
+
+def planned_day(number: int) -> date:
+    """Day ``number`` (0 first) of a plan that starts tomorrow in Amman.
+
+    The pages show the session running now or the next one, so a plan pinned to fixed dates would
+    test a different session once those dates pass; tomorrow is always ahead of the clock.
+    """
+    return datetime.now(AMMAN).date() + timedelta(days=1 + number)
+
 
 # From /work/shared/scenarios/vell-water-dialogue.json (a fictional dialogue): what the flow types.
 SCENARIO: dict[str, Any] = {
@@ -39,8 +53,8 @@ SCENARIO: dict[str, Any] = {
     "sessions": [
         {
             "title": {"en": "Day 1 — Perspectives", "ar": "اليوم الأول — وجهات النظر"},
-            "starts": "2026-12-07T09:00",
-            "ends": "2026-12-07T17:00",
+            "starts": f"{planned_day(0)}T09:00",
+            "ends": f"{planned_day(0)}T17:00",
             "agenda": [
                 {
                     "en": "Opening and ground rules",
@@ -60,8 +74,8 @@ SCENARIO: dict[str, Any] = {
         },
         {
             "title": {"en": "Day 2 — Joint analysis", "ar": "اليوم الثاني — التحليل المشترك"},
-            "starts": "2026-12-08T09:00",
-            "ends": "2026-12-08T17:00",
+            "starts": f"{planned_day(1)}T09:00",
+            "ends": f"{planned_day(1)}T17:00",
             "agenda": [
                 {
                     "en": "Mapping the 2019 dam release crisis",
@@ -246,8 +260,11 @@ def test_convener_participant_and_interpreter_share_an_encrypted_workspace(
     expect(convener_page.locator("#dialogue-title")).to_have_text(SCENARIO["title"]["en"])
     add_agenda(convener_page, guidance="Keep rebuttals for the afternoon.")
     first_session = convener_page.locator("#sessions > li.session").first
-    # Viewer's own zone (London, GMT in December): 09:00 in Amman is shown as 06:00.
-    expect(first_session.locator(".when")).to_contain_text("06:00")
+    # In the viewer's own zone (London): 09:00 in Amman is 06:00 in winter, 07:00 in summer.
+    in_london = datetime.combine(planned_day(0), time(9), AMMAN).astimezone(
+        ZoneInfo("Europe/London")
+    )
+    expect(first_session.locator(".when")).to_contain_text(in_london.strftime("%H:%M"))
 
     # Reorder by keyboard, announced in the live region; then by drag and drop, back again.
     titles = convener_page.locator("#sessions > li.session").first.locator(".item-title")
@@ -553,7 +570,7 @@ def test_the_browser_and_the_python_client_read_each_other(browser, origin, live
     assert dialogue["title"] == SCENARIO["title"] and dialogue["timezone"] == "Asia/Amman"
     sessions = sorted(by_type["session"], key=lambda d: d["position"])
     assert [s["title"] for s in sessions] == [s["title"] for s in SCENARIO["sessions"]]
-    assert sessions[0]["starts"] == "2026-12-07T09:00:00+03:00"
+    assert sessions[0]["starts"] == f"{planned_day(0)}T09:00:00+03:00"
     items = [d for d in by_type["agenda_item"] if d["session"] == sessions[0]["id"]]
     assert sorted((d["position"], d["title"]["en"]) for d in items) == [
         (0, "Opening and ground rules"),
@@ -570,8 +587,8 @@ def test_the_browser_and_the_python_client_read_each_other(browser, origin, live
         {
             "type": "session",
             "title": {"en": "Day 3 — Options", "ar": "اليوم الثالث — الخيارات"},
-            "starts": "2026-12-09T09:00:00+03:00",
-            "ends": "2026-12-09T15:00:00+03:00",
+            "starts": f"{planned_day(2)}T09:00:00+03:00",
+            "ends": f"{planned_day(2)}T15:00:00+03:00",
             "position": 2,
         },
     )

@@ -1,0 +1,35 @@
+"""The anonymiser's language tables, read from ``static/shared/anonymiser-languages.json``: the
+browser's anonymiser reads the same file, so the two cannot drift apart. Its ``about`` object
+gives the reason for each table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+PATH = Path(__file__).resolve().parents[3] / "static" / "shared" / "anonymiser-languages.json"
+
+
+def code_point(text: str) -> int:
+    """``"U+00AD"`` -> 0xAD."""
+    return int(text.removeprefix("U+"), 16)
+
+
+_DATA: dict[str, Any] = json.loads(PATH.read_text(encoding="utf-8"))
+
+IGNORED = frozenset(chr(code_point(point)) for point in _DATA["ignored"])
+VARIANTS: dict[str, str] = dict(_DATA["variants"])
+SEPARATORS = frozenset(_DATA["separators"])
+ARABIC_PREFIXES: tuple[str, ...] = tuple(_DATA["arabic_prefixes"])
+LAM_PREFIXES = frozenset(_DATA["lam_prefixes"])
+ARABIC_SUFFIXES = frozenset(_DATA["arabic_suffixes"])
+HEBREW_PREFIX_LETTERS = frozenset(_DATA["hebrew_prefix_letters"])
+HEBREW_PREFIX_MAX: int = _DATA["hebrew_prefix_max"]
+CYRILLIC_ENDINGS = frozenset(_DATA["cyrillic_endings"])
+CYRILLIC_FINALS = frozenset(_DATA["cyrillic_finals"])
+CYRILLIC_ADJECTIVE_FINALS = frozenset(_DATA["cyrillic_adjective_finals"])
+NAME_PARTICLES = frozenset(_DATA["name_particles"])
+SCRIPTS: tuple[tuple[int, int, str], ...] = tuple(
+    (code_point(low), code_point(high), name) for low, high, name in _DATA["scripts"]
+)

@@ -1,0 +1,201 @@
+"""Matching: what is looked for (needles made from the context) and where it occurs in a text.
+
+A needle matches word by word in folded text, allowing for clitic prefixes (Arabic, Hebrew),
+Arabic-script suffixes after a name's last word and Cyrillic case endings. Member handles are
+matched in the original text, as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from facilitator.export.anonymise.fold import (
+    FOLDED_ADJECTIVE_FINALS,
+    FOLDED_ENDINGS,
+    FOLDED_FINALS,
+    FOLDED_PARTICLES,
+    Folded,
+    script_of,
+    tokens,
+)
+from facilitator.export.anonymise.languages import ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS
+from facilitator.export.anonymise.model import Context
+
+# Where two findings cover the same passage, the earlier kind wins.
+PRIORITY = ("handle", "pseudonym", "participant", "affiliation", "side", "term")
+SHORTEST_STEM = 3
+# Single words of a name shorter than this are not looked for on their own.
+SHORTEST_PART = 3
+HANDLE_LENGTH = 22
+BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+# The last character of 16 bytes in unpadded base64url carries 2 bits and 4 zero bits.
+HANDLE_LAST = frozenset("AQgw")
+
+
+@dataclass(frozen=True)
+class Needle:
+    tokens: tuple[str, ...]  # folded words
+    kind: str
+    source: str
+
+
+def _token_script(token: str) -> str:
+    return next((s for s in map(script_of, token) if s), "")
+
+
+def _name_needles(name: str) -> Iterator[tuple[str, ...]]:
+    """A roster name in full, then every run of its words ("Marie-Claire", "Haddad-Lund",
+    "Al-Mansour", "Ndiaye") except single words under three letters and runs ending in a
+    particle."""
+    words = tokens(name)
+    yield words
+    for start in range(len(words)):
+        for end in range(len(words), start, -1):
+            run = words[start:end]
+            if run[-1] in FOLDED_PARTICLES or (len(run) == 1 and len(run[0]) < SHORTEST_PART):
+                continue
+            yield run
+
+
+def _listed(context: Context) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """(tokens, kind, source) for everything the context names, in a fixed order."""
+    for pseudonym in context.pseudonyms:
+        yield tokens(pseudonym), "pseudonym", pseudonym
+    for person in context.roster:
+        for run in _name_needles(person.display_name):
+            yield run, "participant", person.display_name
+    for person in context.roster:
+        yield tokens(person.affiliation), "affiliation", person.affiliation
+    for side in [person.side for person in context.roster] + list(context.sides):
+        yield tokens(side), "side", side
+    for term in context.terms:
+        yield tokens(term), "term", term
+
+
+def needles(context: Context) -> list[Needle]:
+    """One needle per distinct folded phrase, of the highest-priority kind that lists it."""
+    best: dict[tuple[str, ...], Needle] = {}
+    for words, kind, source in _listed(context):
+        if not words:
+            continue
+        known = best.get(words)
+        if known is None or PRIORITY.index(kind) < PRIORITY.index(known.kind):
+            best[words] = Needle(words, kind, source)
+    return list(best.values())
+
+
+def _starts(folded: Folded, first: str) -> Iterator[tuple[int, str]]:
+    """Where a needle's first word may begin, and the form it takes there."""
+    if script_of(first[0]) == "nospace":
+        at = folded.text.find(first)
+        while at >= 0:
+            yield at, first
+            at = folded.text.find(first, at + 1)
+        return
+    for at, _prefix in folded.starts.get(first[0], ()):
+        yield at, first
+    if first.startswith("ال"):
+        for at, prefix in folded.starts.get("ل", ()):
+            if prefix in LAM_PREFIXES:
+                yield at, first[1:]
+
+
+def _cyrillic_stems(token: str) -> list[str]:
+    stems = []
+    if len(token) - 1 >= SHORTEST_STEM and token[-1] in FOLDED_FINALS:
+        stems.append(token[:-1])
+    if len(token) - 2 >= SHORTEST_STEM and token[-2:] in FOLDED_ADJECTIVE_FINALS:
+        stems.append(token[:-2])
+    return [token, *stems]
+
+
+def _token_end(folded: Folded, at: int, token: str, last: bool) -> int | None:
+    """Where ``token`` ends if the word at ``at`` is it (allowing for endings), else None."""
+    if at >= len(folded.text) or folded.word_end[at] < 0:
+        return None
+    word_end = folded.word_end[at]
+    text, script = folded.text, _token_script(token)
+    end = at + len(token)
+    if text.startswith(token, at) and end <= word_end:
+        rest = text[end:word_end]
+        if not rest or script_of(token[-1]) == "nospace":
+            return end
+        if last and script == "arabic" and rest in ARABIC_SUFFIXES:
+            return end
+    if script == "cyrillic":
+        for stem in _cyrillic_stems(token):
+            stem_end = at + len(stem)
+            if text.startswith(stem, at) and text[stem_end:word_end] in FOLDED_ENDINGS:
+                return word_end
+    return None
+
+
+def _match_from(folded: Folded, words: tuple[str, ...], at: int) -> int | None:
+    """The end of the needle when its words follow one another from ``at``, else None."""
+    for index, token in enumerate(words):
+        end = _token_end(folded, at, token, index == len(words) - 1)
+        if end is None:
+            return None
+        if index == len(words) - 1:
+            return end
+        gap = end
+        while gap < len(folded.text) and folded.text[gap] in SEPARATORS:
+            gap += 1
+        joined = script_of(token[-1]) == "nospace" == script_of(words[index + 1][0])
+        if gap == end and not joined:
+            return None
+        at = gap
+    return None
+
+
+def find(folded: Folded, needle: Needle) -> set[tuple[int, int]]:
+    """Every (start, end) in the original's code points where ``needle`` occurs."""
+    spans = set()
+    for at, first in _starts(folded, needle.tokens[0]):
+        end = _match_from(folded, (first, *needle.tokens[1:]), at)
+        if end is not None:
+            spans.add(folded.span(at, end))
+    return spans
+
+
+def _character_class(char: str) -> str:
+    if char.isdigit():
+        return "digit"
+    if char.isupper():
+        return "upper"
+    return "lower" if char.islower() else ""
+
+
+def _looks_like_handle(run: str) -> bool:
+    """22 base64url characters ending as 16 bytes do, mixing at least two of lower case, upper
+    case and digits (a hyphenated word like "well-meaning-following" does not)."""
+    classes = {_character_class(char) for char in run} - {""}
+    return len(run) == HANDLE_LENGTH and run[-1] in HANDLE_LAST and len(classes) > 1
+
+
+def find_handles(text: str, listed: list[str]) -> set[tuple[int, int]]:
+    """Member handles: maximal runs of base64url characters that look like one, and the roster's
+    handles wherever they stand alone."""
+    spans = set()
+    at = 0
+    while at < len(text):
+        if text[at] not in BASE64URL:
+            at += 1
+            continue
+        end = at
+        while end < len(text) and text[end] in BASE64URL:
+            end += 1
+        if _looks_like_handle(text[at:end]):
+            spans.add((at, end))
+        at = end
+    for handle in listed:
+        at = text.find(handle)
+        while at >= 0:
+            end = at + len(handle)
+            before = text[at - 1] if at else ""
+            after = text[end] if end < len(text) else ""
+            if before not in BASE64URL and after not in BASE64URL:
+                spans.add((at, end))
+            at = text.find(handle, at + 1)
+    return spans

@@ -1,0 +1,182 @@
+// Folding: the form in which names are compared, with the way back to the original text
+// (see facilitator/export/anonymise/fold.py). Texts are arrays of code points here, so offsets
+// count code points as Python does, not UTF-16 code units.
+
+import {
+  ARABIC_PREFIXES,
+  CYRILLIC_ADJECTIVE_FINALS,
+  CYRILLIC_ENDINGS,
+  CYRILLIC_FINALS,
+  HEBREW_PREFIX_LETTERS,
+  HEBREW_PREFIX_MAX,
+  IGNORED,
+  NAME_PARTICLES,
+  SCRIPTS,
+  VARIANTS,
+} from "./languages.js";
+
+const TATWEEL = "\u0640";
+const MARK = /^\p{M}$/u;
+const WORD = /^[\p{L}\p{N}]$/u;
+const LETTER = /^\p{L}$/u;
+
+const scriptCache = new Map();
+/** The script class of a letter ("" for digits and letters of other scripts). */
+export function scriptOf(char) {
+  let script = scriptCache.get(char);
+  if (script === undefined) {
+    script = "";
+    if (LETTER.test(char)) {
+      const point = char.codePointAt(0);
+      const range = SCRIPTS.find(([low, high]) => low <= point && point <= high);
+      script = range ? range[2] : "";
+    }
+    scriptCache.set(char, script);
+  }
+  return script;
+}
+
+const foldCache = new Map();
+/**
+ * One code point in compared form, as code points: compatibility-decomposed, without marks or
+ * invisible controls, case-folded (upper then lower, as the Python module does), Arabic-script
+ * variants unified.
+ */
+export function foldChar(char) {
+  let folded = foldCache.get(char);
+  if (folded === undefined) {
+    folded = [];
+    if (!IGNORED.has(char)) {
+      for (const part of char.normalize("NFKD")) {
+        if (MARK.test(part)) continue;
+        for (const cased of part.toUpperCase().toLowerCase().normalize("NFKD")) {
+          if (!MARK.test(cased) && !IGNORED.has(cased)) folded.push(VARIANTS.get(cased) ?? cased);
+        }
+      }
+    }
+    foldCache.set(char, folded);
+  }
+  return folded;
+}
+
+/** The folded form of a string, as an array of code points. */
+export function fold(text) {
+  return [...text].flatMap(foldChar);
+}
+
+// The tables compared with folded text are folded too.
+const foldedSet = (words) => new Set(words.map((word) => fold(word).join("")));
+export const FOLDED_ENDINGS = foldedSet(CYRILLIC_ENDINGS);
+export const FOLDED_FINALS = foldedSet(CYRILLIC_FINALS);
+export const FOLDED_ADJECTIVE_FINALS = foldedSet(CYRILLIC_ADJECTIVE_FINALS);
+export const FOLDED_PARTICLES = foldedSet(NAME_PARTICLES);
+
+/** Dropped characters that belong to the letter before them: combining marks and tatweel. */
+function attached(char) {
+  return char === TATWEEL || MARK.test(char);
+}
+
+/** [start, end] of each run of letters and digits; a change of script between letters splits. */
+export function splitWords(chars) {
+  const words = [];
+  let start = -1;
+  let script = "";
+  chars.forEach((char, at) => {
+    if (!WORD.test(char)) {
+      if (start >= 0) words.push([start, at]);
+      start = -1;
+      return;
+    }
+    const letterScript = scriptOf(char);
+    if (start < 0) {
+      start = at;
+      script = letterScript;
+    } else if (letterScript) {
+      if (script && letterScript !== script) {
+        words.push([start, at]);
+        start = at;
+      }
+      script = letterScript;
+    }
+  });
+  if (start >= 0) words.push([start, chars.length]);
+  return words;
+}
+
+/** The folded words of a text, each an array of code points. */
+export function tokensOf(text) {
+  const folded = fold(text);
+  return splitWords(folded).map(([start, end]) => folded.slice(start, end));
+}
+
+/** Whether the code points `token` stand in `chars` from `at`. */
+export function startsAt(chars, token, at) {
+  if (at + token.length > chars.length) return false;
+  for (let i = 0; i < token.length; i += 1) {
+    if (chars[at + i] !== token[i]) return false;
+  }
+  return true;
+}
+
+export function slice(chars, start, end) {
+  return chars.slice(start, end).join("");
+}
+
+/** Lengths of the clitic prefixes a word may start with, shortest first. */
+function prefixLengths(word, script) {
+  const lengths = [];
+  if (script === "arabic") {
+    for (const prefix of ARABIC_PREFIXES) {
+      if (prefix.length < word.length && startsAt(word, prefix, 0)) lengths.push(prefix.length);
+    }
+    return lengths.sort((a, b) => a - b);
+  }
+  if (script === "hebrew") {
+    const most = Math.min(HEBREW_PREFIX_MAX, word.length - 1);
+    for (let length = 1; length <= most; length += 1) {
+      if (!HEBREW_PREFIX_LETTERS.has(word[length - 1])) break;
+      lengths.push(length);
+    }
+  }
+  return lengths;
+}
+
+/** Where a name may begin, indexed by the letter there: each word's start, and the places after
+ * each clitic prefix the word may start with (with that prefix): Map(letter -> [[at, prefix]]). */
+function wordStarts(text, words) {
+  const starts = new Map();
+  for (const [start, end] of words) {
+    const word = text.slice(start, end);
+    for (const length of [0, ...prefixLengths(word, scriptOf(word[0]))]) {
+      if (!starts.has(word[length])) starts.set(word[length], []);
+      starts.get(word[length]).push([start + length, slice(word, 0, length)]);
+    }
+  }
+  return starts;
+}
+
+/** A text in compared form, with the way back to the original's code points. */
+export class Folded {
+  constructor(original) {
+    this.original = [...original];
+    this.text = [];
+    this.origin = [];
+    this.original.forEach((char, at) => {
+      for (const folded of foldChar(char)) {
+        this.text.push(folded);
+        this.origin.push(at);
+      }
+    });
+    this.words = splitWords(this.text);
+    this.wordEnd = new Array(this.text.length).fill(-1);
+    for (const [start, end] of this.words) this.wordEnd.fill(end, start, end);
+    this.starts = wordStarts(this.text, this.words);
+  }
+
+  /** The original code points that folded characters start..end came from, marks included. */
+  span(start, end) {
+    let last = this.origin[end - 1] + 1;
+    while (last < this.original.length && attached(this.original[last])) last += 1;
+    return [this.origin[start], last];
+  }
+}

@@ -1,0 +1,26 @@
+// The anonymiser's language tables, read from static/shared/anonymiser-languages.json: the
+// Python anonymiser (facilitator/export/anonymise/languages.py) reads the same file, so the two
+// cannot drift apart. Its `about` object gives the reason for each table.
+
+import data from "../../../shared/anonymiser-languages.json" with { type: "json" };
+
+/** "U+00AD" -> 0xAD. */
+export function codePoint(text) {
+  return Number.parseInt(text.replace(/^U\+/, ""), 16);
+}
+
+export const IGNORED = new Set(data.ignored.map((point) => String.fromCodePoint(codePoint(point))));
+export const VARIANTS = new Map(Object.entries(data.variants));
+export const SEPARATORS = new Set([...data.separators]);
+/** Each prefix as an array of code points, to compare with folded text. */
+export const ARABIC_PREFIXES = data.arabic_prefixes.map((prefix) => [...prefix]);
+export const LAM_PREFIXES = new Set(data.lam_prefixes);
+export const ARABIC_SUFFIXES = new Set(data.arabic_suffixes);
+export const HEBREW_PREFIX_LETTERS = new Set([...data.hebrew_prefix_letters]);
+export const HEBREW_PREFIX_MAX = data.hebrew_prefix_max;
+export const CYRILLIC_ENDINGS = data.cyrillic_endings;
+export const CYRILLIC_FINALS = [...data.cyrillic_finals];
+export const CYRILLIC_ADJECTIVE_FINALS = data.cyrillic_adjective_finals;
+export const NAME_PARTICLES = data.name_particles;
+/** [low, high, script] code point ranges. */
+export const SCRIPTS = data.scripts.map(([low, high, name]) => [codePoint(low), codePoint(high), name]);

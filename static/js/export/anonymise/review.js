@@ -1,0 +1,86 @@
+// Review: every place where the export would keep something that names someone, as findings
+// for the convener to decide on (the finding's shape: facilitator/export/anonymise/review.py).
+
+import { Folded, slice } from "./fold.js";
+import { PRIORITY, find, findHandles } from "./match.js";
+
+export const LABEL_OF_KIND = Object.freeze({
+  handle: "participant",
+  pseudonym: "participant",
+  participant: "participant",
+  affiliation: "organisation",
+  side: "side",
+  term: "term",
+});
+const CONTEXT_CHARS = 24;
+
+function compareHits(a, b) {
+  return (
+    a.start - b.start ||
+    b.end - b.start - (a.end - a.start) ||
+    PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind) ||
+    a.order - b.order
+  );
+}
+
+/** The hits in one text: earliest first, the longest where several start together, never
+ * overlapping. */
+function hitsIn(text, needleList, handles) {
+  const folded = new Folded(text);
+  const chars = folded.original;
+  const found = findHandles(chars, handles).map(([start, end]) => ({
+    start, end, kind: "handle", source: slice(chars, start, end), order: -1,
+  }));
+  needleList.forEach((needle, order) => {
+    for (const [start, end] of find(folded, needle)) {
+      found.push({ start, end, kind: needle.kind, source: needle.source, order });
+    }
+  });
+  found.sort(compareHits);
+  const kept = [];
+  for (const hit of found) {
+    if (!kept.length || hit.start >= kept[kept.length - 1].end) kept.push(hit);
+  }
+  return kept;
+}
+
+/** [where, text] for every text of the parsed summary the export keeps, in reading order. */
+export function* fieldsOf(summary) {
+  yield ["dialogue.title", summary.title];
+  if (summary.freeText !== null) yield ["free_text", summary.freeText];
+  for (const session of summary.sessions) {
+    yield [`sessions[${session.index}].title`, session.title];
+    for (const item of session.items) {
+      yield [`sessions[${session.index}].items[${item.index}].title`, item.title];
+      for (const note of item.notes) {
+        const where = `sessions[${session.index}].items[${item.index}].notes[${note.index}]`;
+        yield [`${where}.text`, note.text];
+        if (note.translation !== null) yield [`${where}.translation.text`, note.translation.text];
+      }
+    }
+  }
+}
+
+function finding(where, chars, hit) {
+  return {
+    id: `${where}:${hit.start}-${hit.end}`,
+    where,
+    start: hit.start,
+    end: hit.end,
+    match: slice(chars, hit.start, hit.end),
+    kind: hit.kind,
+    label: LABEL_OF_KIND[hit.kind],
+    source: hit.source,
+    context: slice(chars, Math.max(0, hit.start - CONTEXT_CHARS), hit.end + CONTEXT_CHARS),
+  };
+}
+
+/** Every finding in the parsed summary, in reading order, for the needles and roster handles. */
+export function findingsOf(summary, needleList, handles) {
+  const findings = [];
+  for (const [where, text] of fieldsOf(summary)) {
+    const chars = [...text];
+    for (const hit of hitsIn(text, needleList, handles)) findings.push(finding(where, chars, hit));
+  }
+  return findings;
+}

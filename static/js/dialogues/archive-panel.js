@@ -26,9 +26,8 @@ import { ARCHIVE_HANDLE, StateError, archivePublic, openDialogue, readMeta, writ
 import { newDocId } from "./docs.js";
 import { describe } from "./labels.js";
 import { download } from "./summary-export.js";
-import { announce, fingerprintView, say } from "./ui.js";
+import { $, announce, fingerprintView, say } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 
 /** The newest `archive_key` document, or null: a new one replaces it, whoever wrote it. */
 function newestArchiveDoc(entries) {

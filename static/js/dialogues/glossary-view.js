@@ -7,9 +7,8 @@ import { _ } from "../i18n.js";
 import { deleteMeta, writeMeta } from "./crypto-state.js";
 import { cleanTexts, newDocId, pickText } from "./docs.js";
 import { describe, languageName } from "./labels.js";
-import { announce, busy, h, readTexts, say, textInputs, uiLabels, userText } from "./ui.js";
+import { $, announce, busy, h, readTexts, say, textInputs, uiLabels, userText } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 const agreedLabel = (tag) => _("Agreed rendering in %(language)s", { language: languageName(tag) });
 const contestedLabel = (tag) =>
   _("Contested renderings in %(language)s (one per line)", { language: languageName(tag) });

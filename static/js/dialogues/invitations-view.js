@@ -21,9 +21,8 @@ import { qrSvg } from "./qr.js";
 import { displayLocale } from "./time.js";
 import { approveKnock } from "./steward.js";
 import * as store from "./store.js";
-import { announce, busy, copyText, fingerprintView, h, options, say, userText } from "./ui.js";
+import { $, announce, busy, copyText, fingerprintView, h, options, say, userText } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 const value = (id) => $(id).value.trim();
 
 let shownInvite = null;

@@ -18,14 +18,13 @@ import {
 } from "./labels.js";
 import { NOTE_KINDS, currentNotes, deleteNote, readNotes, readTeamNotes, writeNote } from "./notes.js";
 import { displayLocale, formatRange, isValidTimeZone, isoToWall, viewerTimeZone, wallToIso } from "./time.js";
-import { announce, busy, h, options, refuse, say, uiLabels, userText } from "./ui.js";
+import { $, announce, busy, h, options, refuse, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
 const NOTE_TAKERS = new Set(["convener", "facilitator", "rapporteur"]);
 /** Rules under which notes are taken in the notes channel. */
 const TAKES_NOTES = new Set(["on_record", "chatham_house"]);
 const MAX_TEXT = 8000;
-const $ = (id) => document.getElementById(id);
 const root = $("notes-page");
 await loadCatalog();
 
@@ -427,7 +426,10 @@ function renderOverview() {
 
 function render() {
   const active = document.activeElement;
-  const keep = [...forms.values()].some((cached) => cached.form.contains(active)) ? active : null;
+  const keep = /** @type {HTMLInputElement | null} */ (
+    [...forms.values()].some((cached) => cached.form.contains(active)) ? active : null
+  );
+  /** @type {[number, number] | null} */
   const selection = keep && "selectionStart" in keep ? [keep.selectionStart, keep.selectionEnd] : null;
   renderOverview();
   const shown = new Set(page.model.sessions.flatMap((s) => itemsOf(page.model, s.doc.id)).map((i) => i.doc.id));

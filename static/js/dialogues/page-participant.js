@@ -11,10 +11,9 @@ import { buildModel, itemsOf, personFor, pickText } from "./docs.js";
 import { envelopeError, explain, languageName, phaseLabel, ruleLabel } from "./labels.js";
 import * as store from "./store.js";
 import { currentOrNext, formatRange } from "./time.js";
-import { direction, h, options, refuse, say, uiLabels, userText } from "./ui.js";
+import { $, direction, h, options, refuse, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
-const $ = (id) => document.getElementById(id);
 const id = $("participant").dataset.dialogueId;
 await loadCatalog();
 

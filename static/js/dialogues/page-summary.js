@@ -23,9 +23,8 @@ import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
 } from "./summary-export.js";
-import { announce, h, refuse, say, userText } from "./ui.js";
+import { $, announce, h, refuse, say, userText } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 const root = $("summary-page");
 await loadCatalog();
 

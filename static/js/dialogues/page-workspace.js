@@ -14,10 +14,9 @@ import { renderDevicePolicy, setupDevicePolicy } from "./device-policy-view.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
 import { isValidTimeZone, viewerTimeZone } from "./time.js";
-import { fingerprintView, h, refuse, say } from "./ui.js";
+import { $, fingerprintView, h, refuse, say } from "./ui.js";
 
 const POLL_MS = 4000;
-const $ = (id) => document.getElementById(id);
 await loadCatalog();
 
 const ws = {

@@ -3,6 +3,14 @@
 
 import { _ } from "../i18n.js";
 
+/**
+ * The page's element with this id. Typed `any` on purpose: the element's kind (input, form,
+ * details...) is fixed by the page's template, which the type checker does not read.
+ * @param {string} id
+ * @returns {any}
+ */
+export const $ = (id) => document.getElementById(id);
+
 const RTL = new Set(["ar", "fa", "he", "ur", "ps", "sd", "yi", "dv", "ckb", "ug"]);
 
 /**

@@ -273,7 +273,10 @@ function* nameNeedles(name) {
   }
 }
 
-/** [tokens, kind, source] for everything the context names, in a fixed order. */
+/**
+ * [tokens, kind, source] for everything the context names, in a fixed order.
+ * @returns {Generator<[string[][], string, string]>}
+ */
 function* listed(context) {
   const roster = list(context.roster);
   for (const pseudonym of strings(context.pseudonyms)) yield [tokensOf(pseudonym), "pseudonym", pseudonym];

@@ -10,12 +10,12 @@ import "../secure-context.js";
 import { _, dateTimeFormat, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
-import { signInDevice } from "./device.js";
 import { RULES, buildModel, itemsOf, newDocId, pickText, preferences } from "./docs.js";
 import {
-  describe, envelopeError, explain, languageName, noteKindHeading, noteKindLabel, phaseLabel,
+  describe, envelopeError, languageName, noteKindHeading, noteKindLabel, phaseLabel,
   roleLabel, ruleLabel,
 } from "./labels.js";
+import { pageLife, withDeviceSession } from "./page-life.js";
 import { NOTE_KINDS, currentNotes, deleteNote, readNotes, readTeamNotes, writeNote } from "./notes.js";
 import { displayLocale, formatRange, isValidTimeZone, isoToWall, viewerTimeZone, wallToIso } from "./time.js";
 import { $, announce, busy, h, options, refuse, say, uiLabels, userText } from "./ui.js";
@@ -40,7 +40,6 @@ const page = {
 };
 /** Item id -> its note form (kept across re-renders, so typing survives a poll). */
 const forms = new Map();
-let timer = null;
 
 function canTake() {
   if (page.state.role === "participant") return page.state.participantNotes;
@@ -467,50 +466,25 @@ async function refresh(force) {
 
 // --- the page --------------------------------------------------------------------------------
 
-function stop(title, why) {
-  window.clearInterval(timer);
-  $("loading").hidden = true;
-  refuse($("notes-content"), title, why);
-  $("notes-content").hidden = false;
-}
-const cutOff = (error) => stop(_("You are no longer in this dialogue"), explain(error));
-const refuseAll = (error) => stop(_("This dialogue cannot be shown"), explain(error));
+const life = pageLife({
+  show(title, why) {
+    $("loading").hidden = true;
+    refuse($("notes-content"), title, why);
+    $("notes-content").hidden = false;
+  },
+  cutOffTitle: _("You are no longer in this dialogue"),
+  refusedTitle: _("This dialogue cannot be shown"),
+});
+const { cutOff } = life;
 
-async function getInfo() {
-  try {
-    return await api.get(`/dialogues/${page.id}`);
-  } catch (error) {
-    if (!page.participant || !(error instanceof api.ApiError) || error.status !== 401) throw error;
-    await signInDevice(page.id);
-    return api.get(`/dialogues/${page.id}`);
-  }
-}
+/** Participants' devices sign in by their key; the team's accounts have a session already. */
+const signedIn = (request) => withDeviceSession(page.id, request, page.participant);
 
-async function open() {
-  try {
-    return await openDialogue(page.id);
-  } catch (error) {
-    if (!page.participant || !(error instanceof api.ApiError) || error.status !== 401) throw error;
-    await signInDevice(page.id);
-    return openDialogue(page.id);
-  }
-}
-
-let polling = false;
 async function poll() {
-  if (polling || page.busy) return;
-  polling = true;
-  try {
-    const info = await getInfo();
-    if (info.current_epoch !== page.state.epoch) page.state = await openDialogue(page.id);
-    page.state.participantNotes = info.participant_notes === true;
-    await refresh(false);
-  } catch (error) {
-    if (api.isCutOff(error)) cutOff(error);
-    else if (error?.name === "StateError") refuseAll(error);
-  } finally {
-    polling = false;
-  }
+  const info = await signedIn(() => api.get(`/dialogues/${page.id}`));
+  if (info.current_epoch !== page.state.epoch) page.state = await openDialogue(page.id);
+  page.state.participantNotes = info.participant_notes === true;
+  await refresh(false);
 }
 
 $("participant-notes").addEventListener("change", async (event) => {
@@ -531,11 +505,10 @@ $("participant-notes").addEventListener("change", async (event) => {
 });
 
 try {
-  page.state = await open();
+  page.state = await signedIn(() => openDialogue(page.id));
   await refresh(true);
   $("loading").hidden = true;
-  timer = window.setInterval(poll, POLL_MS);
+  life.poll(poll, POLL_MS, () => page.busy);
 } catch (error) {
-  if (api.isCutOff(error)) cutOff(error);
-  else refuseAll(error);
+  life.fail(error);
 }

@@ -17,8 +17,9 @@ import * as api from "./api.js";
 import { renderArchiveKey, setupArchivePanel } from "./archive-panel.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, pickText, preferences } from "./docs.js";
-import { describe, envelopeError, explain, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { describe, envelopeError, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
 import { NOTE_KINDS, currentNotes, readNotes } from "./notes.js";
+import { pageLife } from "./page-life.js";
 import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
@@ -388,12 +389,16 @@ $("run-review").addEventListener("click", runReview);
 
 // --- the page --------------------------------------------------------------------------------
 
-function stop(title, why) {
-  $("loading").hidden = true;
-  refuse($("summary-content"), title, why);
-  $("summary-content").hidden = false;
-}
-const cutOff = (error) => stop(_("You are no longer in this dialogue"), explain(error));
+const life = pageLife({
+  show(title, why) {
+    $("loading").hidden = true;
+    refuse($("summary-content"), title, why);
+    $("summary-content").hidden = false;
+  },
+  cutOffTitle: _("You are no longer in this dialogue"),
+  refusedTitle: _("This dialogue cannot be shown"),
+});
+const { cutOff, stop } = life;
 
 try {
   page.state = await openDialogue(page.id);
@@ -412,6 +417,5 @@ try {
     $("summary-content").hidden = false;
   }
 } catch (error) {
-  if (api.isCutOff(error)) cutOff(error);
-  else stop(_("This dialogue cannot be shown"), explain(error));
+  life.fail(error);
 }

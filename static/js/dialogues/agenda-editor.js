@@ -4,9 +4,9 @@
 import { _ } from "../i18n.js";
 import { deleteMeta, writeMeta } from "./crypto-state.js";
 import { PHASES, RULES, cleanTexts, itemsOf, newDocId, pickText } from "./docs.js";
-import { describe, languageName, phaseLabel, ruleLabel } from "./labels.js";
+import { languageName, phaseLabel, ruleLabel } from "./labels.js";
 import { formatRange, isoToWall, wallToIso } from "./time.js";
-import { $, announce, busy, direction, h, options, readTexts, say, textInputs, uiLabels, userText } from "./ui.js";
+import { $, announce, direction, h, onSubmit, options, readTexts, textInputs, uiLabels, userText } from "./ui.js";
 
 const titleLabel = (tag) => _("Title in %(language)s", { language: languageName(tag) });
 const guidanceLabel = (tag) => _("Guidance in %(language)s", { language: languageName(tag) });
@@ -246,17 +246,9 @@ export function renderAgenda(ws) {
 }
 
 function bind(ws, form, status, save, reset) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    say(status, "");
-    await busy(form, async () => {
-      try {
-        await save(ws);
-        await ws.refresh();
-      } catch (error) {
-        say(status, describe(error), "error");
-      }
-    });
+  onSubmit(form, status, async () => {
+    await save(ws);
+    await ws.refresh();
   });
   form.querySelector("button[id$=cancel]").addEventListener("click", () => reset(ws));
 }

@@ -1,11 +1,15 @@
 // What every dialogue page (workspace, participant home, notes, summary) does around its own
 // content: open the dialogue, signing a participant's device in by its key when the server has no
 // session for it; poll for changes without two polls overlapping; and stop, the content replaced
-// by the reason, when this member is cut off or the dialogue no longer verifies.
+// by the reason, when this member is cut off or the dialogue no longer verifies. Also the pieces
+// their overviews share: the dialogue's title, and the list of what could not be opened.
 
+import { _ } from "../i18n.js";
 import * as api from "./api.js";
 import { signInDevice } from "./device.js";
-import { explain } from "./labels.js";
+import { pickText } from "./docs.js";
+import { envelopeError, explain } from "./labels.js";
+import { $, h, refuse } from "./ui.js";
 
 /**
  * `request()`; on a participant's device (`device` true), a 401 (no session yet, or an expired
@@ -28,13 +32,25 @@ export async function withDeviceSession(dialogueId, request, device = true) {
 }
 
 /**
- * A page's stop and poll. `show(title, why)` replaces the page's content by the reason it
- * stopped; the titles are the page's own words for being cut off and for a dialogue that does
- * not verify; `onRefused(error)`, when given, also hears of the latter.
- * @param {{show: (title: string, why: string) => void, cutOffTitle: string, refusedTitle: string,
+ * A page's stop and poll. When it stops, the reason replaces the element `content` (shown, the
+ * #loading line hidden) after `also()` hid what else the page shows; the titles say the page was
+ * cut off or the dialogue does not verify; `onRefused(error)`, when given, also hears of the latter.
+ * @param {{content: string, also?: () => void, cutOffTitle?: string, refusedTitle?: string,
  *   onRefused?: (error: Error) => void}} page
  */
-export function pageLife({ show, cutOffTitle, refusedTitle, onRefused = () => {} }) {
+export function pageLife({
+  content,
+  also = () => {},
+  cutOffTitle = _("You are no longer in this dialogue"),
+  refusedTitle = _("This dialogue cannot be shown"),
+  onRefused = () => {},
+}) {
+  const show = (title, why) => {
+    $("loading").hidden = true;
+    also();
+    refuse($(content), title, why);
+    $(content).hidden = false;
+  };
   let timer = null;
   let polling = false;
   /** @param {string} title @param {string} why */
@@ -79,4 +95,33 @@ export function pageLife({ show, cutOffTitle, refusedTitle, onRefused = () => {}
       }, ms);
     },
   };
+}
+
+/**
+ * The dialogue's title in the page's heading (#dialogue-title), and "<page> · <dialogue>" as the
+ * window's title.
+ * @param {any} model from docs.buildModel
+ * @param {string[]} prefs languages to pick the title in
+ * @param {string} pageName
+ */
+export function showDialogueTitle(model, prefs, pageName) {
+  const title = pickText(model.dialogue?.doc.title, prefs);
+  $("dialogue-title").textContent = title?.text ?? "";
+  $("dialogue-title").lang = title?.lang ?? "";
+  document.title = `${pageName} · ${title?.text ?? _("Facilitator")}`;
+}
+
+/**
+ * What did not open, in #item-errors: one line per error, except envelopes sealed before this
+ * member joined (no key, by design), which are one `beforeJoining` hint.
+ * @param {any} state the dialogue's state (crypto-state.openDialogue)
+ * @param {{error: string, env: {epoch: number}}[]} all
+ * @param {string} beforeJoining
+ */
+export function showUnreadable(state, all, beforeJoining) {
+  const joined = state.members.find((m) => m.handle === state.handle)?.joined_epoch ?? 0;
+  const errors = all.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
+  const lines = errors.map((e) => h("li", { class: "error", text: envelopeError(e.error) }));
+  if (errors.length < all.length) lines.push(h("li", { class: "hint", text: beforeJoining }));
+  $("item-errors").replaceChildren(...lines);
 }

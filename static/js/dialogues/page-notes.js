@@ -11,13 +11,13 @@ import { _, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { RULES, buildModel, itemsOf, pickText, preferences } from "./docs.js";
-import { describe, envelopeError, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
-import { pageLife, withDeviceSession } from "./page-life.js";
+import { describe, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { pageLife, showDialogueTitle, showUnreadable, withDeviceSession } from "./page-life.js";
 import { buildForm } from "./note-form.js";
 import { TAKES_NOTES, noteView, notesView } from "./notes-list.js";
 import { currentNotes, deleteNote, readNotes, readTeamNotes, writeNote } from "./notes.js";
 import { formatRange, isValidTimeZone, isoToWall, viewerTimeZone, wallToIso } from "./time.js";
-import { $, announce, h, refuse, say, uiLabels, userText } from "./ui.js";
+import { $, announce, h, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
 const NOTE_TAKERS = new Set(["convener", "facilitator", "rapporteur"]);
@@ -199,10 +199,7 @@ function sessionView(entry) {
 }
 
 function renderOverview() {
-  const title = pickText(page.model.dialogue?.doc.title, prefs());
-  $("dialogue-title").textContent = title?.text ?? "";
-  $("dialogue-title").lang = title?.lang ?? "";
-  document.title = `${_("Notes")} · ${title?.text ?? _("Facilitator")}`;
+  showDialogueTitle(page.model, prefs(), _("Notes"));
   const role = $("notes-role");
   if (canTake()) {
     role.hidden = true;
@@ -217,14 +214,10 @@ function renderOverview() {
   if (isConvener && document.activeElement !== $("participant-notes")) $("participant-notes").checked = page.state.participantNotes;
   const summaryLink = $("summary-link");
   if (summaryLink) summaryLink.hidden = !isConvener;
-  const joined = page.state.members.find((m) => m.handle === page.state.handle)?.joined_epoch ?? 0;
-  const all = [...page.model.errors, ...page.noteErrors];
-  const errors = all.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
-  const lines = errors.map((e) => h("li", { class: "error", text: envelopeError(e.error) }));
-  if (errors.length < all.length) {
-    lines.push(h("li", { class: "hint", text: _("Some notes or items were written before you joined and are not readable on this device.") }));
-  }
-  $("item-errors").replaceChildren(...lines);
+  showUnreadable(
+    page.state, [...page.model.errors, ...page.noteErrors],
+    _("Some notes or items were written before you joined and are not readable on this device."),
+  );
 }
 
 function render() {
@@ -270,15 +263,7 @@ async function refresh(force) {
 
 // --- the page --------------------------------------------------------------------------------
 
-const life = pageLife({
-  show(title, why) {
-    $("loading").hidden = true;
-    refuse($("notes-content"), title, why);
-    $("notes-content").hidden = false;
-  },
-  cutOffTitle: _("You are no longer in this dialogue"),
-  refusedTitle: _("This dialogue cannot be shown"),
-});
+const life = pageLife({ content: "notes-content" });
 const { cutOff } = life;
 
 /** Participants' devices sign in by their key; the team's accounts have a session already. */

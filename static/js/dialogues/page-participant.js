@@ -12,7 +12,7 @@ import { envelopeError, languageName, phaseLabel, ruleLabel } from "./labels.js"
 import { pageLife, withDeviceSession } from "./page-life.js";
 import * as store from "./store.js";
 import { currentOrNext, formatRange } from "./time.js";
-import { $, direction, h, options, refuse, say, uiLabels, userText } from "./ui.js";
+import { $, direction, h, options, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
 const id = $("participant").dataset.dialogueId;
@@ -92,16 +92,13 @@ async function refresh(force) {
 
 /** Stops showing the dialogue: the content goes, the reason stays. */
 const life = pageLife({
-  show(title, why) {
-    $("loading").hidden = true;
+  content: "content",
+  also() {
     $("language-row").hidden = true;
     $("notes-link-row").hidden = true;
     $("dialogue-title").textContent = "";
-    refuse($("content"), title, why);
-    $("content").hidden = false;
   },
   cutOffTitle: _("You are no longer part of this dialogue"),
-  refusedTitle: _("This dialogue cannot be shown"),
 });
 
 async function poll() {

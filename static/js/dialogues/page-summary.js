@@ -16,16 +16,16 @@ import * as anonymiser from "../export/anonymise.js";
 import * as api from "./api.js";
 import { renderArchiveKey, setupArchivePanel } from "./archive-panel.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
-import { buildModel, pickText, preferences } from "./docs.js";
-import { describe, envelopeError, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { buildModel, preferences } from "./docs.js";
+import { describe, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
 import { NOTE_KINDS, currentNotes, readNotes } from "./notes.js";
-import { pageLife } from "./page-life.js";
+import { pageLife, showDialogueTitle, showUnreadable } from "./page-life.js";
 import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
 } from "./summary-export.js";
 import { decided, findingView, labels } from "./summary-findings.js";
-import { $, announce, h, refuse, say, userText } from "./ui.js";
+import { $, announce, h, say, userText } from "./ui.js";
 
 const root = $("summary-page");
 await loadCatalog();
@@ -61,18 +61,11 @@ const prefs = () => preferences(page.model);
 // --- overview and draft ----------------------------------------------------------------------
 
 function renderOverview() {
-  const title = pickText(page.model.dialogue?.doc.title, prefs());
-  $("dialogue-title").textContent = title?.text ?? "";
-  $("dialogue-title").lang = title?.lang ?? "";
-  document.title = `${_("Summary and export")} · ${title?.text ?? _("Facilitator")}`;
-  const joined = page.state.members.find((m) => m.handle === page.state.handle)?.joined_epoch ?? 0;
-  const all = [...page.model.errors, ...page.noteErrors];
-  const errors = all.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
-  const lines = errors.map((e) => h("li", { class: "error", text: envelopeError(e.error) }));
-  if (errors.length < all.length) {
-    lines.push(h("li", { class: "hint", text: _("Some notes or items were written before you joined and are not readable on this device; they cannot be part of this summary.") }));
-  }
-  $("item-errors").replaceChildren(...lines);
+  showDialogueTitle(page.model, prefs(), _("Summary and export"));
+  showUnreadable(
+    page.state, [...page.model.errors, ...page.noteErrors],
+    _("Some notes or items were written before you joined and are not readable on this device; they cannot be part of this summary."),
+  );
 }
 
 function renderDraft() {
@@ -286,15 +279,7 @@ $("run-review").addEventListener("click", runReview);
 
 // --- the page --------------------------------------------------------------------------------
 
-const life = pageLife({
-  show(title, why) {
-    $("loading").hidden = true;
-    refuse($("summary-content"), title, why);
-    $("summary-content").hidden = false;
-  },
-  cutOffTitle: _("You are no longer in this dialogue"),
-  refusedTitle: _("This dialogue cannot be shown"),
-});
+const life = pageLife({ content: "summary-content" });
 const { cutOff, stop } = life;
 
 try {

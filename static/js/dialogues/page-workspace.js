@@ -15,7 +15,7 @@ import { pageLife } from "./page-life.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
 import { isValidTimeZone, viewerTimeZone } from "./time.js";
-import { $, fingerprintView, h, refuse, say } from "./ui.js";
+import { $, fingerprintView, h, say } from "./ui.js";
 
 const POLL_MS = 4000;
 await loadCatalog();
@@ -123,12 +123,7 @@ async function render() {
 }
 
 const life = pageLife({
-  show(title, why) {
-    $("loading").hidden = true;
-    refuse($("workspace"), title, why);
-  },
-  cutOffTitle: _("You are no longer in this dialogue"),
-  refusedTitle: _("This dialogue cannot be shown"),
+  content: "workspace",
   onRefused: (error) => console.warn("dialogue refused:", error),
 });
 const { cutOff } = life;

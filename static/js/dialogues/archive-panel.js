@@ -142,6 +142,13 @@ export function setupArchivePanel(page) {
     }
   }
 
+  /** Registers the key; once it is, `clear()` puts its form away and the page says so. */
+  async function registerThenClear(publicRaw, button, clear) {
+    if (!(await register(publicRaw, button))) return;
+    clear();
+    announce(_("The archive key is registered."));
+  }
+
   $("archive-generate").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     say(status, "");
@@ -174,13 +181,12 @@ export function setupArchivePanel(page) {
 
   $("archive-register-made").addEventListener("click", async (event) => {
     if (!made) return;
-    if (await register(made, event.currentTarget)) {
+    await registerThenClear(made, event.currentTarget, () => {
       made = null;
       $("archive-passphrase").textContent = "";
       $("archive-made").hidden = true;
       $("archive-make").open = false;
-      announce(_("The archive key is registered."));
-    }
+    });
   });
 
   $("archive-public-input").addEventListener("input", async (event) => {
@@ -200,14 +206,13 @@ export function setupArchivePanel(page) {
 
   $("archive-register-offline").addEventListener("click", async (event) => {
     if (!offline) return;
-    if (await register(offline, event.currentTarget)) {
+    await registerThenClear(offline, event.currentTarget, () => {
       offline = null;
       $("archive-public-input").value = "";
       $("archive-offline-check").hidden = true;
       $("archive-register-offline").disabled = true;
       $("archive-offline").open = false;
-      announce(_("The archive key is registered."));
-    }
+    });
   });
 
   $("bundle-download").addEventListener("click", async (event) => {

@@ -261,3 +261,31 @@ test("vector-only helpers are not exported; nonces, salts and wraps are fresh", 
   assert.ok(!fileNonces.includes(zeroNonce) && new Set(fileNonces).size === 2);
   assert.deepEqual(files.map((f) => f.iterations), [td2.KEY_FILE_ITERATIONS, td2.KEY_FILE_ITERATIONS]);
 });
+
+test("low-order X25519 public keys are refused, for import and for a wrap", async () => {
+  const points = [
+    new Uint8Array(32),
+    Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)),
+    hex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+  ];
+  const context = [td2.randomId(), 7, td2.randomId(), td2.randomSecret(), td2.randomSecret()];
+  for (const point of points) {
+    assert.equal(await fails(() => td2.importX25519Public(point)), "Td2KeyError");
+    assert.equal(await fails(() => td2.wrapEpochSecret(point, ...context)), "Td2KeyError");
+  }
+  const good = await td2.generateMemberKeyPair();
+  assert.equal(await fails(() => td2.importX25519Public(good.publicRaw)), null);
+});
+
+test("an invitation fragment carries the secret and the steward's fingerprint, typed or pasted", async () => {
+  const entry = VECTORS.fingerprint[0];
+  const secret = td2.randomId();
+  const fragment = td2.inviteFragment(secret, entry.fingerprint);
+  assert.equal(fragment, `${td2.b64uEncode(secret)}.${entry.fingerprint}`);
+  const parsed = td2.parseInviteFragment(`#${fragment}`);
+  assert.deepEqual(parsed.inviteSecret, secret);
+  assert.equal(parsed.stewardFingerprint, entry.fingerprint);
+  const typed = td2.parseInviteFragment(`${td2.b64uEncode(secret)}.${entry.fingerprint.toLowerCase().replaceAll("-", " ")}`);
+  assert.equal(typed.stewardFingerprint, entry.fingerprint);
+  assert.equal(await fails(() => td2.parseInviteFragment("nodot")), "Td2FormatError");
+});

@@ -8,13 +8,13 @@ VENDOR_STAMP := static/vendor/.built-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := facilitator:create_app
 
-.PHONY: run test setup lint typecheck pytest translations-extract translations-update vectors clean
+.PHONY: run test setup lint typecheck pytest jstest translations-extract translations-update vectors clean
 
 run: setup
 	$(BIN)/facilitator db upgrade
 	$(BIN)/facilitator serve
 
-test: setup lint typecheck pytest
+test: setup lint typecheck jstest pytest
 
 setup: $(STAMP) $(VENDOR_STAMP) $(MO_FILES)
 
@@ -37,12 +37,19 @@ $(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor.mjs
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
-lint: $(STAMP)
+# The type checker reads the vendored packages' declarations, written with the bundles.
+lint: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check facilitator
+	npx --no-install eslint static/js tests/js scripts eslint.config.js
+	npx --no-install tsc --noEmit -p jsconfig.json
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Unit tests of the pure browser modules (TD2, room state, glossary, anonymiser) on Node.
+jstest: $(VENDOR_STAMP)
+	node --test tests/js/
 
 pytest: setup
 	$(BIN)/pytest

@@ -42,6 +42,20 @@ const BUNDLES = {
   ...Object.fromEntries(CLDR_FALLBACK.map((tag) => [`intl-${tag}.js`, dateTimeFormatFor(tag)])),
 };
 
+/**
+ * Type declarations written next to the bundles, for `tsc --checkJs` (make lint): each re-exports
+ * the package's own types, so the checker reads the packages' declarations instead of the
+ * minified bundles. Browsers never request them.
+ */
+const DECLARATIONS = {
+  "hpke.d.ts": 'export * from "@hpke/core";',
+  "socket.io.d.ts": BUNDLES["socket.io.js"],
+  "qrcode.d.ts": 'import qrcode from "qrcode-generator";\nexport default qrcode;',
+  ...Object.fromEntries(
+    CLDR_FALLBACK.map((tag) => [`intl-${tag}.d.ts`, 'export { DateTimeFormat } from "@formatjs/intl-datetimeformat";']),
+  ),
+};
+
 /** Files copied as they are (axe-core is injected by the accessibility tests, not imported). */
 const COPIES = {
   "axe.min.js": join(ROOT, "node_modules", "axe-core", "axe.min.js"),
@@ -82,6 +96,9 @@ async function main() {
   for (const [name, contents] of Object.entries(BUNDLES)) {
     const size = await bundle(name, contents);
     console.log(`static/vendor/${name}  ${size} bytes`);
+  }
+  for (const [name, text] of Object.entries(DECLARATIONS)) {
+    await writeFile(join(OUT, name), `${text}\n`);
   }
   for (const [name, source] of Object.entries(COPIES)) {
     await copyFile(source, join(OUT, name));

@@ -11,7 +11,9 @@ export const secureContext = Boolean(globalThis.isSecureContext && globalThis.cr
 if (!secureContext) {
   const page = globalThis.document;
   const notice = page?.getElementById("needs-https");
-  for (const element of page?.getElementById("main")?.children ?? []) {
+  /** @type {Iterable<HTMLElement>} */
+  const children = /** @type {any} */ (page?.getElementById("main")?.children ?? []);
+  for (const element of children) {
     if (element !== notice) element.hidden = true;
   }
   if (notice) notice.hidden = false;

@@ -4,11 +4,10 @@
 import { _ } from "../i18n.js";
 import { deleteMeta, writeMeta } from "./crypto-state.js";
 import { PHASES, RULES, cleanTexts, itemsOf, newDocId, pickText } from "./docs.js";
-import { describe, languageName, phaseLabel, ruleLabel } from "./labels.js";
+import { languageName, phaseLabel, ruleLabel } from "./labels.js";
 import { formatRange, isoToWall, wallToIso } from "./time.js";
-import { announce, busy, direction, h, options, readTexts, say, textInputs, uiLabels, userText } from "./ui.js";
+import { $, announce, direction, h, onSubmit, options, readTexts, textInputs, uiLabels, userText } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 const titleLabel = (tag) => _("Title in %(language)s", { language: languageName(tag) });
 const guidanceLabel = (tag) => _("Guidance in %(language)s", { language: languageName(tag) });
 let editingSession = null;
@@ -123,8 +122,10 @@ async function move(ws, kind, id, delta, action) {
   if (from < 0 || to < 0 || to >= order.length) return;
   order.splice(to, 0, ...order.splice(from, 1));
   await ws.guard(() => applyOrder(ws, order, id));
-  const again = document.querySelector(`[data-id="${CSS.escape(id)}"] [data-action="${action}"]`);
-  (again && !again.disabled ? again : document.querySelector(`[data-id="${CSS.escape(id)}"] [data-action]`))?.focus();
+  /** @type {(selector: string) => HTMLButtonElement | null} */
+  const find = (selector) => document.querySelector(selector);
+  const again = find(`[data-id="${CSS.escape(id)}"] [data-action="${action}"]`);
+  (again && !again.disabled ? again : find(`[data-id="${CSS.escape(id)}"] [data-action]`))?.focus();
 }
 
 async function drop(ws, kind, draggedId, targetId) {
@@ -245,17 +246,9 @@ export function renderAgenda(ws) {
 }
 
 function bind(ws, form, status, save, reset) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    say(status, "");
-    await busy(form, async () => {
-      try {
-        await save(ws);
-        await ws.refresh();
-      } catch (error) {
-        say(status, describe(error), "error");
-      }
-    });
+  onSubmit(form, status, async () => {
+    await save(ws);
+    await ws.refresh();
   });
   form.querySelector("button[id$=cancel]").addEventListener("click", () => reset(ws));
 }

@@ -39,6 +39,7 @@ function csrfToken() {
  */
 export async function request(method, path, body) {
   const headers = { Accept: "application/json" };
+  /** @type {RequestInit} */
   const init = { method, headers, credentials: "same-origin", cache: "no-store" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";

@@ -26,9 +26,8 @@ import { ARCHIVE_HANDLE, StateError, archivePublic, openDialogue, readMeta, writ
 import { newDocId } from "./docs.js";
 import { describe } from "./labels.js";
 import { download } from "./summary-export.js";
-import { announce, fingerprintView, say } from "./ui.js";
+import { $, announce, fingerprintView, say } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 
 /** The newest `archive_key` document, or null: a new one replaces it, whoever wrote it. */
 function newestArchiveDoc(entries) {
@@ -143,6 +142,13 @@ export function setupArchivePanel(page) {
     }
   }
 
+  /** Registers the key; once it is, `clear()` puts its form away and the page says so. */
+  async function registerThenClear(publicRaw, button, clear) {
+    if (!(await register(publicRaw, button))) return;
+    clear();
+    announce(_("The archive key is registered."));
+  }
+
   $("archive-generate").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     say(status, "");
@@ -175,13 +181,12 @@ export function setupArchivePanel(page) {
 
   $("archive-register-made").addEventListener("click", async (event) => {
     if (!made) return;
-    if (await register(made, event.currentTarget)) {
+    await registerThenClear(made, event.currentTarget, () => {
       made = null;
       $("archive-passphrase").textContent = "";
       $("archive-made").hidden = true;
       $("archive-make").open = false;
-      announce(_("The archive key is registered."));
-    }
+    });
   });
 
   $("archive-public-input").addEventListener("input", async (event) => {
@@ -201,14 +206,13 @@ export function setupArchivePanel(page) {
 
   $("archive-register-offline").addEventListener("click", async (event) => {
     if (!offline) return;
-    if (await register(offline, event.currentTarget)) {
+    await registerThenClear(offline, event.currentTarget, () => {
       offline = null;
       $("archive-public-input").value = "";
       $("archive-offline-check").hidden = true;
       $("archive-register-offline").disabled = true;
       $("archive-offline").open = false;
-      announce(_("The archive key is registered."));
-    }
+    });
   });
 
   $("bundle-download").addEventListener("click", async (event) => {

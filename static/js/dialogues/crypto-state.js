@@ -188,7 +188,7 @@ async function openEnvelope(state, env) {
         "meta", state.idBytes, state.channel, env.epoch,
         b64uDecode(env.message_id, 16), b64uDecode(env.author_handle, 16),
       );
-      const doc = await openJson(key, aad, b64uDecode(env.blob));
+      const doc = /** @type {any} */ (await openJson(key, aad, b64uDecode(env.blob)));
       if (!looksLikeDocument(doc)) entry.error = "malformed";
       else if (doc.guidance_sealed) {
         const { guidance_sealed: _sealed, ...rest } = doc;
@@ -308,9 +308,10 @@ async function teamWrapsAndKey(members, dialogueIdBytes, epoch, hash) {
  * wrapped to the mediator team only (`team_wraps`), and every readable
  * `meta` document sealed again under the new epoch in the same request (`reseal`), so newcomers,
  * who hold only the new epoch's secret, can read them. `change` may alter a document on the way.
+ * @param {any} state the dialogue's state (openDialogue)
  * @param {{handle: string, x25519_public: string, role: string}[]} roster
- * @param {{approve?: string[], entries?: {env: object, doc: object | null}[],
- *   change?: (doc: object) => object}} [options]
+ * @param {{approve?: string[], entries?: {env: any, doc: object | null}[],
+ *   change?: (doc: object) => object, stewards?: {handle: string, ed25519_public: string}[]}} [options]
  */
 export async function cutEpoch(state, roster, { approve = [], entries = [], change = (doc) => doc, stewards = [] } = {}) {
   if (!state.keys.steward) throw new StateError("not_steward");
@@ -329,7 +330,7 @@ export async function cutEpoch(state, roster, { approve = [], entries = [], chan
   const secret = randomSecret();
   const wraps = [];
   let metaKey;
-  let archiveWrap = null;
+  let archiveWrap;
   try {
     for (const member of members) {
       const wrap = await wrapEpochSecret(member.x25519Public, state.idBytes, epoch, member.handle, hash, secret);

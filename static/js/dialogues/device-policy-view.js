@@ -6,9 +6,8 @@
 import { _ } from "../i18n.js";
 import { writeMeta } from "./crypto-state.js";
 import { policyOf } from "./ephemeral.js";
-import { say } from "./ui.js";
+import { $, say } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 
 export function setupDevicePolicy(ws) {
   $("policy-ephemeral").addEventListener("change", (event) => {

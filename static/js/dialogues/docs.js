@@ -50,21 +50,33 @@ const position = (entry) => (Number.isFinite(entry.doc.position) ? entry.doc.pos
 const byPosition = (a, b) => position(a) - position(b) || a.env.seq - b.env.seq;
 
 /**
- * Groups opened envelopes by document type. Of two current versions of one document (edits
- * that crossed), the later one (higher seq) wins; entries that did not open go to `errors`.
+ * The newest version (highest seq) of each thing `keyOf` names, and the entries that did not
+ * open (`keyOf` gives null): of two versions of one document, edits that crossed, the later wins.
+ * @param {any[]} entries opened envelopes, `{env, ...}`
+ * @param {(entry: any) => string | null} keyOf
+ * @returns {{newest: Map<string, any>, errors: any[]}}
  */
-export function buildModel(entries) {
+export function newestVersions(entries, keyOf) {
   const newest = new Map();
   const errors = [];
   for (const entry of entries) {
-    if (!entry.doc) {
+    const key = keyOf(entry);
+    if (key === null) {
       errors.push(entry);
       continue;
     }
-    const key = `${entry.doc.type}:${entry.doc.id}`;
     const seen = newest.get(key);
     if (!seen || seen.env.seq < entry.env.seq) newest.set(key, entry);
   }
+  return { newest, errors };
+}
+
+/**
+ * Groups opened envelopes by document type, the newest version of each document
+ * (newestVersions); entries that did not open go to `errors`.
+ */
+export function buildModel(entries) {
+  const { newest, errors } = newestVersions(entries, (entry) => (entry.doc ? `${entry.doc.type}:${entry.doc.id}` : null));
   const model = { dialogue: null, persons: [], sessions: [], items: [], terms: [], errors, entries };
   for (const entry of newest.values()) {
     const { type } = entry.doc;

@@ -6,10 +6,9 @@
 import { _ } from "../i18n.js";
 import { deleteMeta, writeMeta } from "./crypto-state.js";
 import { cleanTexts, newDocId, pickText } from "./docs.js";
-import { describe, languageName } from "./labels.js";
-import { announce, busy, h, readTexts, say, textInputs, uiLabels, userText } from "./ui.js";
+import { languageName } from "./labels.js";
+import { $, announce, h, onSubmit, readTexts, textInputs, uiLabels, userText } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 const agreedLabel = (tag) => _("Agreed rendering in %(language)s", { language: languageName(tag) });
 const contestedLabel = (tag) =>
   _("Contested renderings in %(language)s (one per line)", { language: languageName(tag) });
@@ -116,17 +115,9 @@ export function setupGlossary(ws) {
   if (!ws.canWrite) return;
   resetForm(ws);
   const form = $("term-form");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    say($("term-status"), "");
-    await busy(form, async () => {
-      try {
-        await saveTerm(ws);
-        await ws.refresh();
-      } catch (error) {
-        say($("term-status"), describe(error), "error");
-      }
-    });
+  onSubmit(form, $("term-status"), async () => {
+    await saveTerm(ws);
+    await ws.refresh();
   });
   $("term-cancel").addEventListener("click", () => resetForm(ws));
 }

@@ -16,14 +16,13 @@ import {
 import * as api from "./api.js";
 import { writeMeta } from "./crypto-state.js";
 import { ATTENDANCE, MEDIATOR_TYPES, PARTICIPANT_ROLES, TEAM_ROLES, newDocId, parseLanguagePairs, parseLanguages, personFor } from "./docs.js";
-import { attendanceLabel, describe, languageName, mediatorTypeLabel, roleLabel } from "./labels.js";
+import { attendanceLabel, languageName, mediatorTypeLabel, roleLabel } from "./labels.js";
 import { qrSvg } from "./qr.js";
 import { displayLocale } from "./time.js";
 import { approveKnock } from "./steward.js";
 import * as store from "./store.js";
-import { announce, busy, copyText, fingerprintView, h, options, say, userText } from "./ui.js";
+import { $, announce, copyText, fingerprintView, h, onSubmit, options, userText } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 const value = (id) => $(id).value.trim();
 
 let shownInvite = null;
@@ -164,17 +163,9 @@ export async function renderStewardPanel(ws) {
 }
 
 function bind(ws, form, status, work) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    say(status, "");
-    await busy(form, async () => {
-      try {
-        await work(ws);
-        await ws.refresh();
-      } catch (error) {
-        say(status, describe(error), "error");
-      }
-    });
+  onSubmit(form, status, async () => {
+    await work(ws);
+    await ws.refresh();
   });
 }
 

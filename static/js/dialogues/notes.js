@@ -14,6 +14,7 @@ import {
 } from "../td2/index.js";
 import * as api from "./api.js";
 import { StateError, channelId, loadTeamKeys } from "./crypto-state.js";
+import { newestVersions } from "./docs.js";
 
 export const NOTE_KINDS = ["point", "idea", "proposal", "agreement", "disagreement", "question", "action"];
 const ZERO_HANDLE = new Uint8Array(16);
@@ -118,16 +119,7 @@ export function deleteNote(state, messageId) {
 
 /** The newest version of each note (by `id`), oldest first, and the entries that did not open. */
 export function currentNotes(entries) {
-  const newest = new Map();
-  const errors = [];
-  for (const entry of entries) {
-    if (!entry.note) {
-      errors.push(entry);
-      continue;
-    }
-    const seen = newest.get(entry.note.id);
-    if (!seen || seen.env.seq < entry.env.seq) newest.set(entry.note.id, entry);
-  }
+  const { newest, errors } = newestVersions(entries, (entry) => (entry.note ? entry.note.id : null));
   const notes = [...newest.values()].sort((a, b) => a.env.seq - b.env.seq);
   return { notes, errors };
 }

@@ -10,10 +10,9 @@ import { openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, pickText, preferences } from "./docs.js";
 import { describe, explain, roleLabel } from "./labels.js";
 import * as store from "./store.js";
-import { announce, fingerprintView, h, say, userText } from "./ui.js";
+import { $, announce, fingerprintView, h, say, userText } from "./ui.js";
 
 const POLL_MS = 3000;
-const $ = (id) => document.getElementById(id);
 await loadCatalog();
 
 async function titleOf(summary) {

@@ -18,10 +18,9 @@ const api = await import("./api.js");
 const store = await import("./store.js");
 const { signInDevice } = await import("./device.js");
 const { markEphemeral } = await import("./ephemeral.js");
-const { announce, say } = await import("./ui.js");
+const { $, announce, say } = await import("./ui.js");
 
 const POLL_MS = 2000;
-const $ = (id) => document.getElementById(id);
 const inviteId = $("join").dataset.inviteId;
 const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
 await loadCatalog();

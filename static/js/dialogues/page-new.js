@@ -22,9 +22,8 @@ import { openDialogue, teamWraps, writeMeta } from "./crypto-state.js";
 import { RULES, TRACKS, newDocId, parseLanguages } from "./docs.js";
 import { describe, languageName, ruleLabel, trackLabel } from "./labels.js";
 import { timeZones, viewerTimeZone } from "./time.js";
-import { busy, options, readTexts, say, textInputs } from "./ui.js";
+import { $, busy, options, readTexts, say, textInputs } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 await loadCatalog();
 
 const form = $("new-dialogue");

@@ -7,25 +7,20 @@
 // to the mediator team only and marked as never exported. Polls for changes every few seconds.
 
 import "../secure-context.js";
-import { _, dateTimeFormat, loadCatalog } from "../i18n.js";
+import { _, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
-import { signInDevice } from "./device.js";
-import { RULES, buildModel, itemsOf, newDocId, pickText, preferences } from "./docs.js";
-import {
-  describe, envelopeError, explain, languageName, noteKindHeading, noteKindLabel, phaseLabel,
-  roleLabel, ruleLabel,
-} from "./labels.js";
-import { NOTE_KINDS, currentNotes, deleteNote, readNotes, readTeamNotes, writeNote } from "./notes.js";
-import { displayLocale, formatRange, isValidTimeZone, isoToWall, viewerTimeZone, wallToIso } from "./time.js";
-import { announce, busy, h, options, refuse, say, uiLabels, userText } from "./ui.js";
+import { RULES, buildModel, itemsOf, pickText, preferences } from "./docs.js";
+import { describe, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { pageLife, showDialogueTitle, showUnreadable, withDeviceSession } from "./page-life.js";
+import { buildForm } from "./note-form.js";
+import { TAKES_NOTES, noteView, notesView } from "./notes-list.js";
+import { currentNotes, deleteNote, readNotes, readTeamNotes, writeNote } from "./notes.js";
+import { formatRange, isValidTimeZone, isoToWall, viewerTimeZone, wallToIso } from "./time.js";
+import { $, announce, h, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
 const NOTE_TAKERS = new Set(["convener", "facilitator", "rapporteur"]);
-/** Rules under which notes are taken in the notes channel. */
-const TAKES_NOTES = new Set(["on_record", "chatham_house"]);
-const MAX_TEXT = 8000;
-const $ = (id) => document.getElementById(id);
 const root = $("notes-page");
 await loadCatalog();
 
@@ -41,7 +36,6 @@ const page = {
 };
 /** Item id -> its note form (kept across re-renders, so typing survives a poll). */
 const forms = new Map();
-let timer = null;
 
 function canTake() {
   if (page.state.role === "participant") return page.state.participantNotes;
@@ -75,19 +69,6 @@ function ruleOf(item) {
 function nowIso() {
   const zone = timeZone();
   return wallToIso(isoToWall(new Date().toISOString(), zone), zone) ?? new Date().toISOString();
-}
-
-function formatWhen(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  return dateTimeFormat(displayLocale(), {
-    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-  }).format(date);
-}
-
-function shorten(text, size = 40) {
-  const flat = String(text).replace(/\s+/g, " ").trim();
-  return flat.length > size ? `${flat.slice(0, size)}…` : flat;
 }
 
 function ruleExplanation(rule) {
@@ -131,129 +112,16 @@ function defaultLanguage() {
   return tags.includes(mine) ? mine : tags[0];
 }
 
-function buildForm(itemId, team) {
-  const p = `note-${itemId}`;
-  const field = (label, control, ...more) =>
-    h("div", { class: "field" }, h("label", { for: control.id, text: label }), control, ...more);
-  const kind = h("select", { id: `${p}-kind`, name: "kind" });
-  const text = h("textarea", { id: `${p}-text`, name: "text", dir: "auto", rows: 3, maxlength: MAX_TEXT, required: true });
-  const lang = h("select", { id: `${p}-lang`, name: "lang" });
-  const translation = h("textarea", { id: `${p}-translation`, name: "translation", dir: "auto", rows: 2, maxlength: MAX_TEXT });
-  const translationLang = h("select", { id: `${p}-translation-lang`, name: "translation_lang" });
-  const status = h("p", { role: "alert", hidden: true });
-  const addLabel = () => (team ? _("Add an off-the-record note") : _("Add a note"));
-  const submit = h("button", { type: "submit", class: "primary", text: _("Add note") });
-  const cancel = h("button", { type: "button", hidden: true, text: _("Cancel editing") });
-  const title = h("span", { class: "visually-hidden" });
-  const heading = h("h4", { tabindex: -1 }, h("span", { class: "form-label", text: addLabel() }), title);
-  const form = h(
-    "form", { class: team ? "stack note-form team-form" : "stack note-form", novalidate: true },
-    team
-      ? h("p", { class: "team-only" },
-        h("strong", { text: teamOnly() }), " ",
-        _("Sealed with the team's key in the team channel: participants and observers never receive it, and no summary or export contains it."))
-      : null,
-    field(_("Kind"), kind),
-    field(_("Note"), text),
-    field(_("Language of the note"), lang),
-    h("fieldset", {},
-      h("legend", { text: _("Translation (optional)") }),
-      field(_("Translation"), translation),
-      field(_("Language of the translation"), translationLang)),
-    status,
-    h("div", { class: "row" }, submit, cancel),
-  );
-  const details = h("details", { class: "editor note-editor", dataset: { item: itemId, team: String(team) } }, h("summary", {}, heading), form);
-  const cached = { details, form, kind, text, lang, translation, translationLang, status, submit, cancel, heading, title, editing: null, team };
-
-  const syncLanguages = () => {
-    text.lang = lang.value;
-    translation.lang = translationLang.value;
-  };
-  cached.fillLanguages = () => {
-    const tags = languages();
-    const chosen = tags.includes(lang.value) ? lang.value : defaultLanguage();
-    options(lang, tags.map((tag) => [tag, languageName(tag)]), chosen);
-    const other = tags.includes(translationLang.value) && translationLang.value !== chosen
-      ? translationLang.value
-      : tags.find((tag) => tag !== chosen) ?? chosen;
-    options(translationLang, tags.map((tag) => [tag, languageName(tag)]), other);
-    syncLanguages();
-  };
-  options(kind, NOTE_KINDS.map((code) => [code, noteKindLabel(code)]), "point");
-  cached.fillLanguages();
-  lang.addEventListener("change", syncLanguages);
-  translationLang.addEventListener("change", syncLanguages);
-
-  cached.reset = () => {
-    cached.editing = null;
-    kind.value = "point";
-    text.value = "";
-    translation.value = "";
-    heading.firstChild.textContent = addLabel();
-    submit.textContent = _("Add note");
-    cancel.hidden = true;
-    say(status, "");
-  };
-  cached.edit = (entry) => {
-    const { note } = entry;
-    cached.editing = entry;
-    kind.value = note.kind;
-    text.value = note.text;
-    if (languages().includes(note.lang)) lang.value = note.lang;
-    translation.value = note.translation?.text ?? "";
-    if (note.translation && languages().includes(note.translation.lang)) translationLang.value = note.translation.lang;
-    syncLanguages();
-    heading.firstChild.textContent = _("Edit note");
-    submit.textContent = _("Save changes");
-    cancel.hidden = false;
-    details.open = true;
-    text.focus();
-  };
-  cancel.addEventListener("click", () => {
-    cached.reset();
-    heading.focus();
-  });
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    say(status, "");
-    const body = text.value.trim();
-    const translated = translation.value.trim();
-    if (!body) {
-      say(status, _("Write the note first."), "error");
-      text.focus();
-      return;
-    }
-    if (translated && translationLang.value === lang.value) {
-      say(status, _("The translation must be in another language than the note."), "error");
-      translationLang.focus();
-      return;
-    }
-    const editing = cached.editing;
-    const note = {
-      id: editing?.note.id ?? newDocId(),
-      item: itemId,
-      kind: kind.value,
-      text: body,
-      lang: lang.value,
-      at: typeof editing?.note.at === "string" ? editing.note.at : nowIso(),
-    };
-    if (translated) note.translation = { text: translated, lang: translationLang.value };
-    await busy(form, async () => {
-      try {
-        await write(() => writeNote(page.state, note, editing?.env.message_id ?? null, { team }));
-        cached.reset();
-        announce(editing ? _("Note saved.") : _("Note added."));
-        await refresh(true);
-        text.focus();
-      } catch (error) {
-        if (api.isCutOff(error)) cutOff(error);
-        else say(status, describe(error), "error");
-      }
-    });
-  });
-  return cached;
-}
+/** What each item's note form needs from this page. */
+const formHost = {
+  languages,
+  defaultLanguage,
+  teamOnly,
+  now: nowIso,
+  save: (note, editing, team) => write(() => writeNote(page.state, note, editing?.env.message_id ?? null, { team })),
+  refresh: () => refresh(true),
+  cutOff: (error) => cutOff(error),
+};
 
 function formFor(entry, rule, itemTitle) {
   const id = entry.doc.id;
@@ -264,7 +132,7 @@ function formFor(entry, rule, itemTitle) {
   }
   let cached = forms.get(id);
   if (!cached || cached.team !== team) {
-    cached = buildForm(id, team);
+    cached = buildForm(id, team, formHost);
     forms.set(id, cached);
   } else if (!cached.form.contains(document.activeElement)) {
     cached.fillLanguages();
@@ -289,80 +157,14 @@ async function remove(entry) {
   }
 }
 
-function noteView(entry, editable) {
-  const { note } = entry;
-  const translation = note.translation && typeof note.translation.text === "string" && note.translation.text.trim()
-    ? note.translation
-    : null;
-  const column = (label, text, lang, extra = "") =>
-    h("div", { class: `note-text ${extra}`.trim() },
-      uiLabels(h("span", { class: "note-lang", text: label })),
-      userText("p", text, lang));
-  const body = h(
-    "div", { class: translation ? "note-body with-translation" : "note-body" },
-    column(languageName(note.lang), note.text, note.lang),
-    translation
-      ? column(_("Translation (%(language)s)", { language: languageName(translation.lang) }), translation.text, translation.lang, "translation")
-      : null,
-  );
-  // The visible word starts the accessible name; the note's first words tell the buttons apart.
-  const about = h("span", { class: "visually-hidden", dir: "auto", text: ` — ${shorten(note.text)}` });
-  const buttons = [];
-  if (entry.team ? canTakeTeam() : canTake()) {
-    if (editable) {
-      buttons.push(h("button", {
-        type: "button", class: "small", dataset: { action: "edit" }, onclick: () => forms.get(note.item)?.edit(entry),
-      }, _("Edit"), about.cloneNode(true)));
-    }
-    buttons.push(h("button", {
-      type: "button", class: "small", dataset: { action: "delete" }, onclick: () => remove(entry),
-    }, _("Delete"), about));
-  }
-  const when = typeof note.at === "string" ? formatWhen(note.at) : "";
-  return h(
-    "li", { class: entry.team ? "note team-note" : "note", dataset: { noteId: note.id, kind: note.kind } },
-    entry.team ? uiLabels(h("span", { class: "badge team-only", text: teamOnly() })) : null,
-    body,
-    h("div", { class: "note-foot" },
-      when ? h("span", { class: "hint note-when", text: when }) : null,
-      buttons.length ? h("div", { class: "controls" }, buttons) : null),
-  );
-}
-
-function kindGroups(list, editable) {
-  return NOTE_KINDS
-    .map((kind) => [kind, list.filter((entry) => entry.note.kind === kind)])
-    .filter(([, notes]) => notes.length)
-    .map(([kind, notes]) =>
-      h("section", { class: "kind-group", dataset: { kind } },
-        h("h4", { text: noteKindHeading(kind) }),
-        h("ul", { class: "plain notes" }, notes.map((entry) => noteView(entry, editable)))));
-}
-
-/** The team's off-the-record notes of an item (team members only ever have any). */
-function teamNotesView(list, rule) {
-  if (!list.length) {
-    return rule === "off_record" && canTakeTeam()
-      ? h("p", { class: "hint", text: _("No off-the-record notes yet.") })
-      : null;
-  }
-  return h("div", { class: "kind-groups team-notes" }, kindGroups(list, rule === "off_record"));
-}
-
-function notesView(all, rule) {
-  const takes = TAKES_NOTES.has(rule);
-  const list = all.filter((entry) => !entry.team);
-  const team = teamNotesView(all.filter((entry) => entry.team), rule);
-  if (!list.length) return takes ? h("p", { class: "hint", text: _("No notes yet.") }) : team;
-  return [
-    h(
-      "div", { class: "kind-groups" },
-      takes ? null : h("p", { class: "error", text: _("These notes were written although this item's rule takes none. They are never exported; delete them if they should not exist.") }),
-      kindGroups(list, takes),
-    ),
-    team,
-  ];
-}
+/** What the notes' list needs from this page. */
+const listHost = {
+  canChange: (entry) => (entry.team ? canTakeTeam() : canTake()),
+  canTakeTeam,
+  edit: (entry) => forms.get(entry.note.item)?.edit(entry),
+  remove,
+  teamOnly,
+};
 
 function itemView(entry) {
   const { doc } = entry;
@@ -378,7 +180,7 @@ function itemView(entry) {
         h("span", { class: "badge", text: phaseLabel(doc.phase) }),
         h("span", { class: `badge rule-${rule}`, text: ruleLabel(rule) }))),
     explanation ? h("p", { class: "rule-explanation", text: explanation }) : null,
-    notesView(page.notes.filter((n) => n.note.item === doc.id), rule),
+    notesView(page.notes.filter((n) => n.note.item === doc.id), rule, listHost),
     formFor(entry, rule, titleText),
   );
 }
@@ -397,10 +199,7 @@ function sessionView(entry) {
 }
 
 function renderOverview() {
-  const title = pickText(page.model.dialogue?.doc.title, prefs());
-  $("dialogue-title").textContent = title?.text ?? "";
-  $("dialogue-title").lang = title?.lang ?? "";
-  document.title = `${_("Notes")} · ${title?.text ?? _("Facilitator")}`;
+  showDialogueTitle(page.model, prefs(), _("Notes"));
   const role = $("notes-role");
   if (canTake()) {
     role.hidden = true;
@@ -415,19 +214,18 @@ function renderOverview() {
   if (isConvener && document.activeElement !== $("participant-notes")) $("participant-notes").checked = page.state.participantNotes;
   const summaryLink = $("summary-link");
   if (summaryLink) summaryLink.hidden = !isConvener;
-  const joined = page.state.members.find((m) => m.handle === page.state.handle)?.joined_epoch ?? 0;
-  const all = [...page.model.errors, ...page.noteErrors];
-  const errors = all.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
-  const lines = errors.map((e) => h("li", { class: "error", text: envelopeError(e.error) }));
-  if (errors.length < all.length) {
-    lines.push(h("li", { class: "hint", text: _("Some notes or items were written before you joined and are not readable on this device.") }));
-  }
-  $("item-errors").replaceChildren(...lines);
+  showUnreadable(
+    page.state, [...page.model.errors, ...page.noteErrors],
+    _("Some notes or items were written before you joined and are not readable on this device."),
+  );
 }
 
 function render() {
   const active = document.activeElement;
-  const keep = [...forms.values()].some((cached) => cached.form.contains(active)) ? active : null;
+  const keep = /** @type {HTMLInputElement | null} */ (
+    [...forms.values()].some((cached) => cached.form.contains(active)) ? active : null
+  );
+  /** @type {[number, number] | null} */
   const selection = keep && "selectionStart" in keep ? [keep.selectionStart, keep.selectionEnd] : null;
   renderOverview();
   const shown = new Set(page.model.sessions.flatMap((s) => itemsOf(page.model, s.doc.id)).map((i) => i.doc.id));
@@ -435,7 +233,7 @@ function render() {
   $("agenda-empty").hidden = page.model.sessions.length > 0;
   for (const id of [...forms.keys()]) if (!shown.has(id)) forms.delete(id);
   const orphans = page.notes.filter((entry) => !shown.has(entry.note.item));
-  $("orphan-notes").replaceChildren(...orphans.map((entry) => noteView(entry, false)));
+  $("orphan-notes").replaceChildren(...orphans.map((entry) => noteView(entry, false, listHost)));
   $("orphans").hidden = orphans.length === 0;
   if (keep && document.body.contains(keep) && document.activeElement !== keep) {
     keep.focus({ preventScroll: true });
@@ -465,50 +263,17 @@ async function refresh(force) {
 
 // --- the page --------------------------------------------------------------------------------
 
-function stop(title, why) {
-  window.clearInterval(timer);
-  $("loading").hidden = true;
-  refuse($("notes-content"), title, why);
-  $("notes-content").hidden = false;
-}
-const cutOff = (error) => stop(_("You are no longer in this dialogue"), explain(error));
-const refuseAll = (error) => stop(_("This dialogue cannot be shown"), explain(error));
+const life = pageLife({ content: "notes-content" });
+const { cutOff } = life;
 
-async function getInfo() {
-  try {
-    return await api.get(`/dialogues/${page.id}`);
-  } catch (error) {
-    if (!page.participant || !(error instanceof api.ApiError) || error.status !== 401) throw error;
-    await signInDevice(page.id);
-    return api.get(`/dialogues/${page.id}`);
-  }
-}
+/** Participants' devices sign in by their key; the team's accounts have a session already. */
+const signedIn = (request) => withDeviceSession(page.id, request, page.participant);
 
-async function open() {
-  try {
-    return await openDialogue(page.id);
-  } catch (error) {
-    if (!page.participant || !(error instanceof api.ApiError) || error.status !== 401) throw error;
-    await signInDevice(page.id);
-    return openDialogue(page.id);
-  }
-}
-
-let polling = false;
 async function poll() {
-  if (polling || page.busy) return;
-  polling = true;
-  try {
-    const info = await getInfo();
-    if (info.current_epoch !== page.state.epoch) page.state = await openDialogue(page.id);
-    page.state.participantNotes = info.participant_notes === true;
-    await refresh(false);
-  } catch (error) {
-    if (api.isCutOff(error)) cutOff(error);
-    else if (error?.name === "StateError") refuseAll(error);
-  } finally {
-    polling = false;
-  }
+  const info = await signedIn(() => api.get(`/dialogues/${page.id}`));
+  if (info.current_epoch !== page.state.epoch) page.state = await openDialogue(page.id);
+  page.state.participantNotes = info.participant_notes === true;
+  await refresh(false);
 }
 
 $("participant-notes").addEventListener("change", async (event) => {
@@ -529,11 +294,10 @@ $("participant-notes").addEventListener("change", async (event) => {
 });
 
 try {
-  page.state = await open();
+  page.state = await signedIn(() => openDialogue(page.id));
   await refresh(true);
   $("loading").hidden = true;
-  timer = window.setInterval(poll, POLL_MS);
+  life.poll(poll, POLL_MS, () => page.busy);
 } catch (error) {
-  if (api.isCutOff(error)) cutOff(error);
-  else refuseAll(error);
+  life.fail(error);
 }

@@ -6,15 +6,15 @@ import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
-import { signInDevice, wipeDevice } from "./device.js";
+import { wipeDevice } from "./device.js";
 import { buildModel, itemsOf, personFor, pickText } from "./docs.js";
-import { envelopeError, explain, languageName, phaseLabel, ruleLabel } from "./labels.js";
+import { envelopeError, languageName, phaseLabel, ruleLabel } from "./labels.js";
+import { pageLife, withDeviceSession } from "./page-life.js";
 import * as store from "./store.js";
 import { currentOrNext, formatRange } from "./time.js";
-import { direction, h, options, refuse, say, uiLabels, userText } from "./ui.js";
+import { $, direction, h, options, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
-const $ = (id) => document.getElementById(id);
 const id = $("participant").dataset.dialogueId;
 await loadCatalog();
 
@@ -22,17 +22,6 @@ let state = null;
 let model = null;
 let chosen = null;
 let signature = "";
-let timer = null;
-
-async function open() {
-  try {
-    return await openDialogue(id);
-  } catch (error) {
-    if (!(error instanceof api.ApiError) || error.status !== 401) throw error;
-    await signInDevice(id);
-    return openDialogue(id);
-  }
-}
 
 function languages() {
   const tags = model.dialogue?.doc.languages;
@@ -102,43 +91,24 @@ async function refresh(force) {
 }
 
 /** Stops showing the dialogue: the content goes, the reason stays. */
-function stop(title, why) {
-  window.clearInterval(timer);
-  $("loading").hidden = true;
-  $("language-row").hidden = true;
-  $("notes-link-row").hidden = true;
-  $("dialogue-title").textContent = "";
-  refuse($("content"), title, why);
-  $("content").hidden = false;
-}
-const cutOff = (error) => stop(_("You are no longer part of this dialogue"), explain(error));
-const refuseAll = (error) => stop(_("This dialogue cannot be shown"), explain(error));
+const life = pageLife({
+  content: "content",
+  also() {
+    $("language-row").hidden = true;
+    $("notes-link-row").hidden = true;
+    $("dialogue-title").textContent = "";
+  },
+  cutOffTitle: _("You are no longer part of this dialogue"),
+});
 
-let polling = false;
 async function poll() {
-  if (polling) return;
-  polling = true;
-  try {
-    let info;
-    try {
-      info = await api.get(`/dialogues/${id}`);
-    } catch (error) {
-      if (error.status !== 401) throw error;
-      await signInDevice(id);
-      info = await api.get(`/dialogues/${id}`);
-    }
-    if (info.current_epoch !== state.epoch) state = await openDialogue(id);
-    if (state.participantNotes !== (info.participant_notes === true)) {
-      state.participantNotes = info.participant_notes === true;
-      $("notes-link-row").hidden = !state.participantNotes;
-    }
-    await refresh(false);
-  } catch (error) {
-    if (api.isCutOff(error)) cutOff(error);
-    else if (error?.name === "StateError") refuseAll(error);
-  } finally {
-    polling = false;
+  const info = await withDeviceSession(id, () => api.get(`/dialogues/${id}`));
+  if (info.current_epoch !== state.epoch) state = await openDialogue(id);
+  if (state.participantNotes !== (info.participant_notes === true)) {
+    state.participantNotes = info.participant_notes === true;
+    $("notes-link-row").hidden = !state.participantNotes;
   }
+  await refresh(false);
 }
 
 $("content-language").addEventListener("change", async (event) => {
@@ -149,7 +119,7 @@ $("content-language").addEventListener("change", async (event) => {
 
 $("wipe").addEventListener("click", async () => {
   if (!window.confirm(_("Leave this dialogue on this device and delete its keys? You will need a new invitation to come back."))) return;
-  window.clearInterval(timer);
+  life.halt();
   await wipeDevice();
   $("content").replaceChildren();
   $("notes-link-row").hidden = true;
@@ -161,12 +131,11 @@ $("wipe").addEventListener("click", async () => {
 });
 
 try {
-  state = await open();
+  state = await withDeviceSession(id, () => openDialogue(id));
   $("my-fingerprint").textContent = state.keys.member.fingerprint;
   await refresh(true);
   $("loading").hidden = true;
-  timer = window.setInterval(poll, POLL_MS);
+  life.poll(poll, POLL_MS);
 } catch (error) {
-  if (api.isCutOff(error)) cutOff(error);
-  else refuseAll(error);
+  life.fail(error);
 }

@@ -16,16 +16,17 @@ import * as anonymiser from "../export/anonymise.js";
 import * as api from "./api.js";
 import { renderArchiveKey, setupArchivePanel } from "./archive-panel.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
-import { buildModel, pickText, preferences } from "./docs.js";
-import { describe, envelopeError, explain, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { buildModel, preferences } from "./docs.js";
+import { describe, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
 import { NOTE_KINDS, currentNotes, readNotes } from "./notes.js";
+import { pageLife, showDialogueTitle, showUnreadable } from "./page-life.js";
 import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
 } from "./summary-export.js";
-import { announce, h, refuse, say, userText } from "./ui.js";
+import { decided, findingView, labels } from "./summary-findings.js";
+import { $, announce, h, say, userText } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
 const root = $("summary-page");
 await loadCatalog();
 
@@ -57,43 +58,14 @@ const DRAFT_KEY = `summary-draft:${page.id}`;
 const TERMS_KEY = `summary-terms:${page.id}`;
 const prefs = () => preferences(page.model);
 
-/** The anonymiser's label keys, in the page's language. */
-function labels() {
-  return {
-    participant: _("[a participant]"),
-    organisation: _("[an organisation]"),
-    side: _("[a side]"),
-    term: _("[a term]"),
-  };
-}
-
-function kindLabel(kind) {
-  const table = {
-    participant: _("Name of a person on the roster"),
-    affiliation: _("Affiliation on the roster"),
-    side: _("Side"),
-    term: _("One of your words"),
-    pseudonym: _("Pseudonym"),
-    handle: _("Member handle"),
-  };
-  return Object.hasOwn(table, kind) ? table[kind] : kind;
-}
-
 // --- overview and draft ----------------------------------------------------------------------
 
 function renderOverview() {
-  const title = pickText(page.model.dialogue?.doc.title, prefs());
-  $("dialogue-title").textContent = title?.text ?? "";
-  $("dialogue-title").lang = title?.lang ?? "";
-  document.title = `${_("Summary and export")} · ${title?.text ?? _("Facilitator")}`;
-  const joined = page.state.members.find((m) => m.handle === page.state.handle)?.joined_epoch ?? 0;
-  const all = [...page.model.errors, ...page.noteErrors];
-  const errors = all.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
-  const lines = errors.map((e) => h("li", { class: "error", text: envelopeError(e.error) }));
-  if (errors.length < all.length) {
-    lines.push(h("li", { class: "hint", text: _("Some notes or items were written before you joined and are not readable on this device; they cannot be part of this summary.") }));
-  }
-  $("item-errors").replaceChildren(...lines);
+  showDialogueTitle(page.model, prefs(), _("Summary and export"));
+  showUnreadable(
+    page.state, [...page.model.errors, ...page.noteErrors],
+    _("Some notes or items were written before you joined and are not readable on this device; they cannot be part of this summary."),
+  );
 }
 
 function renderDraft() {
@@ -160,91 +132,6 @@ function terms() {
   return $("terms").value.split("\n").map((t) => t.trim()).filter(Boolean);
 }
 
-/** Where a finding is, for people: "Day 2 › Mapping the crisis › note 3 (translation)". */
-function describeWhere(summary, where) {
-  if (where === "dialogue.title") return _("Title of the dialogue");
-  if (where === "free_text") return _("Your summary text");
-  const match = /^sessions\[(\d+)\](?:\.items\[(\d+)\](?:\.notes\[(\d+)\](\.translation)?)?)?/.exec(where);
-  if (!match) return where;
-  const session = summary.sessions[Number(match[1])];
-  const parts = [session?.title ?? ""];
-  if (match[2] !== undefined) parts.push(session?.items[Number(match[2])]?.title ?? "");
-  if (match[3] !== undefined) {
-    parts.push(match[4]
-      ? _("translation of note %(number)s", { number: Number(match[3]) + 1 })
-      : _("note %(number)s", { number: Number(match[3]) + 1 }));
-  } else if (match[2] !== undefined) {
-    parts.push(_("title of the item"));
-  } else {
-    parts.push(_("title of the session"));
-  }
-  return parts.join(" › ");
-}
-
-/** The finding's context with the passage marked (offsets are in code points). */
-function contextView(finding) {
-  const context = Array.from(String(finding.context ?? ""));
-  const length = Array.from(String(finding.match)).length;
-  const offset = Math.max(0, Math.min(Number(finding.start) || 0, context.length - length, 24));
-  const inside = context.slice(offset, offset + length).join("");
-  if (inside !== finding.match) {
-    return h("p", { class: "finding-context", dir: "auto" }, h("mark", { text: finding.match }));
-  }
-  return h("p", { class: "finding-context", dir: "auto" },
-    offset ? "…" : "", context.slice(0, offset).join(""),
-    h("mark", { text: inside }),
-    context.slice(offset + length).join(""), "…");
-}
-
-const ALWAYS_REPLACED = new Set(["handle", "pseudonym"]);
-
-function decided(decision) {
-  if (!decision) return false;
-  if (decision.action === "keep") return true;
-  return decision.action === "replace" && (decision.replacement === undefined || decision.replacement.trim() !== "");
-}
-
-function findingView(finding, index, summary) {
-  const name = `finding-${index}`;
-  const label = labels()[finding.label] ?? finding.label;
-  const own = h("input", {
-    type: "text", class: "own", id: `${name}-own`, dir: "auto", disabled: true,
-    "aria-label": _("Your replacement for “%(match)s”", { match: finding.match }),
-  });
-  const item = h("li", { class: "finding", dataset: { findingId: finding.id, kind: finding.kind } });
-  const choose = () => {
-    const picked = item.querySelector(`input[name="${name}"]:checked`)?.value;
-    own.disabled = picked !== "own";
-    let decision = null;
-    if (picked === "replace") decision = { id: finding.id, action: "replace" };
-    else if (picked === "keep") decision = { id: finding.id, action: "keep" };
-    else if (picked === "own") decision = { id: finding.id, action: "replace", replacement: own.value };
-    page.review.decisions.set(finding.id, decision);
-    item.classList.toggle("decided", decided(decision));
-    settle();
-  };
-  const radio = (value, text, disabled = false) => h("label", { class: "check" },
-    h("input", { type: "radio", name, value, disabled, onchange: () => {
-      choose();
-      if (value === "own") own.focus();
-    } }),
-    text);
-  own.addEventListener("input", choose);
-  item.append(
-    h("p", { class: "finding-where", text: `${describeWhere(summary, finding.where)} · ${kindLabel(finding.kind)}` }),
-    contextView(finding),
-    h("fieldset", {},
-      h("legend", { text: _("“%(match)s”", { match: finding.match }) }),
-      radio("replace", _("Replace with %(label)s", { label })),
-      ALWAYS_REPLACED.has(finding.kind)
-        ? h("span", { class: "hint", text: _("Member handles and pseudonyms are always replaced.") })
-        : radio("keep", _("Keep as written")),
-      radio("own", _("Replace with my own words:")),
-      own),
-  );
-  return item;
-}
-
 let settling = 0;
 /** Once every finding is decided: the anonymised summary, its manifest and the preview. */
 async function settle() {
@@ -299,7 +186,10 @@ async function runReview() {
     const findings = await anonymiser.review(summary, context);
     page.review = { summary, context, findings, decisions: new Map() };
     page.ready = null;
-    $("findings").replaceChildren(...findings.map((finding, i) => findingView(finding, i, summary)));
+    $("findings").replaceChildren(...findings.map((finding, i) => findingView(finding, i, summary, (decision) => {
+      page.review.decisions.set(finding.id, decision);
+      settle();
+    })));
     announce(findings.length
       ? ngettext(
         "%(num)s passage may identify someone. Decide it.",
@@ -389,12 +279,8 @@ $("run-review").addEventListener("click", runReview);
 
 // --- the page --------------------------------------------------------------------------------
 
-function stop(title, why) {
-  $("loading").hidden = true;
-  refuse($("summary-content"), title, why);
-  $("summary-content").hidden = false;
-}
-const cutOff = (error) => stop(_("You are no longer in this dialogue"), explain(error));
+const life = pageLife({ content: "summary-content" });
+const { cutOff, stop } = life;
 
 try {
   page.state = await openDialogue(page.id);
@@ -413,6 +299,5 @@ try {
     $("summary-content").hidden = false;
   }
 } catch (error) {
-  if (api.isCutOff(error)) cutOff(error);
-  else stop(_("This dialogue cannot be shown"), explain(error));
+  life.fail(error);
 }

@@ -8,16 +8,16 @@ import { setupAgenda, renderAgenda } from "./agenda-editor.js";
 import * as api from "./api.js";
 import { META_WRITERS, openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, pickText, preferences } from "./docs.js";
-import { describe, envelopeError, explain, languageName, roleLabel, ruleLabel, trackLabel } from "./labels.js";
+import { describe, envelopeError, languageName, roleLabel, ruleLabel, trackLabel } from "./labels.js";
 import { renderGlossary, setupGlossary } from "./glossary-view.js";
 import { renderDevicePolicy, setupDevicePolicy } from "./device-policy-view.js";
+import { pageLife } from "./page-life.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
 import { isValidTimeZone, viewerTimeZone } from "./time.js";
-import { fingerprintView, h, refuse, say } from "./ui.js";
+import { $, fingerprintView, h, say } from "./ui.js";
 
 const POLL_MS = 4000;
-const $ = (id) => document.getElementById(id);
 await loadCatalog();
 
 const ws = {
@@ -122,38 +122,21 @@ async function render() {
   await renderStewardPanel(ws);
 }
 
-function cutOff(error) {
-  window.clearInterval(timer);
-  refuse($("workspace"), _("You are no longer in this dialogue"), explain(error));
-}
-
-function refuseAll(error) {
-  window.clearInterval(timer);
-  $("loading").hidden = true;
-  refuse($("workspace"), _("This dialogue cannot be shown"), explain(error));
-  console.warn("dialogue refused:", error);
-}
+const life = pageLife({
+  content: "workspace",
+  onRefused: (error) => console.warn("dialogue refused:", error),
+});
+const { cutOff } = life;
 
 async function reload() {
   ws.state = await openDialogue(ws.id);
   await ws.refresh();
 }
 
-let timer = null;
-let polling = false;
 async function poll() {
-  if (polling || ws.busy) return;
-  polling = true;
-  try {
-    const info = await api.get(`/dialogues/${ws.id}`);
-    if (info.current_epoch !== ws.state.epoch) await reload();
-    else await ws.refresh(false);
-  } catch (error) {
-    if (api.isCutOff(error)) cutOff(error);
-    else if (error?.name === "StateError") refuseAll(error);
-  } finally {
-    polling = false;
-  }
+  const info = await api.get(`/dialogues/${ws.id}`);
+  if (info.current_epoch !== ws.state.epoch) await reload();
+  else await ws.refresh(false);
 }
 
 try {
@@ -167,8 +150,9 @@ try {
   await ws.refresh();
   $("loading").hidden = true;
   $("panels").hidden = false;
-  timer = window.setInterval(poll, POLL_MS);
+  life.poll(poll, POLL_MS, () => ws.busy);
 } catch (error) {
-  refuseAll(error);
+  // A workspace that does not open says it cannot be shown, whatever the reason.
+  life.refuseAll(error);
 }
 

@@ -15,7 +15,7 @@ export function qrSvg(text, title) {
     qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }),
     "image/svg+xml",
   );
-  const svg = document.importNode(parsed.documentElement, true);
+  const svg = /** @type {SVGElement} */ (/** @type {Element} */ (document.importNode(parsed.documentElement, true)));
   const label = document.createElementNS("http://www.w3.org/2000/svg", "title");
   label.textContent = title;
   svg.prepend(label);

@@ -65,7 +65,7 @@ export async function loadAll(prefix) {
 export function wipe() {
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(DB_NAME);
-    request.onsuccess = () => resolve();
+    request.onsuccess = () => resolve(undefined);
     request.onerror = () => reject(request.error);
   });
 }

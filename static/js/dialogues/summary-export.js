@@ -47,8 +47,8 @@ function noteOut(note) {
 /**
  * The exportable agenda with its notes: sessions in order, each with the items a summary may
  * show (and their notes, oldest first). `left` lists the items left out, for the page to say so.
- * @param {object} model from docs.buildModel
- * @param {{note: object}[]} notes current notes (notes.currentNotes), oldest first
+ * @param {any} model from docs.buildModel
+ * @param {{note: any}[]} notes current notes (notes.currentNotes), oldest first
  * @param {string[]} prefs languages to pick titles in
  */
 export function exportableAgenda(model, notes, prefs) {
@@ -77,8 +77,8 @@ export function exportableAgenda(model, notes, prefs) {
 
 /**
  * `{summary, context}` for the anonymiser: the same shape as facilitator/export/summary.py.
- * @param {object} model
- * @param {{note: object}[]} notes
+ * @param {any} model from docs.buildModel
+ * @param {{note: any}[]} notes
  * @param {{prefs: string[], freeText?: string, includeNotes?: boolean, terms?: string[]}} options
  */
 export function buildSummary(model, notes, { prefs, freeText = "", includeNotes = true, terms = [] }) {

@@ -2,6 +2,15 @@
 // HTML), user-written text carries dir="auto", and status changes are announced politely.
 
 import { _ } from "../i18n.js";
+import { describe } from "./labels.js";
+
+/**
+ * The page's element with this id. Typed `any` on purpose: the element's kind (input, form,
+ * details...) is fixed by the page's template, which the type checker does not read.
+ * @param {string} id
+ * @returns {any}
+ */
+export const $ = (id) => document.getElementById(id);
 
 const RTL = new Set(["ar", "fa", "he", "ur", "ps", "sd", "yi", "dv", "ckb", "ug"]);
 
@@ -147,4 +156,24 @@ export async function copyText(text) {
   } catch {
     announce(_("Could not copy; select the text and copy it."));
   }
+}
+
+/**
+ * On the form's submit, `work()` with the form busy; what fails is said in `status`.
+ * @param {HTMLFormElement} form
+ * @param {HTMLElement} status
+ * @param {() => Promise<void>} work
+ */
+export function onSubmit(form, status, work) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    say(status, "");
+    await busy(form, async () => {
+      try {
+        await work();
+      } catch (error) {
+        say(status, describe(error), "error");
+      }
+    });
+  });
 }

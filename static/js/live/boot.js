@@ -7,11 +7,11 @@ import * as api from "../dialogues/api.js";
 import { pickText, preferences } from "../dialogues/docs.js";
 import { explain } from "../dialogues/labels.js";
 import { liveTuning } from "../dialogues/low-bandwidth.js";
-import { refuse, say } from "../dialogues/ui.js";
+import { $, refuse, say } from "../dialogues/ui.js";
 import { problemMessage, statusLabel, stopMessage } from "./labels.js";
 import { LiveRoom } from "./room.js";
 
-export const $ = (id) => document.getElementById(id);
+export { $ };
 
 /**
  * @param {object} options

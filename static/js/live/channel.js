@@ -18,13 +18,11 @@ import {
   openJson,
   randomId,
   sealJson,
-  deriveTeamKey,
   isTeamRole,
   unwrapEpochSecret,
-  unwrapTeamSecret,
 } from "../td2/index.js";
 import * as api from "../dialogues/api.js";
-import { channelId } from "../dialogues/crypto-state.js";
+import { channelId, loadTeamKeys } from "../dialogues/crypto-state.js";
 
 /** The sealed plaintext must fit the server's 16 KiB blob limit (64 padding blocks, framed). */
 export const MAX_PLAINTEXT_BYTES = 16_000;
@@ -52,27 +50,9 @@ export async function openChannel(state, { team: withTeam = true } = {}) {
   const team = await channelId("team", state.idBytes);
   const live = { channel, channelText: b64uEncode(channel), keys, team: null };
   if (withTeam && isTeamRole(state.role)) {
-    live.team = { channel: team, channelText: b64uEncode(team), keys: await teamKeys(state, pair) };
+    live.team = { channel: team, channelText: b64uEncode(team), keys: await loadTeamKeys(state) };
   }
   return live;
-}
-
-async function teamKeys(state, pair) {
-  const keys = new Map();
-  for (const { epoch, wrap } of await api.get(`/dialogues/${state.id}/team-wraps`)) {
-    const record = state.records[epoch];
-    if (!record || record.epoch !== epoch) continue;
-    try {
-      const secret = await unwrapTeamSecret(
-        pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap),
-      );
-      keys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
-      secret.fill(0);
-    } catch {
-      // that epoch's team messages become errors
-    }
-  }
-  return keys;
 }
 
 /** Which of this room's channels an envelope is on: "live", "team" or null. */

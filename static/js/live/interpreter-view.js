@@ -125,7 +125,8 @@ export function renderInterpreterPanel(holder, room, cache) {
   const signature = JSON.stringify([covered, keys]);
   if (holder.dataset.signature === signature) return;
   holder.dataset.signature = signature;
-  const focused = holder.contains(document.activeElement) ? document.activeElement : null;
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  const focused = holder.contains(active) ? active : null;
   holder.replaceChildren(
     h("p", { class: "hint", text: pairs.length ? _("You translate: %(pairs)s", { pairs: covered }) : _("No language pairs are set for you in the roster.") }),
     h("h3", { text: _("Waiting for a translation") }),

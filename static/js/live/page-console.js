@@ -35,7 +35,9 @@ const handRaised = (live) => live.room.queue.includes(live.me);
 
 function setup(live) {
   const lead = isLead(live);
-  for (const node of document.querySelectorAll(".lead-only")) node.hidden = !lead;
+  for (const node of document.querySelectorAll(/** @type {".lead-only"} */ (".lead-only"))) {
+    /** @type {HTMLElement} */ (node).hidden = !lead;
+  }
   $("lead-hint").hidden = lead;
   const languages = workingLanguages(live);
   const page = document.documentElement.lang;

@@ -28,6 +28,17 @@ const GAP_WAIT_MS = 800;
 const pyInt = (value) => (typeof value === "boolean" ? Number(value) : Number.isInteger(value) ? value : null);
 
 export class LiveRoom {
+  // The options the constructor copies in (described there).
+  /** @type {string} */ dialogueId;
+  /** @type {"team" | "device"} */ mode;
+  /** @type {boolean} */ readOnly;
+  /** @type {number} */ pollMs;
+  /** @type {number} */ pageSize;
+  /** @type {() => void} */ onChange;
+  /** @type {(state: string) => void} */ onStatus;
+  /** @type {(reason: string, error?: Error) => void} */ onStopped;
+  /** @type {(error: Error) => void} */ onProblem;
+
   /**
    * @param {object} options
    * @param {string} options.dialogueId

@@ -23,6 +23,17 @@ export class LiveError extends Error {
 }
 
 export class LiveSocket {
+  // The options the constructor copies in (described there).
+  /** @type {string} */ dialogueId;
+  /** @type {number | undefined} */ pageSize;
+  /** @type {() => number} */ lastSeq;
+  /** @type {(envelopes: object[]) => Promise<void>} */ onEnvelopes;
+  /** @type {(state: string) => void} */ onStatus;
+  /** @type {() => void} */ onSynced;
+  /** @type {(reason: string) => void} */ onStopped;
+  /** @type {(error: LiveError) => void} */ onError;
+  /** @type {() => Promise<string | null>} */ reauthenticate;
+
   /**
    * @param {object} options
    * @param {string} options.dialogueId

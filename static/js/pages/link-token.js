@@ -3,7 +3,7 @@
 // the token out of the address bar and the history at once, and puts it in the form, which
 // posts it in its body. The tab keeps it (sessionStorage, this tab only) so that a page reloaded
 // by a language change or a refused form still has it; the link is single use and expiring.
-const field = document.getElementById("link-token");
+const field = /** @type {HTMLInputElement | null} */ (document.getElementById("link-token"));
 const key = `link-token:${window.location.pathname}`;
 const fragment = window.location.hash.slice(1);
 if (fragment) {

@@ -4,7 +4,7 @@
 // who named the key; the signature inside the document does.
 //   statement = "td2/v1/archive-key" || dialogue_id (16) || x25519_public (32)
 
-import { concat, exactBytes, toBytes, utf8 } from "./bytes.js";
+import { concat, exactBytes, utf8 } from "./bytes.js";
 import { ID_LENGTH } from "./ids.js";
 import { signEd25519, verifyEd25519 } from "./keys.js";
 

@@ -37,7 +37,7 @@ export function b64uEncode(bytes) {
  * exactly one accepted encoding (the server and peers can compare encodings).
  * @param {string} text
  * @param {number} [expectedLength] if given, the decoded length must equal it
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function b64uDecode(text, expectedLength) {
   if (typeof text !== "string") throw new Td2FormatError("base64url: not a string");
@@ -68,15 +68,16 @@ export function b64uDecode(text, expectedLength) {
 }
 
 /**
- * Coerces an ArrayBuffer or typed-array view to a Uint8Array view (no copy).
+ * Coerces an ArrayBuffer or typed-array view to a Uint8Array view (no copy). Typed as backed by
+ * an ArrayBuffer, which WebCrypto requires: nothing here allocates a SharedArrayBuffer.
  * @param {ArrayBuffer | ArrayBufferView} value
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function toBytes(value) {
-  if (value instanceof Uint8Array) return value;
+  if (value instanceof Uint8Array) return /** @type {Uint8Array<ArrayBuffer>} */ (value);
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) {
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    return new Uint8Array(/** @type {ArrayBuffer} */ (value.buffer), value.byteOffset, value.byteLength);
   }
   throw new Td2FormatError("expected bytes");
 }
@@ -86,7 +87,7 @@ export function toBytes(value) {
  * @param {ArrayBuffer | ArrayBufferView} value
  * @param {number} length
  * @param {string} what name used in the error message
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function exactBytes(value, length, what) {
   let bytes;
@@ -104,7 +105,7 @@ export function exactBytes(value, length, what) {
 /**
  * Big-endian unsigned 32-bit integer.
  * @param {number} n
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function u32(n) {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
@@ -118,7 +119,7 @@ export function u32(n) {
 /**
  * Big-endian unsigned 64-bit integer. Accepts a Number up to 2^53 - 1 or a BigInt.
  * @param {number | bigint} n
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function u64(n) {
   const big = typeof n === "bigint" ? n : Number.isSafeInteger(n) ? BigInt(n) : -1n;
@@ -154,7 +155,7 @@ export function readU64(bytes, offset) {
 /**
  * Concatenates byte strings.
  * @param {...(Uint8Array | ArrayBuffer)} parts
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function concat(...parts) {
   const views = parts.map(toBytes);
@@ -201,7 +202,7 @@ const encoder = new TextEncoder();
 /**
  * UTF-8 encoding of an ASCII label or text.
  * @param {string} text
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function utf8(text) {
   return encoder.encode(text);

@@ -18,12 +18,12 @@ export const MIN_BLOB_LENGTH = NONCE_LENGTH + PAD_BLOCK + TAG_LENGTH;
  */
 async function aesKey(key, usage) {
   if (typeof CryptoKey !== "undefined" && key instanceof CryptoKey) {
-    if (key.algorithm.name !== "AES-GCM" || key.algorithm.length !== 256) {
+    if (key.algorithm.name !== "AES-GCM" || /** @type {AesKeyAlgorithm} */ (key.algorithm).length !== 256) {
       throw new Td2KeyError("content key must be AES-256-GCM");
     }
     return key;
   }
-  return crypto.subtle.importKey("raw", exactBytes(key, 32, "key"), "AES-GCM", false, [usage]);
+  return crypto.subtle.importKey("raw", exactBytes(/** @type {Uint8Array} */ (key), 32, "key"), "AES-GCM", false, [usage]);
 }
 
 /**

@@ -8,7 +8,7 @@ export const PAD_BLOCK = 256;
 
 /**
  * @param {Uint8Array} data
- * @returns {Uint8Array} a multiple of 256 bytes, at least 256
+ * @returns {Uint8Array<ArrayBuffer>} a multiple of 256 bytes, at least 256
  */
 export function framePlaintext(data) {
   const body = toBytes(data);

@@ -49,7 +49,7 @@ export function generatePassphrase() {
  * @param {string} passphrase
  * @param {Uint8Array} salt 16 bytes
  * @param {number} iterations
- * @returns {Promise<Uint8Array>}
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
  */
 export async function deriveKeyFileKey(passphrase, salt, iterations) {
   if (typeof passphrase !== "string") throw new Td2FormatError("passphrase must be a string");

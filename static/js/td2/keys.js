@@ -17,7 +17,9 @@ const ED25519_PKCS8_PREFIX = Uint8Array.from([
 ]);
 const PREFIXES = { x25519: X25519_PKCS8_PREFIX, ed25519: ED25519_PKCS8_PREFIX };
 const ALGORITHMS = { x25519: "X25519", ed25519: "Ed25519" };
+/** @type {Record<string, KeyUsage[]>} */
 const PRIVATE_USAGES = { x25519: ["deriveBits"], ed25519: ["sign"] };
+/** @type {Record<string, KeyUsage[]>} */
 const PUBLIC_USAGES = { x25519: [], ed25519: ["verify"] };
 
 function keyType(type) {
@@ -244,6 +246,10 @@ export async function exportPkcs8(privateKey) {
 }
 
 /** @param {unknown} value @returns {value is CryptoKey} */
+/**
+ * @param {unknown} value
+ * @returns {value is CryptoKey}
+ */
 export const isCryptoKey = (value) => typeof CryptoKey !== "undefined" && value instanceof CryptoKey;
 
 /**
@@ -279,7 +285,7 @@ export async function verifyEd25519(stewardPublic, message, signature, what) {
   if (sig.length !== SIGNATURE_LENGTH) {
     throw new Td2SignatureError(`signature must be ${SIGNATURE_LENGTH} bytes`);
   }
-  let ok = false;
+  let ok;
   try {
     ok = await crypto.subtle.verify("Ed25519", key, sig, toBytes(message));
   } catch (error) {

@@ -21,7 +21,7 @@ export const ROLE_CODES = Object.freeze({
  */
 export function roleCode(role) {
   if (typeof role === "string" && Object.hasOwn(ROLE_CODES, role)) return ROLE_CODES[role];
-  if (typeof role === "number" && Object.values(ROLE_CODES).includes(role)) return role;
+  if (typeof role === "number" && /** @type {number[]} */ (Object.values(ROLE_CODES)).includes(role)) return role;
   throw new Td2FormatError(`unknown role ${String(role)}`);
 }
 

@@ -3,7 +3,7 @@
 // says who may sign.
 //   statement = "td2/v1/steward" || dialogue_id (16) || u32(epoch) || handle (16) || ed25519_public (32)
 
-import { concat, exactBytes, toBytes, u32, utf8 } from "./bytes.js";
+import { concat, exactBytes, u32, utf8 } from "./bytes.js";
 import { ID_LENGTH } from "./ids.js";
 import { signEd25519, verifyEd25519 } from "./keys.js";
 

@@ -129,7 +129,7 @@ export async function unwrapEpochSecret(
 export async function openWrap(recipientPrivate, info, wrap) {
   const bytes = exactBytes(wrap, WRAP_LENGTH, "wrap");
   await importX25519Public(bytes.subarray(0, ENC_LENGTH));
-  let recipientKey = recipientPrivate;
+  let recipientKey = /** @type {CryptoKey | CryptoKeyPair} */ (recipientPrivate);
   if (!isCryptoKey(recipientPrivate) && !isKeyPair(recipientPrivate)) {
     const pair = await importX25519Private(toBytes(recipientPrivate));
     recipientKey = { privateKey: pair.privateKey, publicKey: pair.publicKey };
@@ -171,6 +171,10 @@ export async function sealWrapFixed(recipientPublic, info, plaintext, ephemeralP
   return concat(new Uint8Array(sealed.enc), new Uint8Array(sealed.ct));
 }
 
+/**
+ * @param {any} value
+ * @returns {value is CryptoKeyPair}
+ */
 function isKeyPair(value) {
   return (
     typeof value === "object" &&

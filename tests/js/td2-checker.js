@@ -1,22 +1,24 @@
 // Checks a vector file in the TD2 v1 format (ours or another implementation's), entry by entry,
-// in the browser: the mirror of facilitator/td2/checker.py. Beyond the Python checker it also
-// re-seals each vector key file with its salt and nonce and expects the same document.
+// with the browser modules of static/js/td2/: the mirror of facilitator/td2/checker.py. Beyond the
+// Python checker it also re-seals each vector key file with its salt and nonce and expects the
+// same document. Only the tests use it (tests/js/td2.test.js on Node, and the browser test, which
+// serves it to Chromium), so it is not shipped in static/.
 
-import { buildAad } from "./aad.js";
-import { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "./archive.js";
-import { b64uDecode, equalBytes, utf8 } from "./bytes.js";
-import { openBlob, sealBlobWithNonce } from "./content.js";
-import { buildEpochRecord, parseEpochRecord, recordHash, verifyEpochSignature } from "./epoch.js";
-import { Td2Error } from "./errors.js";
-import { fingerprint } from "./fingerprint.js";
-import { inviteSecretHash, joinProof, verifyJoinProof } from "./invite.js";
-import { MAX_ITERATIONS, deriveKeyFileKey, openKeyFile, sealKeyFileFixed } from "./keyfile.js";
-import { ed25519PublicFromPrivate, x25519PublicFromPrivate } from "./keys.js";
-import { rosterHash } from "./roster.js";
-import { signStewardCert, stewardCertStatement, verifyStewardCert } from "./steward-cert.js";
-import { deriveSubkeyBytes } from "./subkeys.js";
-import { deriveTeamKeyBytes, teamWrapInfo, unwrapTeamSecret } from "./team.js";
-import { openWrap, sealWrapFixed, unwrapEpochSecret, wrapInfo } from "./wrap.js";
+import { buildAad } from "../../static/js/td2/aad.js";
+import { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "../../static/js/td2/archive.js";
+import { b64uDecode, equalBytes, utf8 } from "../../static/js/td2/bytes.js";
+import { openBlob, sealBlobWithNonce } from "../../static/js/td2/content.js";
+import { buildEpochRecord, parseEpochRecord, recordHash, verifyEpochSignature } from "../../static/js/td2/epoch.js";
+import { Td2Error } from "../../static/js/td2/errors.js";
+import { fingerprint } from "../../static/js/td2/fingerprint.js";
+import { inviteSecretHash, joinProof, verifyJoinProof } from "../../static/js/td2/invite.js";
+import { MAX_ITERATIONS, deriveKeyFileKey, openKeyFile, sealKeyFileFixed } from "../../static/js/td2/keyfile.js";
+import { ed25519PublicFromPrivate, x25519PublicFromPrivate } from "../../static/js/td2/keys.js";
+import { rosterHash } from "../../static/js/td2/roster.js";
+import { signStewardCert, stewardCertStatement, verifyStewardCert } from "../../static/js/td2/steward-cert.js";
+import { deriveSubkeyBytes } from "../../static/js/td2/subkeys.js";
+import { deriveTeamKeyBytes, teamWrapInfo, unwrapTeamSecret } from "../../static/js/td2/team.js";
+import { openWrap, sealWrapFixed, unwrapEpochSecret, wrapInfo } from "../../static/js/td2/wrap.js";
 
 export const SECTIONS = Object.freeze([
   "subkeys",
@@ -262,22 +264,36 @@ const CHECKS = {
   },
 };
 
+/** JSON strings and numbers, in source order (a number inside a string is part of the string). */
+const JSON_TOKENS = /"(?:[^"\\]|\\.)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
+
+/** Marks an integer beyond 2^53 - 1, carried through JSON.parse as a string. */
+const BIG_INTEGER = "\u0000td2-big-integer:";
+
 /**
  * Parses a vector file's text. Integers beyond 2^53 - 1 (a u64 unix_ms of 2^64 - 1, say) become
- * BigInts, read from their source text, instead of being rounded as JSON.parse would.
+ * BigInts, read from their source text, instead of being rounded as JSON.parse would. The source
+ * text is found by scanning the tokens, not through JSON.parse's reviver `context` (the
+ * JSON.parse source text access proposal), which Node 20 lacks.
  * @param {string} text
- * @returns {object}
+ * @returns {any}
  */
 export function parseVectorJson(text) {
-  return JSON.parse(text, (key, value, context) => {
-    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      if (!context || typeof context.source !== "string" || !/^[0-9]+$/.test(context.source)) {
-        throw new VectorMismatch(`integer ${key} is too large for this browser's JSON parser`);
+  const marked = text.replace(JSON_TOKENS, (token) => {
+    if (token.startsWith('"')) {
+      if (String(JSON.parse(token)).startsWith(BIG_INTEGER)) {
+        throw new VectorMismatch("a string of the vector file starts with a reserved marker");
       }
-      return BigInt(context.source);
+      return token;
     }
-    return value;
+    const value = Number(token);
+    if (!Number.isInteger(value) || Number.isSafeInteger(value)) return token;
+    if (!/^[0-9]+$/.test(token)) throw new VectorMismatch(`integer ${token} cannot be read exactly`);
+    return JSON.stringify(BIG_INTEGER + token);
   });
+  return JSON.parse(marked, (_key, value) =>
+    typeof value === "string" && value.startsWith(BIG_INTEGER) ? BigInt(value.slice(BIG_INTEGER.length)) : value,
+  );
 }
 
 /**

@@ -1,0 +1,120 @@
+// The summary page's findings (page-summary.js): each passage the anonymiser found, where it is
+// and in what context, with its choices: the neutral label, keeping it (not for handles and
+// pseudonyms), or the convener's own words.
+
+import { _ } from "../i18n.js";
+import { h } from "./ui.js";
+
+/** The anonymiser's label keys, in the page's language. */
+export function labels() {
+  return {
+    participant: _("[a participant]"),
+    organisation: _("[an organisation]"),
+    side: _("[a side]"),
+    term: _("[a term]"),
+  };
+}
+
+function kindLabel(kind) {
+  const table = {
+    participant: _("Name of a person on the roster"),
+    affiliation: _("Affiliation on the roster"),
+    side: _("Side"),
+    term: _("One of your words"),
+    pseudonym: _("Pseudonym"),
+    handle: _("Member handle"),
+  };
+  return Object.hasOwn(table, kind) ? table[kind] : kind;
+}
+
+/** Where a finding is, for people: "Day 2 › Mapping the crisis › note 3 (translation)". */
+function describeWhere(summary, where) {
+  if (where === "dialogue.title") return _("Title of the dialogue");
+  if (where === "free_text") return _("Your summary text");
+  const match = /^sessions\[(\d+)\](?:\.items\[(\d+)\](?:\.notes\[(\d+)\](\.translation)?)?)?/.exec(where);
+  if (!match) return where;
+  const session = summary.sessions[Number(match[1])];
+  const parts = [session?.title ?? ""];
+  if (match[2] !== undefined) parts.push(session?.items[Number(match[2])]?.title ?? "");
+  if (match[3] !== undefined) {
+    parts.push(match[4]
+      ? _("translation of note %(number)s", { number: Number(match[3]) + 1 })
+      : _("note %(number)s", { number: Number(match[3]) + 1 }));
+  } else if (match[2] !== undefined) {
+    parts.push(_("title of the item"));
+  } else {
+    parts.push(_("title of the session"));
+  }
+  return parts.join(" › ");
+}
+
+/** The finding's context with the passage marked (offsets are in code points). */
+function contextView(finding) {
+  const context = Array.from(String(finding.context ?? ""));
+  const length = Array.from(String(finding.match)).length;
+  const offset = Math.max(0, Math.min(Number(finding.start) || 0, context.length - length, 24));
+  const inside = context.slice(offset, offset + length).join("");
+  if (inside !== finding.match) {
+    return h("p", { class: "finding-context", dir: "auto" }, h("mark", { text: finding.match }));
+  }
+  return h("p", { class: "finding-context", dir: "auto" },
+    offset ? "…" : "", context.slice(0, offset).join(""),
+    h("mark", { text: inside }),
+    context.slice(offset + length).join(""), "…");
+}
+
+const ALWAYS_REPLACED = new Set(["handle", "pseudonym"]);
+
+/** Whether a finding's decision is complete (an own replacement must not be blank). */
+export function decided(decision) {
+  if (!decision) return false;
+  if (decision.action === "keep") return true;
+  return decision.action === "replace" && (decision.replacement === undefined || decision.replacement.trim() !== "");
+}
+
+/**
+ * One finding with its three choices; `onDecide(decision)` hears each change (null: none yet).
+ * @param {any} finding from anonymiser.review
+ * @param {number} index
+ * @param {any} summary what was reviewed
+ * @param {(decision: object | null) => void} onDecide
+ */
+export function findingView(finding, index, summary, onDecide) {
+  const name = `finding-${index}`;
+  const label = labels()[finding.label] ?? finding.label;
+  const own = h("input", {
+    type: "text", class: "own", id: `${name}-own`, dir: "auto", disabled: true,
+    "aria-label": _("Your replacement for “%(match)s”", { match: finding.match }),
+  });
+  const item = h("li", { class: "finding", dataset: { findingId: finding.id, kind: finding.kind } });
+  const choose = () => {
+    const picked = item.querySelector(`input[name="${name}"]:checked`)?.value;
+    own.disabled = picked !== "own";
+    let decision = null;
+    if (picked === "replace") decision = { id: finding.id, action: "replace" };
+    else if (picked === "keep") decision = { id: finding.id, action: "keep" };
+    else if (picked === "own") decision = { id: finding.id, action: "replace", replacement: own.value };
+    item.classList.toggle("decided", decided(decision));
+    onDecide(decision);
+  };
+  const radio = (value, text, disabled = false) => h("label", { class: "check" },
+    h("input", { type: "radio", name, value, disabled, onchange: () => {
+      choose();
+      if (value === "own") own.focus();
+    } }),
+    text);
+  own.addEventListener("input", choose);
+  item.append(
+    h("p", { class: "finding-where", text: `${describeWhere(summary, finding.where)} · ${kindLabel(finding.kind)}` }),
+    contextView(finding),
+    h("fieldset", {},
+      h("legend", { text: _("“%(match)s”", { match: finding.match }) }),
+      radio("replace", _("Replace with %(label)s", { label })),
+      ALWAYS_REPLACED.has(finding.kind)
+        ? h("span", { class: "hint", text: _("Member handles and pseudonyms are always replaced.") })
+        : radio("keep", _("Keep as written")),
+      radio("own", _("Replace with my own words:")),
+      own),
+  );
+  return item;
+}

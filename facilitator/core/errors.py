@@ -13,9 +13,23 @@ from flask_babel import lazy_gettext as _l
 
 
 class DomainError(Exception):
+    """The base of every error a service raises.
+
+    A subclass declares its wire identity in its class line,
+    ``class NotFoundError(DomainError, status=404, code="not_found")``, and its message in the
+    body; the status is inherited from the error it refines when not given. The code is required
+    so that no two errors can answer with the same one by forgetting to set it.
+    """
+
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
     default_message: ClassVar[Any] = _l("The request could not be processed.")
+
+    def __init_subclass__(cls, *, code: str, status: int | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code = code
+        if status is not None:
+            cls.status = status
 
     def __init__(self, message: Any = None, **params: Any) -> None:
         self.message = message if message is not None else self.default_message
@@ -31,58 +45,40 @@ class DomainError(Exception):
         return body
 
 
-class InvalidInputError(DomainError):
-    status = 400
-    code = "invalid_input"
+class InvalidInputError(DomainError, status=400, code="invalid_input"):
     default_message = _l("Some of the information sent is missing or not valid.")
 
 
-class NotAuthenticatedError(DomainError):
-    status = 401
-    code = "not_authenticated"
+class NotAuthenticatedError(DomainError, status=401, code="not_authenticated"):
     default_message = _l("Please sign in first.")
 
 
-class PermissionDeniedError(DomainError):
-    status = 403
-    code = "permission_denied"
+class PermissionDeniedError(DomainError, status=403, code="permission_denied"):
     default_message = _l("You are not allowed to do that.")
 
 
-class OriginRejectedError(DomainError):
-    status = 403
-    code = "origin_rejected"
+class OriginRejectedError(DomainError, status=403, code="origin_rejected"):
     default_message = _l("This request came from another site and was refused.")
 
 
-class HostRejectedError(DomainError):
-    status = 400
-    code = "host_rejected"
+class HostRejectedError(DomainError, status=400, code="host_rejected"):
     default_message = _l(
         "This request was sent to an address this site does not answer to. "
         "Open the address the organisers gave you."
     )
 
 
-class NotFoundError(DomainError):
-    status = 404
-    code = "not_found"
+class NotFoundError(DomainError, status=404, code="not_found"):
     default_message = _l("Nothing was found here.")
 
 
-class ConflictError(DomainError):
-    status = 409
-    code = "conflict"
+class ConflictError(DomainError, status=409, code="conflict"):
     default_message = _l("This conflicts with the current state; reload and try again.")
 
 
-class PayloadTooLargeError(DomainError):
-    status = 413
-    code = "payload_too_large"
+class PayloadTooLargeError(DomainError, status=413, code="payload_too_large"):
     default_message = _l("What was sent is too large.")
 
 
-class RateLimitedError(DomainError):
-    status = 429
-    code = "rate_limited"
+class RateLimitedError(DomainError, status=429, code="rate_limited"):
     default_message = _l("Too many attempts. Wait a few minutes and try again.")

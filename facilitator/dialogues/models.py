@@ -11,13 +11,18 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from facilitator.accounts.models import utcnow
 from facilitator.extensions import db
 
 B64_ID = 22  # 16 bytes
 B64_KEY = 43  # 32 bytes
+
+
+def in_dialogue(*, primary_key: bool = False) -> MappedColumn[str]:
+    """The dialogue a row belongs to: deleting the dialogue deletes the row with it."""
+    return mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=primary_key)
 
 
 class Dialogue(db.Model):  # type: ignore[name-defined,misc]
@@ -39,7 +44,7 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[str] = in_dialogue()
     handle: Mapped[str] = mapped_column(String(B64_ID))
     x25519_public: Mapped[str] = mapped_column(String(B64_KEY))
     ed25519_public: Mapped[str | None] = mapped_column(String(B64_KEY), default=None)
@@ -72,9 +77,7 @@ class Epoch(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "epoch"
 
-    dialogue_id: Mapped[str] = mapped_column(
-        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
-    )
+    dialogue_id: Mapped[str] = in_dialogue(primary_key=True)
     number: Mapped[int] = mapped_column(primary_key=True)
     record: Mapped[str] = mapped_column(Text)
     record_hash: Mapped[str] = mapped_column(String(B64_KEY))
@@ -92,9 +95,7 @@ class Wrap(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "wrap"
 
-    dialogue_id: Mapped[str] = mapped_column(
-        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
-    )
+    dialogue_id: Mapped[str] = in_dialogue(primary_key=True)
     epoch: Mapped[int] = mapped_column(primary_key=True)
     member_handle: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
     wrap: Mapped[str] = mapped_column(String(108))
@@ -106,9 +107,7 @@ class ArchiveKey(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "archive_key"
 
-    dialogue_id: Mapped[str] = mapped_column(
-        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
-    )
+    dialogue_id: Mapped[str] = in_dialogue(primary_key=True)
     x25519_public: Mapped[str] = mapped_column(String(B64_KEY))
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -118,9 +117,7 @@ class ArchiveWrap(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "archive_wrap"
 
-    dialogue_id: Mapped[str] = mapped_column(
-        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
-    )
+    dialogue_id: Mapped[str] = in_dialogue(primary_key=True)
     epoch: Mapped[int] = mapped_column(primary_key=True)
     wrap: Mapped[str] = mapped_column(String(108))
 
@@ -132,7 +129,7 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "invitation"
 
     id: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
-    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[str] = in_dialogue()
     secret_hash: Mapped[str | None] = mapped_column(String(B64_KEY), default=None)
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="CASCADE"), default=None
@@ -153,7 +150,7 @@ class Knock(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "knock"
 
     id: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
-    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[str] = in_dialogue()
     invitation_id: Mapped[str] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"))
     handle: Mapped[str] = mapped_column(String(B64_ID))
     x25519_public: Mapped[str] = mapped_column(String(B64_KEY))
@@ -172,7 +169,7 @@ class Envelope(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "envelope"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dialogue_id: Mapped[str] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[str] = in_dialogue()
     seq: Mapped[int] = mapped_column()
     kind: Mapped[str] = mapped_column(String(8))
     channel_id: Mapped[str] = mapped_column(String(B64_ID))
@@ -220,9 +217,7 @@ class TeamWrap(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "team_wrap"
 
-    dialogue_id: Mapped[str] = mapped_column(
-        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
-    )
+    dialogue_id: Mapped[str] = in_dialogue(primary_key=True)
     epoch: Mapped[int] = mapped_column(primary_key=True)
     member_handle: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
     wrap: Mapped[str] = mapped_column(String(108))

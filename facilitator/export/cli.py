@@ -29,6 +29,7 @@ from facilitator.export.render import (
     to_pdf,
 )
 from facilitator.export.summary import build_summary
+from facilitator.td2.cli import file_option
 
 FORMATS = ("md", "json", "pdf")
 
@@ -39,12 +40,7 @@ def keys() -> None:
 
 
 @keys.command("archive-new")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="where to write the key file (it must not exist)",
-)
+@file_option("--out", help="where to write the key file (it must not exist)", required=True)
 def archive_new_command(out: Path) -> None:
     """Make the dialogue's archive key on this (offline) machine.
 
@@ -140,42 +136,28 @@ def _decisions(
 
 
 @click.command("export")
-@click.option(
+@file_option(
     "--bundle",
     "bundle_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="the ciphertext bundle saved from the workspace (offline machines)",
+    exists=True,
 )
 @click.option("--server", help="fetch the bundle from this server, e.g. https://dialogues.example")
 @click.option("--dialogue", "dialogue_id", help="the dialogue's id (with --server)")
 @click.option("--username", help="the convener's account (with --server)")
-@click.option(
-    "--key",
-    "key_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="the archive key file",
-)
-@click.option(
+@file_option("--key", "key_path", help="the archive key file", exists=True, required=True)
+@file_option(
     "--passphrase-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="read the key file's passphrase from this file instead of asking",
+    exists=True,
 )
-@click.option(
-    "--review",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="review findings in this JSON file instead of on the terminal",
-)
-@click.option(
-    "--terms",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="more names or words to look for, one per line",
-)
-@click.option(
+@file_option("--review", help="review findings in this JSON file instead of on the terminal")
+@file_option("--terms", help="more names or words to look for, one per line", exists=True)
+@file_option(
     "--text",
     "text_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="the convener's own summary text, anonymised with the notes",
+    exists=True,
 )
 @click.option(
     "--locale",

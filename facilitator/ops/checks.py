@@ -35,6 +35,26 @@ class CheckResult:
         return f"{text}; fix: {self.fix}" if self.fix else text
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The results one check can give, under its name: each judgement then says only what it
+    found and, when it is not ok, what to do."""
+
+    name: str
+
+    def ok(self, detail: str) -> CheckResult:
+        return CheckResult(self.name, Status.OK, detail)
+
+    def skip(self, detail: str) -> CheckResult:
+        return CheckResult(self.name, Status.SKIP, detail)
+
+    def warn(self, detail: str, fix: str) -> CheckResult:
+        return CheckResult(self.name, Status.WARN, detail, fix)
+
+    def fail(self, detail: str, fix: str) -> CheckResult:
+        return CheckResult(self.name, Status.FAIL, detail, fix)
+
+
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8, ::1, ``localhost`` and its subdomains: what browsers treat as this machine."""
     host = host.strip("[]").lower()
@@ -52,41 +72,33 @@ def origin_host(origin: str) -> str:
 
 def check_public_origin(origin: str) -> CheckResult:
     """WebCrypto exists only in secure contexts: HTTPS, loopback, or .onion in Tor Browser."""
-    name = "public-origin"
+    verdict = Verdict("public-origin")
     parts = urlsplit(origin)
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
-        return CheckResult(
-            name,
-            Status.FAIL,
+        return verdict.fail(
             f"{origin!r} is not an origin (scheme://host[:port])",
             "set FACILITATOR_PUBLIC_ORIGIN to the address people open, "
             "e.g. https://dialogue.example.org",
         )
     if parts.scheme == "https":
-        return CheckResult(name, Status.OK, f"{origin} (HTTPS)")
+        return verdict.ok(f"{origin} (HTTPS)")
     if is_loopback(parts.hostname):
-        return CheckResult(
-            name, Status.OK, f"{origin} (loopback: reachable from this machine only)"
-        )
+        return verdict.ok(f"{origin} (loopback: reachable from this machine only)")
     if parts.hostname.endswith(".onion"):
-        return CheckResult(name, Status.OK, f"{origin} (onion service: secure in Tor Browser)")
-    return CheckResult(
-        name,
-        Status.FAIL,
+        return verdict.ok(f"{origin} (onion service: secure in Tor Browser)")
+    return verdict.fail(
         f"{origin} is plain HTTP: browsers offer no WebCrypto there, so nobody can make a key",
         "put the TLS proxy from deploy/ in front and set FACILITATOR_PUBLIC_ORIGIN=https://...",
     )
 
 
 def check_secure_cookies(origin: str, secure_cookies: bool) -> CheckResult:
-    name = "secure-cookies"
+    verdict = Verdict("secure-cookies")
     if secure_cookies:
-        return CheckResult(name, Status.OK, "cookies are marked Secure")
+        return verdict.ok("cookies are marked Secure")
     if is_loopback(origin_host(origin)):
-        return CheckResult(name, Status.OK, "not marked Secure (allowed on loopback only)")
-    return CheckResult(
-        name,
-        Status.FAIL,
+        return verdict.ok("not marked Secure (allowed on loopback only)")
+    return verdict.fail(
         "cookies are not marked Secure at a non-loopback origin",
         "remove FACILITATOR_SECURE_COOKIES from the environment or set it to 1",
     )
@@ -109,54 +121,44 @@ def check_trusted_proxies(
     by a proxy on the way from ``url``. Trusting fewer puts every client behind the proxy's one
     address (one sign-in throttle for everyone); trusting more lets a client pick its address.
     """
-    name = "trusted-proxies"
+    verdict = Verdict("trusted-proxies")
     if seen is None:
-        return CheckResult(
-            name,
-            Status.SKIP,
-            f"FACILITATOR_TRUSTED_PROXIES={configured}; no answer from the server to compare with",
+        return verdict.skip(
+            f"FACILITATOR_TRUSTED_PROXIES={configured}; no answer from the server to compare with"
         )
     hops = seen.forwarded_for
     passed = f"pass through {hops} {'proxy' if hops == 1 else 'proxies'}"
     setting = f"FACILITATOR_TRUSTED_PROXIES={configured}"
     if hops > configured:
-        return CheckResult(
-            name,
-            Status.FAIL,
+        return verdict.fail(
             f"requests to {url} {passed} but {setting}: every client gets the "
             "proxy's address (one sign-in throttle for everyone)",
             f"set FACILITATOR_TRUSTED_PROXIES={hops}",
         )
     if hops < configured:
-        return CheckResult(
-            name,
-            Status.FAIL,
+        return verdict.fail(
             f"{setting} but requests to {url} {passed}: a client can choose its address "
             "with a forged X-Forwarded-For",
             f"set FACILITATOR_TRUSTED_PROXIES={hops}, or keep the app unreachable except "
             "through the proxy",
         )
     if urlsplit(origin).scheme == "https" and configured and not seen.https:
-        return CheckResult(
-            name,
-            Status.WARN,
+        return verdict.warn(
             f"requests {passed}, {setting}, but the app sees plain HTTP",
             "make the proxy send X-Forwarded-Proto: https",
         )
-    return CheckResult(name, Status.OK, f"requests to {url} {passed}; {setting}")
+    return verdict.ok(f"requests to {url} {passed}; {setting}")
 
 
 def check_secret_file(name: str, path: Path, uid: int, required: bool) -> CheckResult:
     """A key file readable by its owner only, and that owner the user running the server."""
+    verdict = Verdict(name)
     if not path.exists():
         if required:
-            return CheckResult(
-                name,
-                Status.FAIL,
-                f"{path} is missing",
-                "start the server once to create it, or set SECRET_KEY",
+            return verdict.fail(
+                f"{path} is missing", "start the server once to create it, or set SECRET_KEY"
             )
-        return CheckResult(name, Status.SKIP, f"no {path}")
+        return verdict.skip(f"no {path}")
     stat = path.stat()
     problems, fixes = [], []
     mode = stat.st_mode & 0o777
@@ -167,8 +169,8 @@ def check_secret_file(name: str, path: Path, uid: int, required: bool) -> CheckR
         problems.append(f"it belongs to uid {stat.st_uid}, not to {user_name(uid)}")
         fixes.append(f"chown {user_name(uid)} {path} (run the doctor as the server's user)")
     if problems:
-        return CheckResult(name, Status.FAIL, f"{path}: " + "; ".join(problems), "; ".join(fixes))
-    return CheckResult(name, Status.OK, f"{path} mode {mode:04o}, owned by {user_name(uid)}")
+        return verdict.fail(f"{path}: " + "; ".join(problems), "; ".join(fixes))
+    return verdict.ok(f"{path} mode {mode:04o}, owned by {user_name(uid)}")
 
 
 def user_name(uid: int) -> str:
@@ -186,35 +188,34 @@ class DiskThresholds:
 
 
 def check_disk(name: str, path: Path, free: int, total: int, limits: DiskThresholds) -> CheckResult:
+    verdict = Verdict(name)
     share = free / total if total else 0.0
     detail = f"{free / MIB / 1024:.1f} GiB free ({share:.0%}) at {path}"
     fix = "free some space or grow the volume"
     if free < limits.fail_below:
         below = f"below {limits.fail_below // MIB} MiB"
-        return CheckResult(name, Status.FAIL, f"{detail}: {below}", fix)
+        return verdict.fail(f"{detail}: {below}", fix)
     if free < limits.warn_below:
-        return CheckResult(
-            name, Status.WARN, f"{detail}: below {limits.warn_below // MIB} MiB", fix
-        )
+        return verdict.warn(f"{detail}: below {limits.warn_below // MIB} MiB", fix)
     if share < limits.warn_fraction:
-        return CheckResult(name, Status.WARN, f"{detail}: below {limits.warn_fraction:.0%}", fix)
-    return CheckResult(name, Status.OK, detail)
+        return verdict.warn(f"{detail}: below {limits.warn_fraction:.0%}", fix)
+    return verdict.ok(detail)
 
 
 def check_backup(
     directory: Path, newest: tuple[Path, float] | None, now: float, max_age_s: float
 ) -> CheckResult:
     """The newest ``facilitator-*`` file in the backup folder must be recent."""
-    name = "backup"
+    verdict = Verdict("backup")
     fix = "run facilitator backup create, and enable the backup timer from deploy/"
     if newest is None:
-        return CheckResult(name, Status.FAIL, f"no backup in {directory}", fix)
+        return verdict.fail(f"no backup in {directory}", fix)
     path, mtime = newest
     age_h = (now - mtime) / 3600
     detail = f"newest is {path.name}, {age_h:.1f} hours old"
     if now - mtime > max_age_s:
-        return CheckResult(name, Status.FAIL, detail, fix)
-    return CheckResult(name, Status.OK, detail)
+        return verdict.fail(detail, fix)
+    return verdict.ok(detail)
 
 
 def check_clock(ntp: bool | None, skew_s: float | None, server_is_loopback: bool) -> CheckResult:
@@ -224,28 +225,23 @@ def check_clock(ntp: bool | None, skew_s: float | None, server_is_loopback: bool
     server's ``Date`` header is compared with this machine's clock: agreement with a server on
     another machine is evidence, with one on this machine it proves nothing.
     """
-    name = "clock"
+    verdict = Verdict("clock")
     fix = "enable time synchronisation (systemd-timesyncd or chrony)"
     if ntp is True:
-        return CheckResult(name, Status.OK, "synchronised (timedatectl)")
+        return verdict.ok("synchronised (timedatectl)")
     if ntp is False:
-        return CheckResult(name, Status.FAIL, "not synchronised (timedatectl)", fix)
+        return verdict.fail("not synchronised (timedatectl)", fix)
     if skew_s is None:
-        return CheckResult(
-            name,
-            Status.WARN,
-            "unknown: timedatectl cannot tell and there is no server to compare with",
-            fix,
+        return verdict.warn(
+            "unknown: timedatectl cannot tell and there is no server to compare with", fix
         )
     if abs(skew_s) > 30:
-        return CheckResult(name, Status.FAIL, f"the server's clock is {skew_s:+.0f} s off", fix)
+        return verdict.fail(f"the server's clock is {skew_s:+.0f} s off", fix)
     if server_is_loopback:
-        return CheckResult(
-            name,
-            Status.WARN,
+        return verdict.warn(
             "unknown: timedatectl cannot tell, and the server shares this clock",
             "check that the clock is synchronised",
         )
     if abs(skew_s) > 5:
-        return CheckResult(name, Status.WARN, f"the server's clock is {skew_s:+.0f} s off", fix)
-    return CheckResult(name, Status.OK, f"agrees with the server's within {abs(skew_s):.0f} s")
+        return verdict.warn(f"the server's clock is {skew_s:+.0f} s off", fix)
+    return verdict.ok(f"agrees with the server's within {abs(skew_s):.0f} s")

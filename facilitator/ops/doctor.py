@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
@@ -143,36 +144,36 @@ def summary(results: list[CheckResult]) -> str:
     return f"{len(results)} checks: " + ", ".join(parts)
 
 
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _number_option(
+    flag: str, kind: click.ParamType[Any, Any], default: float, text: str
+) -> Callable[[_Command], _Command]:
+    """A bounded number with its default shown in ``--help``, as every numeric limit has."""
+    return click.option(flag, type=kind, default=default, show_default=True, help=text)
+
+
 @click.command("doctor")
 @click.option("--url", help="Running server to ask.  [default: FACILITATOR_PUBLIC_ORIGIN]")
 @click.option("--no-server", is_flag=True, help="Check the configuration without a server.")
-@click.option(
-    "--processes",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="How many server processes share this configuration.",
+@_number_option(
+    "--processes", click.IntRange(min=1), 1, "How many server processes share this configuration."
 )
-@click.option(
+@_number_option(
     "--max-backup-age",
-    type=click.FloatRange(min=0),
-    default=26.0,
-    show_default=True,
-    help="Hours after which the newest backup is too old.",
+    click.FloatRange(min=0),
+    26.0,
+    "Hours after which the newest backup is too old.",
 )
-@click.option(
+@_number_option(
     "--disk-warn-below",
-    type=click.IntRange(min=0),
-    default=1024,
-    show_default=True,
-    help="Warn below this much free space (MiB), or below 5%.",
+    click.IntRange(min=0),
+    1024,
+    "Warn below this much free space (MiB), or below 5%.",
 )
-@click.option(
-    "--disk-fail-below",
-    type=click.IntRange(min=0),
-    default=256,
-    show_default=True,
-    help="Fail below this much free space (MiB).",
+@_number_option(
+    "--disk-fail-below", click.IntRange(min=0), 256, "Fail below this much free space (MiB)."
 )
 def doctor_command(
     url: str | None,

@@ -6,11 +6,24 @@ without configuration.
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from facilitator.td2.checker import EXTENSION_SECTIONS, SECTIONS, check_vectors
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def file_option(
+    *names: str, help: str, exists: bool = False, required: bool = False
+) -> Callable[[_Command], _Command]:
+    """An option naming one file, never a folder: ``exists`` for a file the command reads.
+    The offline commands (these and ``facilitator export``) declare their files this way."""
+    kind = click.Path(exists=exists, dir_okay=False, path_type=Path)
+    return click.option(*names, type=kind, required=required, help=help)
 
 
 @click.group("td2")
@@ -38,12 +51,7 @@ def check_vectors_command(file: Path) -> None:
 
 
 @td2.command("gen-vectors")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of standard output.",
-)
+@file_option("--out", help="Write to this file instead of standard output.")
 def gen_vectors_command(out: Path | None) -> None:
     """Generate the deterministic TD2 v1 vector file."""
     from facilitator.td2.vectors import vectors_json

@@ -108,14 +108,17 @@ def _content_entries(det: Det) -> list[Entry]:
     return out
 
 
-def _wrap_entries(det: Det) -> list[Entry]:
-    private = det("neg/wrap/recipient")
+def _recipient(det: Det, prefix: str) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+    """A recipient's X25519 key pair, and the dialogue, member handle and record hash that a
+    wrap to them binds, all drawn under ``prefix``."""
+    private = det(f"{prefix}/recipient")
     public = x25519_public_from_private(private)
-    dialogue, handle, rh = (
-        det("neg/wrap/dialogue", 16),
-        det("neg/wrap/handle", 16),
-        det("neg/wrap/record_hash"),
-    )
+    dialogue, handle = det(f"{prefix}/dialogue", 16), det(f"{prefix}/handle", 16)
+    return private, public, dialogue, handle, det(f"{prefix}/record_hash")
+
+
+def _wrap_entries(det: Det) -> list[Entry]:
+    private, public, dialogue, handle, rh = _recipient(det, "neg/wrap")
     info = wrap_info(dialogue, 3, handle, rh)
     secret = det("neg/wrap/secret")
     wrap = seal_fixed(public, info, secret, det("neg/wrap/ephemeral"))
@@ -142,13 +145,7 @@ def _wrap_entries(det: Det) -> list[Entry]:
 
 def _team_entries(det: Det) -> list[Entry]:
     """The team channel (an extension): its wraps and key are apart from the epoch's."""
-    private = det("neg/team/recipient")
-    public = x25519_public_from_private(private)
-    dialogue, handle, rh = (
-        det("neg/team/dialogue", 16),
-        det("neg/team/handle", 16),
-        det("neg/team/record_hash"),
-    )
+    private, public, dialogue, handle, rh = _recipient(det, "neg/team")
     team_info, epoch_info = (
         team_wrap_info(dialogue, 2, handle, rh),
         wrap_info(dialogue, 2, handle, rh),

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from facilitator.td2.encoding import HASH_LENGTH, ID_LENGTH, SECRET_LENGTH, require_bytes, u32
-from facilitator.td2.wrap import open_wrap, seal_to_public
+from facilitator.td2.wrap import member_wrap_info, open_wrap, seal_to_public
 
 # Roster roles that receive the team secret (the brief's "mediator team").
 TEAM_CHANNEL_ROLES = frozenset({"convener", "facilitator", "interpreter", "rapporteur"})
@@ -29,15 +29,7 @@ def team_wrap_info(
     dialogue_id: bytes, epoch: int, member_handle: bytes, record_hash: bytes
 ) -> bytes:
     """``"td2/v1/team-wrap" || dialogue_id || u32(epoch) || member_handle || record_hash``."""
-    return b"".join(
-        (
-            b"td2/v1/team-wrap",
-            require_bytes("dialogue_id", dialogue_id, ID_LENGTH),
-            u32(epoch),
-            require_bytes("member_handle", member_handle, ID_LENGTH),
-            require_bytes("record_hash", record_hash, HASH_LENGTH),
-        )
-    )
+    return member_wrap_info(b"td2/v1/team-wrap", dialogue_id, epoch, member_handle, record_hash)
 
 
 def wrap_team_secret(

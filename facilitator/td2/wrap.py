@@ -19,17 +19,25 @@ WRAP_LENGTH = ENC_LENGTH + SECRET_LENGTH + 16  # 80
 _SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 
 
-def wrap_info(dialogue_id: bytes, epoch: int, member_handle: bytes, record_hash: bytes) -> bytes:
-    """``"td2/v1/wrap" || dialogue_id || u32(epoch) || member_handle || record_hash``."""
+def member_wrap_info(
+    label: bytes, dialogue_id: bytes, epoch: int, member_handle: bytes, record_hash: bytes
+) -> bytes:
+    """``label || dialogue_id || u32(epoch) || member_handle || record_hash``: what binds a wrap
+    to one member of one epoch record. The label keeps wraps of different secrets apart."""
     return b"".join(
         (
-            b"td2/v1/wrap",
+            label,
             require_bytes("dialogue_id", dialogue_id, ID_LENGTH),
             u32(epoch),
             require_bytes("member_handle", member_handle, ID_LENGTH),
             require_bytes("record_hash", record_hash, HASH_LENGTH),
         )
     )
+
+
+def wrap_info(dialogue_id: bytes, epoch: int, member_handle: bytes, record_hash: bytes) -> bytes:
+    """``"td2/v1/wrap" || dialogue_id || u32(epoch) || member_handle || record_hash``."""
+    return member_wrap_info(b"td2/v1/wrap", dialogue_id, epoch, member_handle, record_hash)
 
 
 def wrap_epoch_secret(
@@ -43,11 +51,7 @@ def wrap_epoch_secret(
     """HPKE-seal ``epoch_secret`` to a member's X25519 public key (fresh ephemeral key)."""
     info = wrap_info(dialogue_id, epoch, member_handle, record_hash)
     secret = require_bytes("epoch_secret", epoch_secret, SECRET_LENGTH)
-    public = load_x25519_public(recipient_public)
-    wrap = _SUITE.encrypt(secret, public, info=info)
-    if len(wrap) != WRAP_LENGTH:  # pragma: no cover - guards a library layout change
-        raise Td2DecryptError(f"HPKE produced {len(wrap)} bytes, expected {WRAP_LENGTH}")
-    return wrap
+    return seal_to_public(recipient_public, info, secret)
 
 
 def open_wrap(recipient_private: bytes, info: bytes, wrap: bytes) -> bytes:
@@ -76,10 +80,12 @@ def unwrap_epoch_secret(
 
 
 def seal_to_public(recipient_public: bytes, info: bytes, secret: bytes) -> bytes:
-    """HPKE-seal a 32-byte ``secret`` under a raw ``info`` (the device challenge uses this)."""
-    sealed = _SUITE.encrypt(
+    """HPKE-seal a 32-byte ``secret`` under a raw ``info`` (wraps and the device challenge)."""
+    wrap = _SUITE.encrypt(
         require_bytes("secret", secret, SECRET_LENGTH),
         load_x25519_public(recipient_public),
         info=require_bytes("info", info),
     )
-    return sealed
+    if len(wrap) != WRAP_LENGTH:  # pragma: no cover - guards a library layout change
+        raise Td2DecryptError(f"HPKE produced {len(wrap)} bytes, expected {WRAP_LENGTH}")
+    return wrap

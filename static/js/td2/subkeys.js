@@ -21,22 +21,50 @@ export function subkeyInfo(label, epoch, recordHash) {
   return concat(utf8(`td2/v1/${label}/`), u32(epoch), exactBytes(recordHash, 32, "record_hash"));
 }
 
-async function hkdfParams(epochSecret, dialogueId, epoch, recordHash, label) {
+/**
+ * HKDF-SHA256 from a 32-byte secret with the dialogue id as salt: how every per-epoch key is
+ * derived (the content subkeys here, the team key in team.js). The secret is checked first.
+ * @param {Uint8Array} secret
+ * @param {string} secretName named in the error when the secret is not 32 bytes
+ * @param {Uint8Array} dialogueId
+ * @param {() => Uint8Array} makeInfo
+ * @returns {Promise<{ ikm: CryptoKey, params: HkdfParams }>}
+ */
+export async function hkdfFromSecret(secret, secretName, dialogueId, makeInfo) {
   const ikm = await crypto.subtle.importKey(
     "raw",
-    exactBytes(epochSecret, SECRET_LENGTH, "epoch_secret"),
+    exactBytes(secret, SECRET_LENGTH, secretName),
     "HKDF",
     false,
     ["deriveBits", "deriveKey"],
   );
-  const params = {
-    name: "HKDF",
-    hash: "SHA-256",
-    salt: exactBytes(dialogueId, ID_LENGTH, "dialogue_id"),
-    info: subkeyInfo(label, epoch, recordHash),
-  };
-  return { ikm, params };
+  const salt = exactBytes(dialogueId, ID_LENGTH, "dialogue_id");
+  return { ikm, params: { name: "HKDF", hash: "SHA-256", salt, info: makeInfo() } };
 }
+
+/**
+ * The 32 derived bytes themselves: for vectors and tests only.
+ * @param {{ ikm: CryptoKey, params: HkdfParams }} derivation
+ * @returns {Promise<Uint8Array>}
+ */
+export async function derivedBytes({ ikm, params }) {
+  return new Uint8Array(await crypto.subtle.deriveBits(params, ikm, 256));
+}
+
+/**
+ * The derived key as a non-extractable AES-256-GCM CryptoKey, which never exposes its bytes.
+ * @param {{ ikm: CryptoKey, params: HkdfParams }} derivation
+ * @returns {Promise<CryptoKey>}
+ */
+export async function derivedAesKey({ ikm, params }) {
+  return crypto.subtle.deriveKey(params, ikm, { name: "AES-GCM", length: 256 }, false, [
+    "encrypt",
+    "decrypt",
+  ]);
+}
+
+const subkeyDerivation = (epochSecret, dialogueId, epoch, recordHash, label) =>
+  hkdfFromSecret(epochSecret, "epoch_secret", dialogueId, () => subkeyInfo(label, epoch, recordHash));
 
 /**
  * The raw 32-byte subkey (what facilitator.td2.derive_subkey returns). For vectors and tests;
@@ -49,8 +77,7 @@ async function hkdfParams(epochSecret, dialogueId, epoch, recordHash, label) {
  * @returns {Promise<Uint8Array>}
  */
 export async function deriveSubkeyBytes(epochSecret, dialogueId, epoch, recordHash, label) {
-  const { ikm, params } = await hkdfParams(epochSecret, dialogueId, epoch, recordHash, label);
-  return new Uint8Array(await crypto.subtle.deriveBits(params, ikm, 256));
+  return derivedBytes(await subkeyDerivation(epochSecret, dialogueId, epoch, recordHash, label));
 }
 
 /**
@@ -63,9 +90,5 @@ export async function deriveSubkeyBytes(epochSecret, dialogueId, epoch, recordHa
  * @returns {Promise<CryptoKey>}
  */
 export async function deriveSubkey(epochSecret, dialogueId, epoch, recordHash, label) {
-  const { ikm, params } = await hkdfParams(epochSecret, dialogueId, epoch, recordHash, label);
-  return crypto.subtle.deriveKey(params, ikm, { name: "AES-GCM", length: 256 }, false, [
-    "encrypt",
-    "decrypt",
-  ]);
+  return derivedAesKey(await subkeyDerivation(epochSecret, dialogueId, epoch, recordHash, label));
 }

@@ -9,8 +9,9 @@
 //                           info = "td2/v1/team/" || u32(epoch) || record_hash, L = 32)
 
 import { concat, exactBytes, u32, utf8 } from "./bytes.js";
-import { ID_LENGTH, SECRET_LENGTH } from "./ids.js";
-import { openWrap, sealToPublic } from "./wrap.js";
+import { SECRET_LENGTH } from "./ids.js";
+import { derivedAesKey, derivedBytes, hkdfFromSecret } from "./subkeys.js";
+import { memberWrapInfo, openWrap, sealToPublic } from "./wrap.js";
 
 /** Roster roles that receive the team secret. */
 export const TEAM_CHANNEL_ROLES = Object.freeze(["convener", "facilitator", "interpreter", "rapporteur"]);
@@ -26,13 +27,7 @@ export const isTeamRole = (role) => TEAM_CHANNEL_ROLES.includes(role);
  * @returns {Uint8Array}
  */
 export function teamWrapInfo(dialogueId, epoch, memberHandle, recordHash) {
-  return concat(
-    utf8("td2/v1/team-wrap"),
-    exactBytes(dialogueId, ID_LENGTH, "dialogue_id"),
-    u32(epoch),
-    exactBytes(memberHandle, ID_LENGTH, "member_handle"),
-    exactBytes(recordHash, 32, "record_hash"),
-  );
+  return memberWrapInfo("td2/v1/team-wrap", dialogueId, epoch, memberHandle, recordHash);
 }
 
 /**
@@ -53,31 +48,18 @@ export async function unwrapTeamSecret(recipientPrivate, dialogueId, epoch, memb
   return openWrap(recipientPrivate, teamWrapInfo(dialogueId, epoch, memberHandle, recordHash), wrap);
 }
 
-async function teamHkdf(teamSecret, dialogueId, epoch, recordHash) {
-  const ikm = await crypto.subtle.importKey(
-    "raw",
-    exactBytes(teamSecret, SECRET_LENGTH, "team_secret"),
-    "HKDF",
-    false,
-    ["deriveBits", "deriveKey"],
-  );
-  const params = {
-    name: "HKDF",
-    hash: "SHA-256",
-    salt: exactBytes(dialogueId, ID_LENGTH, "dialogue_id"),
-    info: concat(utf8("td2/v1/team/"), u32(epoch), exactBytes(recordHash, 32, "record_hash")),
-  };
-  return { ikm, params };
-}
+const teamKeyInfo = (epoch, recordHash) =>
+  concat(utf8("td2/v1/team/"), u32(epoch), exactBytes(recordHash, 32, "record_hash"));
+
+const teamDerivation = (teamSecret, dialogueId, epoch, recordHash) =>
+  hkdfFromSecret(teamSecret, "team_secret", dialogueId, () => teamKeyInfo(epoch, recordHash));
 
 /** The raw 32-byte team key (what facilitator.td2.derive_team_key returns): vectors and tests. */
 export async function deriveTeamKeyBytes(teamSecret, dialogueId, epoch, recordHash) {
-  const { ikm, params } = await teamHkdf(teamSecret, dialogueId, epoch, recordHash);
-  return new Uint8Array(await crypto.subtle.deriveBits(params, ikm, 256));
+  return derivedBytes(await teamDerivation(teamSecret, dialogueId, epoch, recordHash));
 }
 
 /** The team key as a non-extractable AES-256-GCM CryptoKey for sealBlob/openBlob. */
 export async function deriveTeamKey(teamSecret, dialogueId, epoch, recordHash) {
-  const { ikm, params } = await teamHkdf(teamSecret, dialogueId, epoch, recordHash);
-  return crypto.subtle.deriveKey(params, ikm, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  return derivedAesKey(await teamDerivation(teamSecret, dialogueId, epoch, recordHash));
 }

@@ -24,7 +24,27 @@ const suite = new CipherSuite({
 });
 
 /**
- * The HPKE info binding a wrap to its dialogue, epoch, recipient and record.
+ * The HPKE info binding a wrap to its dialogue, epoch, recipient and record; the label keeps
+ * wraps of different secrets apart ("td2/v1/wrap", "td2/v1/team-wrap").
+ * @param {string} label
+ * @param {Uint8Array} dialogueId
+ * @param {number} epoch
+ * @param {Uint8Array} memberHandle
+ * @param {Uint8Array} recordHash
+ * @returns {Uint8Array}
+ */
+export function memberWrapInfo(label, dialogueId, epoch, memberHandle, recordHash) {
+  return concat(
+    utf8(label),
+    exactBytes(dialogueId, ID_LENGTH, "dialogue_id"),
+    u32(epoch),
+    exactBytes(memberHandle, ID_LENGTH, "member_handle"),
+    exactBytes(recordHash, 32, "record_hash"),
+  );
+}
+
+/**
+ * The HPKE info of an epoch secret's wrap.
  * @param {Uint8Array} dialogueId
  * @param {number} epoch
  * @param {Uint8Array} memberHandle
@@ -32,13 +52,7 @@ const suite = new CipherSuite({
  * @returns {Uint8Array}
  */
 export function wrapInfo(dialogueId, epoch, memberHandle, recordHash) {
-  return concat(
-    utf8("td2/v1/wrap"),
-    exactBytes(dialogueId, ID_LENGTH, "dialogue_id"),
-    u32(epoch),
-    exactBytes(memberHandle, ID_LENGTH, "member_handle"),
-    exactBytes(recordHash, 32, "record_hash"),
-  );
+  return memberWrapInfo("td2/v1/wrap", dialogueId, epoch, memberHandle, recordHash);
 }
 
 /**
@@ -61,21 +75,12 @@ export async function wrapEpochSecret(
   epochSecret,
 ) {
   const info = wrapInfo(dialogueId, epoch, memberHandle, recordHash);
-  const secret = exactBytes(epochSecret, SECRET_LENGTH, "epoch_secret");
-  const publicKey = isCryptoKey(recipientPublic)
-    ? await importX25519Public(
-        new Uint8Array(await crypto.subtle.exportKey("raw", recipientPublic)),
-      )
-    : await importX25519Public(recipientPublic);
-  const sealed = await suite.seal({ recipientPublicKey: publicKey, info }, secret);
-  const wrap = concat(new Uint8Array(sealed.enc), new Uint8Array(sealed.ct));
-  if (wrap.length !== WRAP_LENGTH) throw new Td2KeyError("HPKE produced an unexpected length");
-  return wrap;
+  return sealToPublic(recipientPublic, info, exactBytes(epochSecret, SECRET_LENGTH, "epoch_secret"));
 }
 
 /**
  * HPKE-seals a 32-byte secret to an X25519 public key (raw 32 bytes or a CryptoKey) under a raw
- * `info` (mirrors seal_to_public; the team wraps of team.js use it).
+ * `info` (mirrors seal_to_public: epoch and team wraps, and the device challenge).
  * @param {Uint8Array | CryptoKey} recipientPublic
  * @param {Uint8Array} info
  * @param {Uint8Array} secret 32 bytes

@@ -14,7 +14,7 @@ export const LABELS = Object.freeze(["msg", "note", "meta"]);
  * @param {string} label
  * @param {number} epoch
  * @param {Uint8Array} recordHash
- * @returns {Uint8Array}
+ * @returns {Uint8Array<ArrayBuffer>}
  */
 export function subkeyInfo(label, epoch, recordHash) {
   if (!LABELS.includes(label)) throw new Td2FormatError(`unknown subkey label ${String(label)}`);
@@ -27,7 +27,7 @@ export function subkeyInfo(label, epoch, recordHash) {
  * @param {Uint8Array} secret
  * @param {string} secretName named in the error when the secret is not 32 bytes
  * @param {Uint8Array} dialogueId
- * @param {() => Uint8Array} makeInfo
+ * @param {() => Uint8Array<ArrayBuffer>} makeInfo
  * @returns {Promise<{ ikm: CryptoKey, params: HkdfParams }>}
  */
 export async function hkdfFromSecret(secret, secretName, dialogueId, makeInfo) {

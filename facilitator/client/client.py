@@ -3,7 +3,6 @@ sealed ``meta`` documents — the browser's flows, with ``facilitator.td2``."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ def meta_channel_id(dialogue_id: bytes) -> bytes:
 
 def well_known_channel_id(name: str, dialogue_id: bytes) -> bytes:
     """``SHA-256("td2/v1/channel/" || name || "/" || dialogue_id)[:16]``."""
-    return hashlib.sha256(f"td2/v1/channel/{name}/".encode() + dialogue_id).digest()[:16]
+    return td2.channel_id(name, dialogue_id)
 
 
 def team_channel_id(dialogue_id: bytes) -> bytes:

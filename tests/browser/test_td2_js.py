@@ -41,6 +41,8 @@ SECTIONS = (
     "negative",
     "team_subkeys",
     "team_wrap",
+    "channel",
+    "envelope",
 )
 
 # Prepended to every evaluated function: the module under test and small helpers.

@@ -15,7 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
-LEADS = frozenset({"convener", "facilitator"})
+from facilitator import roles
+
+# Who runs the room (static/shared/roles.json).
+LEADS = roles.roles_with("lead_room")
 
 
 @dataclass

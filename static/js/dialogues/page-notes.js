@@ -11,17 +11,18 @@ import { _, dateTimeFormat, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { signInDevice } from "./device.js";
-import { RULES, buildModel, itemsOf, newDocId, pickText, preferences } from "./docs.js";
+import { EXPORTERS, RULES, buildModel, itemsOf, newDocId, pickText, preferences } from "./docs.js";
 import {
   describe, envelopeError, explain, languageName, noteKindHeading, noteKindLabel, phaseLabel,
   roleLabel, ruleLabel,
 } from "./labels.js";
+import { rolesWith } from "../roles.js";
 import { NOTE_KINDS, currentNotes, deleteNote, readNotes, readTeamNotes, writeNote } from "./notes.js";
 import { displayLocale, formatRange, isValidTimeZone, isoToWall, viewerTimeZone, wallToIso } from "./time.js";
 import { announce, busy, h, options, refuse, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
-const NOTE_TAKERS = new Set(["convener", "facilitator", "rapporteur"]);
+const NOTE_TAKERS = new Set(rolesWith("take_notes"));
 /** Rules under which notes are taken in the notes channel. */
 const TAKES_NOTES = new Set(["on_record", "chatham_house"]);
 const MAX_TEXT = 8000;
@@ -410,7 +411,7 @@ function renderOverview() {
       : _("Your role in this dialogue (%(role)s) reads the notes but does not take them.", { role: roleLabel(page.state.role) });
     role.hidden = false;
   }
-  const isConvener = !page.participant && page.state.role === "convener";
+  const isConvener = !page.participant && EXPORTERS.includes(page.state.role);
   $("participant-switch").hidden = !isConvener;
   if (isConvener && document.activeElement !== $("participant-notes")) $("participant-notes").checked = page.state.participantNotes;
   const summaryLink = $("summary-link");

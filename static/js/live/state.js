@@ -8,7 +8,10 @@
 // Messages that break the counters or come from a role not allowed to send them become errors
 // and change nothing.
 
-export const LEADS = new Set(["convener", "facilitator"]);
+import { rolesWith } from "../roles.js";
+
+/** Who runs the room (static/shared/roles.json). */
+export const LEADS = new Set(rolesWith("lead_room"));
 
 /** Fields the reducer reads besides `type` and the counters: strings whenever present. */
 const TEXT_FIELDS = ["for_handle", "label", "handle", "item"];

@@ -66,23 +66,52 @@ PLAINTEXTS: list[tuple[str, bytes]] = [
 ]
 
 
-def _subkeys() -> list[Entry]:
-    cases = [("msg", 0), ("note", 0), ("meta", 0), ("msg", 1), ("note", 42), ("meta", 2**32 - 1)]
+def _key_entries(
+    section: str,
+    secret_name: str,
+    cases: list[tuple[str | None, int]],
+    derive: Callable[[bytes, bytes, int, bytes, str | None], bytes],
+) -> list[Entry]:
+    """Derived keys: the epoch's subkeys (with their label) and K_team have the same inputs."""
     out = []
     for i, (label, epoch) in enumerate(cases):
-        secret, dialogue = det(f"subkeys/{i}/secret"), det(f"subkeys/{i}/dialogue", 16)
-        rh = det(f"subkeys/{i}/record_hash")
-        out.append(
-            {
-                "epoch_secret": b64(secret),
-                "dialogue_id": b64(dialogue),
-                "epoch": epoch,
-                "record_hash": b64(rh),
-                "label": label,
-                "key": b64(derive_subkey(secret, dialogue, epoch, rh, label)),
-            }
-        )
+        secret, dialogue = det(f"{section}/{i}/secret"), det(f"{section}/{i}/dialogue", 16)
+        rh = det(f"{section}/{i}/record_hash")
+        entry: Entry = {
+            secret_name: b64(secret),
+            "dialogue_id": b64(dialogue),
+            "epoch": epoch,
+            "record_hash": b64(rh),
+        }
+        if label is not None:
+            entry["label"] = label
+        entry["key"] = b64(derive(secret, dialogue, epoch, rh, label))
+        out.append(entry)
     return out
+
+
+def _subkeys() -> list[Entry]:
+    cases: list[tuple[str | None, int]] = [
+        ("msg", 0),
+        ("note", 0),
+        ("meta", 0),
+        ("msg", 1),
+        ("note", 42),
+        ("meta", 2**32 - 1),
+    ]
+    return _key_entries(
+        "subkeys",
+        "epoch_secret",
+        cases,
+        lambda s, d, e, rh, label: derive_subkey(s, d, e, rh, str(label)),
+    )
+
+
+def _team_subkeys() -> list[Entry]:
+    cases: list[tuple[str | None, int]] = [(None, e) for e in (0, 1, 42, 2**32 - 1)]
+    return _key_entries(
+        "team", "team_secret", cases, lambda s, d, e, rh, _label: derive_team_key(s, d, e, rh)
+    )
 
 
 def _aad_fields(i: int, kind: str, epoch: int) -> tuple[str, bytes, bytes, int, bytes, bytes]:
@@ -166,23 +195,6 @@ def _wrap_entries(
                 secret: b64(value),
                 "wrap": b64(wrap),
                 "ephemeral_private": b64(ephemeral),
-            }
-        )
-    return out
-
-
-def _team_subkeys() -> list[Entry]:
-    out = []
-    for i, epoch in enumerate([0, 1, 42, 2**32 - 1]):
-        secret, dialogue = det(f"team/{i}/secret"), det(f"team/{i}/dialogue", 16)
-        rh = det(f"team/{i}/record_hash")
-        out.append(
-            {
-                "team_secret": b64(secret),
-                "dialogue_id": b64(dialogue),
-                "epoch": epoch,
-                "record_hash": b64(rh),
-                "key": b64(derive_team_key(secret, dialogue, epoch, rh)),
             }
         )
     return out

@@ -21,7 +21,7 @@ from facilitator.accounts.errors import (
     UsernameTakenError,
 )
 from facilitator.accounts.models import Account, LoginSession, OneTimeLink, utcnow
-from facilitator.core.authz import Permission, TeamRole, require
+from facilitator.core.authz import FIRST_ROLE, TEAM_ROLES, Permission, require
 from facilitator.core.db import DbSession
 from facilitator.core.errors import InvalidInputError, NotFoundError
 
@@ -46,7 +46,7 @@ def create_setup_link(db: DbSession, ttl_s: int) -> str:
         OneTimeLink(
             token_hash=credentials.token_hash(token),
             purpose=SETUP,
-            role=TeamRole.CONVENER,
+            role=FIRST_ROLE,
             expires_at=utcnow() + timedelta(seconds=ttl_s),
         )
     )
@@ -56,16 +56,14 @@ def create_setup_link(db: DbSession, ttl_s: int) -> str:
 
 def create_invitation(db: DbSession, actor: Account, role: str, ttl_s: int) -> str:
     require(actor, Permission.INVITE_TEAM_MEMBER)
-    try:
-        team_role = TeamRole(role)
-    except ValueError as error:
-        raise InvalidInputError(field="role") from error
+    if role not in TEAM_ROLES:
+        raise InvalidInputError(field="role")
     token = credentials.new_token()
     db.add(
         OneTimeLink(
             token_hash=credentials.token_hash(token),
             purpose=INVITE,
-            role=team_role,
+            role=role,
             created_by_id=actor.id,
             expires_at=utcnow() + timedelta(seconds=ttl_s),
         )
@@ -205,7 +203,7 @@ def create_convener(db: DbSession, username: str, password: str, *, totp_key: by
     name = credentials.normalise_username(username)
     if db.scalar(select(Account).where(Account.username == name)) is not None:
         raise UsernameTakenError()
-    return _add_account(db, name, credentials.hash_password(password), TeamRole.CONVENER, totp_key)
+    return _add_account(db, name, credentials.hash_password(password), FIRST_ROLE, totp_key)
 
 
 def activate_with_totp(db: DbSession, account: Account, code: str, *, totp_key: bytes) -> None:

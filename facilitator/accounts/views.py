@@ -13,7 +13,7 @@ from facilitator.accounts import credentials, service, throttle
 from facilitator.accounts.errors import InvalidCredentialsError, TotpRejectedError
 from facilitator.accounts.models import Account
 from facilitator.core.auth import SESSION_TOKEN_KEY, current_account, public
-from facilitator.core.authz import Permission, TeamRole, can, require
+from facilitator.core.authz import TEAM_ROLES, Permission, can, require
 from facilitator.core.errors import DomainError, NotAuthenticatedError
 from facilitator.core.i18n import LOCALE_SESSION_KEY
 from facilitator.core.sockets import close_connections
@@ -168,7 +168,7 @@ def _team_page(status: int = 200, **context: Any) -> tuple[str, int]:
         "accounts/team.html",
         team=service.list_team(db.session, actor),
         invitations=invitations,
-        roles=list(TeamRole),
+        roles=list(TEAM_ROLES),
         **context,
     )
     return page, status
@@ -308,10 +308,10 @@ def enrol_totp_submit() -> Page:
 
 def team_role_label(role: str) -> str:
     labels = {
-        TeamRole.CONVENER: pgettext("team role", "Convener"),
-        TeamRole.FACILITATOR: pgettext("team role", "Facilitator"),
-        TeamRole.INTERPRETER: pgettext("team role", "Interpreter"),
-        TeamRole.RAPPORTEUR: pgettext("team role", "Rapporteur"),
-        TeamRole.OBSERVER: pgettext("team role", "Observer"),
+        "convener": pgettext("team role", "Convener"),
+        "facilitator": pgettext("team role", "Facilitator"),
+        "interpreter": pgettext("team role", "Interpreter"),
+        "rapporteur": pgettext("team role", "Rapporteur"),
+        "observer": pgettext("team role", "Observer"),
     }
-    return str(labels.get(TeamRole(role), role))
+    return str(labels.get(role, role))

@@ -3,7 +3,6 @@ id, author) is in the AAD, so a server that moves an envelope makes it fail to o
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -17,8 +16,8 @@ NO_AUTHOR = bytes(16)
 
 
 def well_known_channel_id(name: str, dialogue_id: bytes) -> bytes:
-    """``SHA-256("td2/v1/channel/" || name || "/" || dialogue_id)[:16]``."""
-    return hashlib.sha256(f"td2/v1/channel/{name}/".encode() + dialogue_id).digest()[:16]
+    """``SHA-256("td2/v1/channel/" || name || "/" || dialogue_id)[:16]``, from td2."""
+    return td2.channel_id(name, dialogue_id)
 
 
 def meta_channel_id(dialogue_id: bytes) -> bytes:

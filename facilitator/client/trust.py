@@ -25,13 +25,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from facilitator import td2
+from facilitator import roles, td2
 
 b64e = td2.b64u_encode
 b64d = td2.b64u_decode
 
 # Roles whose members may hold a steward key (the browser's META_WRITERS).
-STEWARD_ROLES = frozenset({"convener", "facilitator"})
+STEWARD_ROLES = roles.roles_with("steward")
 
 
 class RollbackError(td2.Td2ChainError):

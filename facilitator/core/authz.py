@@ -1,7 +1,8 @@
-"""The one place that says who may do what.
+"""The one place that checks what a team account may do.
 
 Views and socket handlers call ``require``; services receive an actor that has passed it.
-Permissions are deny-by-default: a role has exactly the permissions listed here.
+Permissions are deny-by-default: a role has exactly the permissions the table of roles
+(``static/shared/roles.json``, read by :mod:`facilitator.roles`) lists for its account.
 """
 
 from __future__ import annotations
@@ -9,17 +10,13 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
+from facilitator import roles
 from facilitator.core.errors import NotAuthenticatedError, PermissionDeniedError
 
-
-class TeamRole(enum.StrEnum):
-    """An account's role in the mediator team. Codes match the TD2 roster role bytes."""
-
-    CONVENER = "convener"
-    FACILITATOR = "facilitator"
-    INTERPRETER = "interpreter"
-    RAPPORTEUR = "rapporteur"
-    OBSERVER = "observer"
+# The roles a team account can hold, in the table's order.
+TEAM_ROLES: tuple[str, ...] = roles.ACCOUNT_ROLES
+# The role of the first account and of the accounts set up from the command line.
+FIRST_ROLE = "convener"
 
 
 class Permission(enum.StrEnum):
@@ -29,12 +26,10 @@ class Permission(enum.StrEnum):
     VIEW_TEAM = "view_team"
 
 
-ROLE_PERMISSIONS: dict[TeamRole, frozenset[Permission]] = {
-    TeamRole.CONVENER: frozenset(Permission),
-    TeamRole.FACILITATOR: frozenset({Permission.USE_TEAM_AREA, Permission.VIEW_TEAM}),
-    TeamRole.INTERPRETER: frozenset({Permission.USE_TEAM_AREA, Permission.VIEW_TEAM}),
-    TeamRole.RAPPORTEUR: frozenset({Permission.USE_TEAM_AREA, Permission.VIEW_TEAM}),
-    TeamRole.OBSERVER: frozenset({Permission.USE_TEAM_AREA}),
+# Permission() refuses a name the table has but this module does not know.
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    role: frozenset(Permission(name) for name in names)
+    for role, names in roles.ACCOUNT_PERMISSIONS.items()
 }
 
 
@@ -46,11 +41,7 @@ class Actor(Protocol):
 def can(actor: Actor | None, permission: Permission) -> bool:
     if actor is None:
         return False
-    try:
-        role = TeamRole(actor.role)
-    except ValueError:
-        return False
-    return permission in ROLE_PERMISSIONS[role]
+    return permission in ROLE_PERMISSIONS.get(actor.role, frozenset())
 
 
 def require(actor: Actor | None, permission: Permission) -> None:

@@ -11,18 +11,23 @@ import enum
 
 from sqlalchemy import select
 
-from facilitator import td2
+from facilitator import roles, td2
 from facilitator.accounts.models import Account
 from facilitator.core.db import DbSession
 from facilitator.core.errors import PermissionDeniedError
 from facilitator.dialogues.errors import DialogueNotFoundError
 from facilitator.dialogues.models import Dialogue, Member
 
-TEAM_ROLES = frozenset({"convener", "facilitator", "interpreter", "rapporteur", "observer"})
-META_WRITERS = frozenset({"convener", "facilitator"})
+# Who may do what comes from the one table of roles (static/shared/roles.json).
+TEAM_ROLES = roles.roles_with("team_seat")
+# Roles a link invites, without an account (participants need the link's secret).
+LINK_ROLES = roles.roles_with("link_invitation")
+META_WRITERS = roles.roles_with("write_meta")
+STEWARD_ROLES = roles.roles_with("steward")
 # The mediator team, who hold each epoch's team secret (docs/protocol.md, "Team channel").
 TEAM_CHANNEL_ROLES = td2.TEAM_CHANNEL_ROLES
-NOTE_TAKERS = frozenset({"convener", "facilitator", "rapporteur"})
+NOTE_TAKERS = roles.roles_with("take_notes")
+EXPORTERS = roles.roles_with("export")
 
 
 class DialoguePermission(enum.StrEnum):
@@ -73,8 +78,8 @@ def allowed(member: Member, permission: DialoguePermission) -> bool:
     if permission is DialoguePermission.TEAM_CHANNEL:
         return member.role in TEAM_CHANNEL_ROLES
     if permission is DialoguePermission.EXPORT:
-        return member.role == "convener"
-    return member.is_steward and member.role in META_WRITERS
+        return member.role in EXPORTERS
+    return member.is_steward and member.role in STEWARD_ROLES
 
 
 def may_take_notes(dialogue: Dialogue, member: Member) -> bool:

@@ -17,7 +17,14 @@ from facilitator.accounts import credentials
 from facilitator.accounts.models import Account, utcnow
 from facilitator.core.db import DbSession
 from facilitator.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from facilitator.dialogues.access import TEAM_ROLES, Caller, DialoguePermission, require_member
+from facilitator.dialogues.access import (
+    LINK_ROLES,
+    STEWARD_ROLES,
+    TEAM_ROLES,
+    Caller,
+    DialoguePermission,
+    require_member,
+)
 from facilitator.dialogues.errors import DuplicateIdError, InvitationUnusableError
 from facilitator.dialogues.models import Invitation, Knock, Member
 from facilitator.dialogues.schemas import InvitationCreate, KnockIn
@@ -53,10 +60,10 @@ def create_invitation(
         if account is None or not account.is_active:
             raise NotFoundError(field="username")
         account_id = account.id
-    elif payload.secret_hash is None or payload.role in TEAM_ROLES - {"observer"}:
+    elif payload.secret_hash is None or payload.role not in LINK_ROLES:
         # Team roles other than observer need an account; a participant needs the secret's hash.
         raise InvalidInputError(field="secret_hash")
-    if payload.steward and payload.role not in {"convener", "facilitator"}:
+    if payload.steward and payload.role not in STEWARD_ROLES:
         raise InvalidInputError(field="steward")
     invitation = Invitation(
         id=payload.invite_id,

@@ -5,10 +5,11 @@ Binary values travel as unpadded base64url; the patterns pin their exact lengths
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from facilitator import roles
 from facilitator.core.api import ApiModel
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{21}[AQgw]$")]  # 16 bytes
@@ -20,8 +21,10 @@ WrapText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{106}[AEIMQU
 Blob = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", min_length=379, max_length=87_500)
 ]
-Role = Literal["convener", "facilitator", "interpreter", "rapporteur", "participant", "observer"]
-TeamRoleName = Literal["convener", "facilitator", "interpreter", "rapporteur", "observer"]
+if TYPE_CHECKING:
+    Role = str
+else:  # the names of the table of roles (static/shared/roles.json), in its order
+    Role = Literal[roles.ROLES]
 Kind = Literal["msg", "note", "meta"]
 MAX_ROSTER = 1000  # members in one epoch: a plenary room; its epoch body stays under 1 MiB
 # Sequence numbers are signed 64-bit columns: a larger number cannot even be compared there.

@@ -9,11 +9,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator import td2
+from facilitator import roles, td2
 from facilitator.client import trust
 
 ARCHIVE_HANDLE = bytes(16)
-META_WRITERS = frozenset({"convener", "facilitator"})
+META_WRITERS = roles.roles_with("write_meta")
 b64d = td2.b64u_decode
 
 

@@ -1,15 +1,13 @@
 """The live room's well-known channels, as the server routes them.
 
-``channel_id(name) = SHA-256("td2/v1/channel/" || name || "/" || dialogue_id)[:16]``
-(docs/dialogue-content.md). The room is ``live``; ``team`` is the mediator team's backchannel
-(docs/protocol.md, "Team channel"). The server cannot read either: it keeps team-channel
-envelopes away from participants and observers as a second line of defence, behind the key
-they never receive.
+Their ids come from ``td2.channel_id`` (docs/dialogue-content.md). The room is ``live``;
+``team`` is the mediator team's backchannel (docs/protocol.md, "Team channel"). The server
+cannot read either: it keeps team-channel envelopes away from participants and observers as a
+second line of defence, behind the key they never receive.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 
 from facilitator import td2
@@ -17,9 +15,9 @@ from facilitator import td2
 
 @lru_cache(maxsize=4096)
 def team_channel_id(dialogue_id: str) -> str:
-    """The team channel's id (base64url) in the dialogue ``dialogue_id`` (base64url)."""
-    raw = td2.b64u_decode(dialogue_id)
-    return td2.b64u_encode(hashlib.sha256(b"td2/v1/channel/team/" + raw).digest()[:16])
+    """The team channel's id in the dialogue ``dialogue_id``, both base64url: the server compares
+    the text form stored with each envelope, so it keeps that form, memoised."""
+    return td2.b64u_encode(td2.channel_id("team", td2.b64u_decode(dialogue_id)))
 
 
 def team_room(dialogue_id: str) -> str:

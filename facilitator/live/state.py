@@ -3,14 +3,22 @@
 A pure function: the same verified log gives the same state on every device. Messages that break
 the counters or come from a role not allowed to send them are recorded as errors and change
 nothing. The browser has the same reducer in JavaScript; both pass ``tests/live/room_cases.json``.
+
+The types of a log entry are strict and written down once (docs/live-room.md, "Types of a log
+entry"): JSON gives the two languages different ideas of what an integer or a string is (Python
+counts ``True`` as ``1``), so neither side converts anything, and a value of the wrong type is an
+error on both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
-LEADS = frozenset({"convener", "facilitator"})
+from facilitator import roles
+
+# Who runs the room (static/shared/roles.json).
+LEADS = roles.roles_with("lead_room")
 
 
 @dataclass
@@ -40,15 +48,43 @@ class RoomState:
         return max(0, end - self.item_started_ms - self.paused_total_ms)
 
 
+# Fields the reducer reads besides ``type`` and the counters: strings whenever present.
+TEXT_FIELDS = ("for_handle", "label", "handle", "item")
+
+
+# The browser's integers are exact up to here: a larger one means something else on each side.
+MAX_INT = 2**53 - 1
+
+
+def is_int(value: object) -> TypeGuard[int]:
+    """A JSON integer: ``bool`` is an ``int`` to Python, not to JSON or to the browser."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INT
+
+
+def _well_typed(content: dict[str, Any]) -> bool:
+    if not is_int(content.get("at", 0)):
+        return False
+    return all(isinstance(content[name], str) for name in TEXT_FIELDS if name in content)
+
+
 def _who(author: str, content: dict[str, Any], role: str) -> str | None:
     """Whom a hand event is about: the author, or (for facilitators) someone they name."""
     if "for_handle" in content or "label" in content:
         if role not in LEADS:
             return None
-        if isinstance(content.get("for_handle"), str):
+        if "for_handle" in content:
             return str(content["for_handle"])
-        return f"label:{content.get('label', '')}"
+        return f"label:{content['label']}"
     return author
+
+
+def _called(content: dict[str, Any]) -> str | None:
+    """Whom ``speaker_called`` names: a non-empty ``handle``, else ``label``; None if neither."""
+    if content.get("handle"):
+        return str(content["handle"])
+    if "label" in content:
+        return f"label:{content['label']}"
+    return None
 
 
 def _finish_speaker(state: RoomState, at: int) -> None:
@@ -61,11 +97,11 @@ def _finish_speaker(state: RoomState, at: int) -> None:
 def _apply(state: RoomState, author: str, role: str, content: dict[str, Any]) -> str | None:
     """Apply one message; return an error code instead when it may not change the state."""
     kind, at = content.get("type"), content.get("at", 0)
-    if not isinstance(at, int):
+    if not _well_typed(content):
         return "malformed"
     if kind == "text":
         return None
-    if kind in {"hand_raised", "hand_lowered"}:
+    if kind in ("hand_raised", "hand_lowered"):
         who = _who(author, content, role)
         if who is None:
             return "not_allowed"
@@ -77,15 +113,19 @@ def _apply(state: RoomState, author: str, role: str, content: dict[str, Any]) ->
     if role not in LEADS:
         return "not_allowed"
     if kind == "speaker_called":
+        who = _called(content)
+        if who is None:
+            return "malformed"
         _finish_speaker(state, at)
-        who = content.get("handle") or f"label:{content.get('label', '')}"
         if who in state.queue:
             state.queue.remove(who)
-        state.speaker = Speaker(str(who), at)
+        state.speaker = Speaker(who, at)
     elif kind == "speaker_done":
         _finish_speaker(state, at)
     elif kind == "item_started":
-        state.item, state.item_started_ms = str(content.get("item")), at
+        if "item" not in content:
+            return "malformed"
+        state.item, state.item_started_ms = str(content["item"]), at
         state.paused_at_ms, state.paused_total_ms = None, 0
         state.closed_at_ms = None
     elif kind == "session_closed":
@@ -100,7 +140,7 @@ def _apply(state: RoomState, author: str, role: str, content: dict[str, Any]) ->
     elif kind == "timer_resumed" and state.paused_at_ms is not None:
         state.paused_total_ms += max(0, at - state.paused_at_ms)
         state.paused_at_ms = None
-    elif kind not in {"timer_paused", "timer_resumed"}:
+    elif kind not in ("timer_paused", "timer_resumed"):
         return "unknown_type"
     return None
 
@@ -112,13 +152,16 @@ def replay(log: list[dict[str, Any]], roles: dict[str, str]) -> RoomState:
     counters: dict[tuple[str, int], int] = {}
     for entry in log:
         author, content = entry["author"], entry["content"]
-        role = roles.get(author)
-        ctr = content.get("sender_ctr")
+        role = roles.get(author) if isinstance(author, str) else None
         key = (author, entry["epoch"])
         if role is None:
             state.errors.append((entry["seq"], "not_in_roster"))
             continue
-        if not isinstance(ctr, int) or ctr <= counters.get(key, -1):
+        if not isinstance(content, dict):
+            state.errors.append((entry["seq"], "malformed"))
+            continue
+        ctr = content.get("sender_ctr")
+        if not is_int(ctr) or ctr <= counters.get(key, -1):
             state.errors.append((entry["seq"], "replay"))
             continue
         counters[key] = ctr

@@ -59,6 +59,7 @@ Public API (all byte strings are raw bytes; base64url only at the edges)::
     verify_steward_cert(steward_public, dialogue_id, epoch: int, handle, ed25519_public,
                         signature) -> None             # Td2SignatureError
 
+    channel_id(name: str, dialogue_id) -> bytes      # a well-known channel's 16-byte id
     fingerprint(public: bytes) -> str               # "7WSX-KJSK-TSHS-SN7I"
     invite_secret_hash(invite_secret) -> bytes
     join_proof(invite_secret, x25519_public) -> bytes
@@ -86,6 +87,7 @@ content.seal_blob_with_nonce, hpke_fixed.seal_fixed, keyfile.seal_key_file_fixed
 from facilitator.td2.aad import AAD_LENGTH, KIND_CODES, AadFields, build_aad, parse_aad
 from facilitator.td2.archive import archive_key_statement, sign_archive_key, verify_archive_key
 from facilitator.td2.chain import ChainLink, TrustAnchor, verify_chain
+from facilitator.td2.channels import channel_id
 from facilitator.td2.checker import VectorReport, check_vectors
 from facilitator.td2.content import open_blob, open_json, seal_blob, seal_json
 from facilitator.td2.encoding import (
@@ -182,6 +184,7 @@ __all__ = [
     "b64u_encode",
     "build_aad",
     "build_epoch_record",
+    "channel_id",
     "check_vectors",
     "check_x25519_public",
     "derive_key_file_key",

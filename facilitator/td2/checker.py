@@ -11,6 +11,7 @@ from typing import Any
 
 from facilitator.td2.aad import build_aad
 from facilitator.td2.archive import archive_key_statement, sign_archive_key, verify_archive_key
+from facilitator.td2.channels import channel_id
 from facilitator.td2.content import open_blob, seal_blob_with_nonce
 from facilitator.td2.encoding import b64u_decode
 from facilitator.td2.epoch import (
@@ -45,7 +46,14 @@ SECTIONS = (
 )
 # Sections this project adds to the brief's format (docs/protocol.md, "Team channel"): optional,
 # so a file without them still checks; checked like the others when present.
-EXTENSION_SECTIONS = ("team_subkeys", "team_wrap", "steward_cert", "archive_key")
+EXTENSION_SECTIONS = (
+    "team_subkeys",
+    "team_wrap",
+    "steward_cert",
+    "archive_key",
+    "channel",
+    "envelope",
+)
 
 
 class VectorMismatch(Exception):
@@ -263,6 +271,36 @@ def _archive_key(e: _Entry) -> None:
         _expect("signature", sign_archive_key(e.b("signer_private"), *args), e.b("signature"))
 
 
+def _channel(e: _Entry) -> None:
+    _expect("channel_id", channel_id(e.str("name"), e.b("dialogue_id")), e.b("channel_id"))
+
+
+def _envelope(e: _Entry) -> None:
+    env, dialogue = _Entry(e.get("envelope", dict)), e.b("dialogue_id")
+    _expect("channel_id", channel_id(e.str("channel"), dialogue), env.b("channel_id"))
+    secret, epoch, rh, key_name = (
+        e.b("secret"),
+        env.int("epoch"),
+        e.b("record_hash"),
+        e.str("key_name"),
+    )
+    if key_name == "team":
+        key = derive_team_key(secret, dialogue, epoch, rh)
+    else:
+        key = derive_subkey(secret, dialogue, epoch, rh, key_name)
+    aad = build_aad(
+        env.str("kind"),
+        dialogue,
+        env.b("channel_id"),
+        epoch,
+        env.b("message_id"),
+        env.b("author_handle"),
+    )
+    blob, plaintext = env.b("blob"), e.b("plaintext")
+    _expect("blob", seal_blob_with_nonce(key, aad, plaintext, e.b("nonce")), blob)
+    _expect("opened plaintext", open_blob(key, aad, blob), plaintext)
+
+
 CHECKS: dict[str, Callable[[_Entry], None]] = {
     "subkeys": _subkeys,
     "aad": _aad,
@@ -278,6 +316,8 @@ CHECKS: dict[str, Callable[[_Entry], None]] = {
     "team_wrap": _team_wrap,
     "steward_cert": _steward_cert,
     "archive_key": _archive_key,
+    "channel": _channel,
+    "envelope": _envelope,
 }
 
 

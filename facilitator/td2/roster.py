@@ -5,17 +5,12 @@ import itertools
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from facilitator import roles
 from facilitator.td2.encoding import ID_LENGTH, require_bytes
 from facilitator.td2.errors import Td2FormatError
 
-ROLE_CODES = {
-    "convener": 1,
-    "facilitator": 2,
-    "interpreter": 3,
-    "rapporteur": 4,
-    "participant": 5,
-    "observer": 6,
-}
+# The roster's role bytes, from the one table of roles (static/shared/roles.json).
+ROLE_CODES = dict(roles.ROLE_CODES)
 ROLE_NAMES = {code: name for name, code in ROLE_CODES.items()}
 
 

@@ -17,11 +17,12 @@ not derivable from the epoch secret that every member holds.
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from facilitator import roles
 from facilitator.td2.encoding import HASH_LENGTH, ID_LENGTH, SECRET_LENGTH, require_bytes, u32
 from facilitator.td2.wrap import member_wrap_info, open_wrap, seal_to_public
 
 # Roster roles that receive the team secret (the brief's "mediator team").
-TEAM_CHANNEL_ROLES = frozenset({"convener", "facilitator", "interpreter", "rapporteur"})
+TEAM_CHANNEL_ROLES = roles.roles_with("team_channel")
 TEAM_KEY_LENGTH = 32
 
 

@@ -9,6 +9,7 @@ same format.
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from facilitator.td2.aad import build_aad
@@ -36,6 +37,7 @@ from facilitator.td2.roster import ROLE_CODES, roster_hash
 from facilitator.td2.steward import sign_steward_cert, steward_cert_statement
 from facilitator.td2.subkeys import derive_subkey
 from facilitator.td2.team import derive_team_key, team_wrap_info
+from facilitator.td2.vector_envelopes import channel_entries, envelope_entries
 from facilitator.td2.wrap import wrap_info
 
 Entry = dict[str, Any]
@@ -64,23 +66,52 @@ PLAINTEXTS: list[tuple[str, bytes]] = [
 ]
 
 
-def _subkeys() -> list[Entry]:
-    cases = [("msg", 0), ("note", 0), ("meta", 0), ("msg", 1), ("note", 42), ("meta", 2**32 - 1)]
+def _key_entries(
+    section: str,
+    secret_name: str,
+    cases: list[tuple[str | None, int]],
+    derive: Callable[[bytes, bytes, int, bytes, str | None], bytes],
+) -> list[Entry]:
+    """Derived keys: the epoch's subkeys (with their label) and K_team have the same inputs."""
     out = []
     for i, (label, epoch) in enumerate(cases):
-        secret, dialogue = det(f"subkeys/{i}/secret"), det(f"subkeys/{i}/dialogue", 16)
-        rh = det(f"subkeys/{i}/record_hash")
-        out.append(
-            {
-                "epoch_secret": b64(secret),
-                "dialogue_id": b64(dialogue),
-                "epoch": epoch,
-                "record_hash": b64(rh),
-                "label": label,
-                "key": b64(derive_subkey(secret, dialogue, epoch, rh, label)),
-            }
-        )
+        secret, dialogue = det(f"{section}/{i}/secret"), det(f"{section}/{i}/dialogue", 16)
+        rh = det(f"{section}/{i}/record_hash")
+        entry: Entry = {
+            secret_name: b64(secret),
+            "dialogue_id": b64(dialogue),
+            "epoch": epoch,
+            "record_hash": b64(rh),
+        }
+        if label is not None:
+            entry["label"] = label
+        entry["key"] = b64(derive(secret, dialogue, epoch, rh, label))
+        out.append(entry)
     return out
+
+
+def _subkeys() -> list[Entry]:
+    cases: list[tuple[str | None, int]] = [
+        ("msg", 0),
+        ("note", 0),
+        ("meta", 0),
+        ("msg", 1),
+        ("note", 42),
+        ("meta", 2**32 - 1),
+    ]
+    return _key_entries(
+        "subkeys",
+        "epoch_secret",
+        cases,
+        lambda s, d, e, rh, label: derive_subkey(s, d, e, rh, str(label)),
+    )
+
+
+def _team_subkeys() -> list[Entry]:
+    cases: list[tuple[str | None, int]] = [(None, e) for e in (0, 1, 42, 2**32 - 1)]
+    return _key_entries(
+        "team", "team_secret", cases, lambda s, d, e, rh, _label: derive_team_key(s, d, e, rh)
+    )
 
 
 def _aad_fields(i: int, kind: str, epoch: int) -> tuple[str, bytes, bytes, int, bytes, bytes]:
@@ -137,18 +168,22 @@ def _seal() -> list[Entry]:
     return out
 
 
-def _wrap() -> list[Entry]:
+def _wrap_entries(
+    section: str, epochs: list[int], info: Callable[[bytes, int, bytes, bytes], bytes], secret: str
+) -> list[Entry]:
+    """HPKE wraps of a secret (``secret`` names it) to a member, ``info`` binding the context:
+    the epoch secret's wraps and the team secret's have the same shape."""
     out = []
-    for i, epoch in enumerate([0, 1, 7, 2**32 - 1]):
-        private = det(f"wrap/{i}/recipient")
+    for i, epoch in enumerate(epochs):
+        private = det(f"{section}/{i}/recipient")
         public = x25519_public_from_private(private)
         dialogue, handle, rh = (
-            det(f"wrap/{i}/dialogue", 16),
-            det(f"wrap/{i}/handle", 16),
-            det(f"wrap/{i}/record_hash"),
+            det(f"{section}/{i}/dialogue", 16),
+            det(f"{section}/{i}/handle", 16),
+            det(f"{section}/{i}/record_hash"),
         )
-        secret, ephemeral = det(f"wrap/{i}/secret"), det(f"wrap/{i}/ephemeral")
-        wrap = seal_fixed(public, wrap_info(dialogue, epoch, handle, rh), secret, ephemeral)
+        value, ephemeral = det(f"{section}/{i}/secret"), det(f"{section}/{i}/ephemeral")
+        wrap = seal_fixed(public, info(dialogue, epoch, handle, rh), value, ephemeral)
         out.append(
             {
                 "recipient_private": b64(private),
@@ -157,52 +192,7 @@ def _wrap() -> list[Entry]:
                 "epoch": epoch,
                 "member_handle": b64(handle),
                 "record_hash": b64(rh),
-                "epoch_secret": b64(secret),
-                "wrap": b64(wrap),
-                "ephemeral_private": b64(ephemeral),
-            }
-        )
-    return out
-
-
-def _team_subkeys() -> list[Entry]:
-    out = []
-    for i, epoch in enumerate([0, 1, 42, 2**32 - 1]):
-        secret, dialogue = det(f"team/{i}/secret"), det(f"team/{i}/dialogue", 16)
-        rh = det(f"team/{i}/record_hash")
-        out.append(
-            {
-                "team_secret": b64(secret),
-                "dialogue_id": b64(dialogue),
-                "epoch": epoch,
-                "record_hash": b64(rh),
-                "key": b64(derive_team_key(secret, dialogue, epoch, rh)),
-            }
-        )
-    return out
-
-
-def _team_wrap() -> list[Entry]:
-    out = []
-    for i, epoch in enumerate([0, 3, 2**32 - 1]):
-        private = det(f"team-wrap/{i}/recipient")
-        public = x25519_public_from_private(private)
-        dialogue, handle, rh = (
-            det(f"team-wrap/{i}/dialogue", 16),
-            det(f"team-wrap/{i}/handle", 16),
-            det(f"team-wrap/{i}/record_hash"),
-        )
-        secret, ephemeral = det(f"team-wrap/{i}/secret"), det(f"team-wrap/{i}/ephemeral")
-        wrap = seal_fixed(public, team_wrap_info(dialogue, epoch, handle, rh), secret, ephemeral)
-        out.append(
-            {
-                "recipient_private": b64(private),
-                "recipient_public": b64(public),
-                "dialogue_id": b64(dialogue),
-                "epoch": epoch,
-                "member_handle": b64(handle),
-                "record_hash": b64(rh),
-                "team_secret": b64(secret),
+                secret: b64(value),
                 "wrap": b64(wrap),
                 "ephemeral_private": b64(ephemeral),
             }
@@ -391,7 +381,7 @@ def generate_vectors() -> dict[str, Any]:
         "subkeys": _subkeys(),
         "aad": _aad(),
         "seal": _seal(),
-        "wrap": _wrap(),
+        "wrap": _wrap_entries("wrap", [0, 1, 7, 2**32 - 1], wrap_info, "epoch_secret"),
         "roster": _roster(),
         "epoch_record": _epoch_records(),
         "fingerprint": _fingerprints(),
@@ -400,10 +390,13 @@ def generate_vectors() -> dict[str, Any]:
         "negative": negative_entries(det),
         # Extensions of the brief's format (docs/protocol.md, "Team channel").
         "team_subkeys": _team_subkeys(),
-        "team_wrap": _team_wrap(),
+        "team_wrap": _wrap_entries("team-wrap", [0, 3, 2**32 - 1], team_wrap_info, "team_secret"),
         # Extensions (docs/protocol.md, "Steward certificates" and "Archive key statement").
         "steward_cert": _steward_cert(),
         "archive_key": _archive_key(),
+        # Extensions (docs/protocol.md, "Well-known channel ids"): a whole envelope as posted.
+        "channel": channel_entries(det),
+        "envelope": envelope_entries(det),
     }
 
 

@@ -7,6 +7,7 @@
 import { buildAad } from "../../static/js/td2/aad.js";
 import { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "../../static/js/td2/archive.js";
 import { b64uDecode, equalBytes, utf8 } from "../../static/js/td2/bytes.js";
+import { channelId } from "../../static/js/td2/channels.js";
 import { openBlob, sealBlobWithNonce } from "../../static/js/td2/content.js";
 import { buildEpochRecord, parseEpochRecord, recordHash, verifyEpochSignature } from "../../static/js/td2/epoch.js";
 import { Td2Error } from "../../static/js/td2/errors.js";
@@ -34,7 +35,14 @@ export const SECTIONS = Object.freeze([
 ]);
 
 /** Sections this project adds to the brief's format: optional, checked when present. */
-export const EXTENSION_SECTIONS = Object.freeze(["team_subkeys", "team_wrap", "steward_cert", "archive_key"]);
+export const EXTENSION_SECTIONS = Object.freeze([
+  "team_subkeys",
+  "team_wrap",
+  "steward_cert",
+  "archive_key",
+  "channel",
+  "envelope",
+]);
 
 /** A vector entry whose expected value differs from the computed one. */
 export class VectorMismatch extends Error {
@@ -250,6 +258,26 @@ const CHECKS = {
       expectBytes("signer_public", await ed25519PublicFromPrivate(e.b("signer_private")), e.b("signer_public"));
       expectBytes("signature", await signArchiveKey(e.b("signer_private"), ...args), e.b("signature"));
     }
+  },
+
+  async channel(e) {
+    expectBytes("channel_id", await channelId(e.str("name"), e.b("dialogue_id")), e.b("channel_id"));
+  },
+
+  async envelope(e) {
+    const [env, dialogue] = [new Entry(e.get("envelope", "object")), e.b("dialogue_id")];
+    expectBytes("channel_id", await channelId(e.str("channel"), dialogue), env.b("channel_id"));
+    const [secret, epoch, rh, keyName] = [e.b("secret"), env.int("epoch"), e.b("record_hash"), e.str("key_name")];
+    const key =
+      keyName === "team"
+        ? await deriveTeamKeyBytes(secret, dialogue, epoch, rh)
+        : await deriveSubkeyBytes(secret, dialogue, epoch, rh, keyName);
+    const aad = buildAad(
+      env.str("kind"), dialogue, env.b("channel_id"), epoch, env.b("message_id"), env.b("author_handle"),
+    );
+    const [blob, plaintext] = [env.b("blob"), e.b("plaintext")];
+    expectBytes("blob", await sealBlobWithNonce(key, aad, plaintext, e.b("nonce")), blob);
+    expectBytes("opened plaintext", await openBlob(key, aad, blob), plaintext);
   },
 
   async team_wrap(e) {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.live.state import replay
+from facilitator.live.state import is_int, replay
 
 CASES = json.loads((Path(__file__).parent / "room_cases.json").read_text())["cases"]
 
@@ -34,3 +34,13 @@ def test_room_case(case):
 def test_replaying_the_same_log_twice_gives_the_same_state():
     case = CASES[0]
     assert replay(case["log"], case["roles"]) == replay(case["log"], case["roles"])
+
+
+@pytest.mark.parametrize("value", [0, 7, -3, 2**53 - 1])
+def test_json_integers_are_integers(value):
+    assert is_int(value)
+
+
+@pytest.mark.parametrize("value", [True, False, 1.5, "1", None, [], {}, 2**53])
+def test_booleans_fractions_and_strings_are_not_integers(value):
+    assert not is_int(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ def _mutate(data: dict[str, Any], section: str, index: int, name: str) -> None:
     value = entry[name]
     if isinstance(value, int):
         entry[name] = value + 1 if value < 2**32 - 1 else value - 1
-    elif name in ("fingerprint", "passphrase", "label", "kind"):
+    elif name in ("fingerprint", "passphrase", "label", "kind", "name", "channel"):
         entry[name] = {"label": "note", "kind": "note"}.get(name, value[::-1])
     else:
         raw = bytearray(td2.b64u_decode(value))
@@ -117,6 +118,14 @@ MUTATIONS = [
     ("team_subkeys", 2, "epoch"),
     ("team_wrap", 1, "wrap"),
     ("team_wrap", 0, "team_secret"),
+    ("channel", 0, "name"),
+    ("channel", 1, "channel_id"),
+    ("channel", 4, "dialogue_id"),
+    ("envelope", 0, "secret"),
+    ("envelope", 1, "channel"),
+    ("envelope", 2, "nonce"),
+    ("envelope", 3, "record_hash"),
+    ("envelope", 4, "plaintext"),
 ]
 
 
@@ -129,6 +138,28 @@ def test_checker_catches_a_corrupted_field(
     report = check_vectors(data)
     assert not report.ok
     assert report.failure is not None and report.failure.startswith(f"{section}[{index}]")
+
+
+@pytest.mark.parametrize("name", ["kind", "channel_id", "message_id", "epoch", "author_handle"])
+def test_checker_catches_an_envelope_field_changed_after_sealing(
+    vectors: dict[str, Any], name: str
+) -> None:
+    data = copy.deepcopy(vectors)
+    envelope = data["envelope"][1]["envelope"]
+    envelope[name] = {"kind": "note", "epoch": envelope["epoch"] + 1}.get(
+        name, data["envelope"][0]["envelope"][name]
+    )
+    report = check_vectors(data)
+    assert report.failure is not None and report.failure.startswith("envelope[1]")
+
+
+def test_channel_ids_are_the_well_known_formula(vectors: dict[str, Any]) -> None:
+    for entry in vectors["channel"]:
+        dialogue = td2.b64u_decode(entry["dialogue_id"])
+        prefix = f"td2/v1/channel/{entry['name']}/".encode()
+        expected = hashlib.sha256(prefix + dialogue).digest()[:16]
+        assert td2.channel_id(entry["name"], dialogue) == expected
+        assert td2.b64u_encode(expected) == entry["channel_id"]
 
 
 def test_checker_catches_a_negative_vector_that_opens(vectors: dict[str, Any]) -> None:
@@ -152,6 +183,9 @@ def test_checker_catches_a_negative_vector_that_opens(vectors: dict[str, Any]) -
         lambda d: d["negative"][0].update(primitive="rsa"),
         lambda d: d.update(team_wrap={}),
         lambda d: d["team_subkeys"][0].pop("team_secret"),
+        lambda d: d["envelope"][0]["envelope"].pop("blob"),
+        lambda d: d["envelope"][1].update(key_name="team"),
+        lambda d: d["envelope"][2]["envelope"].update(epoch=True),
     ],
 )
 def test_checker_reports_malformed_files(vectors: dict[str, Any], change: Any) -> None:

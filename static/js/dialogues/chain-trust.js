@@ -7,9 +7,10 @@ import {
   Td2ChainError, b64uDecode, b64uEncode, fingerprint, verifyChain, verifyEpochSignature, verifyStewardCert,
 } from "../td2/index.js";
 import * as store from "./store.js";
+import { rolesWith } from "../roles.js";
 
 /** Roles that may write `meta` documents and hold a steward key. */
-export const META_WRITERS = new Set(["convener", "facilitator"]);
+export const META_WRITERS = new Set(rolesWith("write_meta"));
 
 /** Why a dialogue cannot be shown: `reason` is a stable code, `detail` its parameters. */
 export class StateError extends Error {

@@ -9,7 +9,7 @@ import {
   b64uEncode,
   buildAad,
   buildEpochRecord,
-  concat,
+  channelId,
   deriveSubkey,
   deriveTeamKey,
   isTeamRole,
@@ -32,14 +32,6 @@ import * as api from "./api.js";
 import { META_WRITERS, StateError, checkSeen, resolveAnchor, verify } from "./chain-trust.js";
 
 export { META_WRITERS, StateError };
-
-const encoder = new TextEncoder();
-
-/** channel_id(name) = SHA-256("td2/v1/channel/" || name || "/" || dialogue_id)[:16] */
-export async function channelId(name, dialogueIdBytes) {
-  const input = concat(encoder.encode(`td2/v1/channel/${name}/`), dialogueIdBytes);
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", input)).slice(0, 16);
-}
 
 async function unwrapMetaKeys(state, wraps) {
   const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };

@@ -3,14 +3,19 @@
 
 import { b64uEncode, randomId } from "../td2/index.js";
 import { currentLocale } from "../i18n.js";
+import { rolesWith } from "../roles.js";
 
 export const PHASES = ["opening", "perspectives", "joint_analysis", "solutions", "closing", "caucus", "break"];
 export const RULES = ["on_record", "chatham_house", "off_record", "no_notes"];
 export const TRACKS = ["1.5", "II", "III"];
 export const MEDIATOR_TYPES = ["outsider_neutral", "insider_partial", "international"];
 export const ATTENDANCE = ["in_room", "remote"];
-export const TEAM_ROLES = ["convener", "facilitator", "interpreter", "rapporteur", "observer"];
-export const PARTICIPANT_ROLES = ["participant", "observer"];
+/** Roles a team account may be seated with; roles a link invites (static/shared/roles.json). */
+export const TEAM_ROLES = rolesWith("team_seat");
+export const PARTICIPANT_ROLES = rolesWith("link_invitation");
+/** Roles that may hold a steward key; roles that see the export and the dialogue's settings. */
+export const STEWARD_ROLES = rolesWith("steward");
+export const EXPORTERS = rolesWith("export");
 
 /** A document id: 16 random bytes, base64url; it stays the same across edits. */
 export function newDocId() {

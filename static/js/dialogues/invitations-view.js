@@ -15,7 +15,7 @@ import {
 } from "../td2/index.js";
 import * as api from "./api.js";
 import { writeMeta } from "./crypto-state.js";
-import { ATTENDANCE, MEDIATOR_TYPES, PARTICIPANT_ROLES, TEAM_ROLES, newDocId, parseLanguagePairs, parseLanguages, personFor } from "./docs.js";
+import { ATTENDANCE, MEDIATOR_TYPES, PARTICIPANT_ROLES, STEWARD_ROLES, TEAM_ROLES, newDocId, parseLanguagePairs, parseLanguages, personFor } from "./docs.js";
 import { attendanceLabel, languageName, mediatorTypeLabel, roleLabel } from "./labels.js";
 import { qrSvg } from "./qr.js";
 import { displayLocale } from "./time.js";
@@ -62,7 +62,7 @@ async function addSeat(ws) {
   if (username.length < 3) throw new Error(_("Enter the team member's username."));
   const inviteId = b64uEncode(randomId());
   // Only conveners and (lead) facilitators can hold a steward key.
-  const steward = $("seat-steward").checked && (role === "convener" || role === "facilitator");
+  const steward = $("seat-steward").checked && STEWARD_ROLES.includes(role);
   await api.post(`/dialogues/${ws.id}/invitations`, { invite_id: inviteId, role, username, steward });
   const doc = { type: "person", id: newDocId(), invite_id: inviteId, display_name: value("seat-name"), role };
   if (role === "facilitator" && $("seat-mediator-type").value) doc.mediator_type = $("seat-mediator-type").value;

@@ -10,10 +10,10 @@
 // asks for it.
 
 import {
-  b64uDecode, b64uEncode, buildAad, isTeamRole, openJson, randomId, sealJson,
+  b64uDecode, b64uEncode, buildAad, channelId, isTeamRole, openJson, randomId, sealJson,
 } from "../td2/index.js";
 import * as api from "./api.js";
-import { StateError, channelId, loadTeamKeys } from "./crypto-state.js";
+import { StateError, loadTeamKeys } from "./crypto-state.js";
 import { newestVersions } from "./docs.js";
 
 export const NOTE_KINDS = ["point", "idea", "proposal", "agreement", "disagreement", "question", "action"];

@@ -10,9 +10,10 @@ import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
-import { RULES, buildModel, itemsOf, pickText, preferences } from "./docs.js";
+import { EXPORTERS, RULES, buildModel, itemsOf, pickText, preferences } from "./docs.js";
 import { describe, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
 import { pageLife, showDialogueTitle, showUnreadable, withDeviceSession } from "./page-life.js";
+import { rolesWith } from "../roles.js";
 import { buildForm } from "./note-form.js";
 import { TAKES_NOTES, noteView, notesView } from "./notes-list.js";
 import { currentNotes, deleteNote, readNotes, readTeamNotes, writeNote } from "./notes.js";
@@ -20,7 +21,7 @@ import { formatRange, isValidTimeZone, isoToWall, viewerTimeZone, wallToIso } fr
 import { $, announce, h, say, uiLabels, userText } from "./ui.js";
 
 const POLL_MS = 5000;
-const NOTE_TAKERS = new Set(["convener", "facilitator", "rapporteur"]);
+const NOTE_TAKERS = new Set(rolesWith("take_notes"));
 const root = $("notes-page");
 await loadCatalog();
 
@@ -209,7 +210,7 @@ function renderOverview() {
       : _("Your role in this dialogue (%(role)s) reads the notes but does not take them.", { role: roleLabel(page.state.role) });
     role.hidden = false;
   }
-  const isConvener = !page.participant && page.state.role === "convener";
+  const isConvener = !page.participant && EXPORTERS.includes(page.state.role);
   $("participant-switch").hidden = !isConvener;
   if (isConvener && document.activeElement !== $("participant-notes")) $("participant-notes").checked = page.state.participantNotes;
   const summaryLink = $("summary-link");

@@ -7,7 +7,7 @@ import { _, loadCatalog } from "../i18n.js";
 import { setupAgenda, renderAgenda } from "./agenda-editor.js";
 import * as api from "./api.js";
 import { META_WRITERS, openDialogue, readMeta } from "./crypto-state.js";
-import { buildModel, pickText, preferences } from "./docs.js";
+import { EXPORTERS, buildModel, pickText, preferences } from "./docs.js";
 import { describe, envelopeError, languageName, roleLabel, ruleLabel, trackLabel } from "./labels.js";
 import { renderGlossary, setupGlossary } from "./glossary-view.js";
 import { renderDevicePolicy, setupDevicePolicy } from "./device-policy-view.js";
@@ -104,7 +104,7 @@ function renderOverview() {
   }
   $("dialogue-facts").replaceChildren(...facts.flatMap(([term, detail]) => [h("dt", { text: term }), h("dd", {}, detail)]));
   $("dialogue-facts").hidden = false;
-  $("summary-link").hidden = ws.state.role !== "convener";
+  $("summary-link").hidden = !EXPORTERS.includes(ws.state.role);
   const joined = ws.state.members.find((m) => m.handle === ws.state.handle)?.joined_epoch ?? 0;
   const errors = ws.model.errors.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
   const waiting = ws.model.errors.length - errors.length;

@@ -14,6 +14,7 @@ import {
   b64uDecode,
   b64uEncode,
   buildAad,
+  channelId,
   deriveSubkey,
   openJson,
   randomId,
@@ -22,7 +23,7 @@ import {
   unwrapEpochSecret,
 } from "../td2/index.js";
 import * as api from "../dialogues/api.js";
-import { channelId, loadTeamKeys } from "../dialogues/crypto-state.js";
+import { loadTeamKeys } from "../dialogues/crypto-state.js";
 
 /** The sealed plaintext must fit the server's 16 KiB blob limit (64 padding blocks, framed). */
 export const MAX_PLAINTEXT_BYTES = 16_000;

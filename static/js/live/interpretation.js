@@ -5,7 +5,9 @@
 // roster may translate: anyone else's translation is shown as an error and never replaces text.
 // Pure functions over the room's ordered, opened entries.
 
-export const TRANSLATORS = new Set(["interpreter"]);
+import { rolesWith } from "../roles.js";
+
+export const TRANSLATORS = new Set(rolesWith("interpret"));
 
 const isText = (entry) => !entry.error && !entry.refused && entry.content?.type === "text";
 const isTranslation = (entry) => typeof entry.content.translation_of === "string";

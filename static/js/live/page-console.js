@@ -15,6 +15,7 @@ import { h, options, uiLabels, userText } from "../dialogues/ui.js";
 import { describeWho, ruleOf, sessionItems, shownSession, speakingTotals } from "./agenda.js";
 import { $, boot, setupComposer, showTitle, workingLanguages } from "./boot.js";
 import { formatDuration } from "./labels.js";
+import { TRANSLATORS } from "./interpretation.js";
 import { LEADS } from "./state.js";
 import { itemView, nameOf, queueView, renderStream, speakerView, timerView } from "./views.js";
 import { renderInterpreterPanel } from "./interpreter-view.js";
@@ -24,7 +25,7 @@ const streamCache = new Map();
 const teamCache = new Map();
 const interpreterCache = new Map();
 const interpretersStreamCache = new Map();
-const isInterpreter = (live) => live.role === "interpreter";
+const isInterpreter = (live) => TRANSLATORS.has(live.role);
 const forInterpreters = (entry) => entry.content?.audience === "interpreters";
 
 const isLead = (live) => LEADS.has(live.role);

@@ -19,13 +19,11 @@ import { buildModel } from "../dialogues/docs.js";
 import { openChannel, openEnvelope, sealEnvelope } from "./channel.js";
 import { LogWriter, loadLog, nextCounter } from "./log-store.js";
 import { LiveSocket } from "./socket.js";
-import { replay } from "./state.js";
+import { jsonInt, replay } from "./state.js";
 import { isTeamRole } from "../td2/index.js";
 
 const POLL_MS = 8000;
 const GAP_WAIT_MS = 800;
-
-const pyInt = (value) => (typeof value === "boolean" ? Number(value) : Number.isInteger(value) ? value : null);
 
 export class LiveRoom {
   // The options the constructor copies in (described there).
@@ -216,7 +214,7 @@ export class LiveRoom {
   /** The receiver's checks of `last_seq_seen`; gaps are filled later (a broadcast may be early). */
   check(entry) {
     if (!entry.content) return;
-    const seen = pyInt(entry.content.last_seq_seen);
+    const seen = jsonInt(entry.content.last_seq_seen);
     if (seen === null || seen < 0 || seen >= entry.env.seq) {
       entry.error = "bad_counter";
       entry.content = null;
@@ -339,7 +337,7 @@ export class LiveRoom {
     let max = this.usedCounters.get(`${channel}:${epoch}`) ?? -1;
     for (const entry of this.held.values()) {
       if (entry?.content && entry.channel === channel && entry.env.author_handle === this.me && entry.env.epoch === epoch) {
-        max = Math.max(max, pyInt(entry.content.sender_ctr) ?? -1);
+        max = Math.max(max, jsonInt(entry.content.sender_ctr) ?? -1);
       }
     }
     return max;

@@ -2,43 +2,23 @@
 //
 // The same reducer as facilitator/live/state.py, case for case: both pass
 // tests/live/room_cases.json. A pure module (no DOM, no I/O), so every device that holds the same
-// verified log computes the same queue, speaker, totals and timer. Python's semantics are kept
-// where JSON allows it to differ (booleans count as integers, str() of non-string values); see
-// the helpers below. Messages that break the counters or come from a role not allowed to send
-// them become errors and change nothing.
+// verified log computes the same queue, speaker, totals and timer. The types of a log entry are
+// strict and written down once (docs/live-room.md, "Types of a log entry"): nothing is converted,
+// and a value of the wrong type (a boolean for an integer, a number for a string) is an error.
+// Messages that break the counters or come from a role not allowed to send them become errors
+// and change nothing.
 
-export const LEADS = new Set(["convener", "facilitator"]);
+import { rolesWith } from "../roles.js";
 
-/** Python's isinstance(value, int) for a JSON value: the number, or null. (True is 1.) */
-function pyInt(value) {
-  if (typeof value === "boolean") return value ? 1 : 0;
-  return Number.isInteger(value) ? value : null;
-}
+/** Who runs the room (static/shared/roles.json). */
+export const LEADS = new Set(rolesWith("lead_room"));
 
-/** Python's truthiness of a JSON value. */
-function pyTruthy(value) {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value !== null && typeof value === "object") return Object.keys(value).length > 0;
-  return Boolean(value);
-}
+/** Fields the reducer reads besides `type` and the counters: strings whenever present. */
+const TEXT_FIELDS = ["for_handle", "label", "handle", "item"];
 
-function pyRepr(value) {
-  if (typeof value === "string") {
-    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    const body = value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\t", "\\t");
-    return quote + (quote === "'" ? body.replaceAll("'", "\\'") : body) + quote;
-  }
-  return pyStr(value);
-}
-
-/** Python's str() of a JSON value (what an f-string puts in). */
-export function pyStr(value) {
-  if (value === undefined || value === null) return "None";
-  if (typeof value === "string") return value;
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number") return String(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
-  return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(", ")}}`;
+/** A JSON integer (never a boolean), or null. */
+export function jsonInt(value) {
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 const has = (object, key) => Object.hasOwn(object, key);
@@ -67,14 +47,26 @@ export function itemElapsedMs(room, nowMs) {
   return Math.max(0, end - room.itemStartedMs - room.pausedTotalMs);
 }
 
+function wellTyped(content) {
+  if (jsonInt(get(content, "at", 0)) === null) return false;
+  return TEXT_FIELDS.every((name) => !has(content, name) || typeof content[name] === "string");
+}
+
 /** Whom a hand event is about: the author, or (for facilitators) someone they name. */
 function whoOf(author, content, role) {
   if (has(content, "for_handle") || has(content, "label")) {
     if (!LEADS.has(role)) return null;
-    if (typeof content.for_handle === "string") return content.for_handle;
-    return `label:${pyStr(get(content, "label", ""))}`;
+    if (has(content, "for_handle")) return content.for_handle;
+    return `label:${content.label}`;
   }
   return author;
+}
+
+/** Whom `speaker_called` names: a non-empty `handle`, else the `label`; null if neither. */
+function called(content) {
+  if (has(content, "handle") && content.handle !== "") return content.handle;
+  if (has(content, "label")) return `label:${content.label}`;
+  return null;
 }
 
 function finishSpeaker(room, at) {
@@ -89,8 +81,8 @@ function finishSpeaker(room, at) {
 /** Applies one message; returns an error code instead when it may not change the state. */
 function apply(room, author, role, content) {
   const kind = get(content, "type", null);
-  const at = pyInt(get(content, "at", 0));
-  if (at === null) return "malformed";
+  if (!wellTyped(content)) return "malformed";
+  const at = get(content, "at", 0);
   if (kind === "text") return null;
   if (kind === "hand_raised" || kind === "hand_lowered") {
     const who = whoOf(author, content, role);
@@ -102,16 +94,17 @@ function apply(room, author, role, content) {
   }
   if (!LEADS.has(role)) return "not_allowed";
   if (kind === "speaker_called") {
+    const who = called(content);
+    if (who === null) return "malformed";
     finishSpeaker(room, at);
-    const handle = get(content, "handle", null);
-    const who = pyTruthy(handle) ? handle : `label:${pyStr(get(content, "label", ""))}`;
-    const index = typeof who === "string" ? room.queue.indexOf(who) : -1;
+    const index = room.queue.indexOf(who);
     if (index >= 0) room.queue.splice(index, 1);
-    room.speaker = { who: pyStr(who), sinceMs: at };
+    room.speaker = { who, sinceMs: at };
   } else if (kind === "speaker_done") {
     finishSpeaker(room, at);
   } else if (kind === "item_started") {
-    room.item = pyStr(get(content, "item", null));
+    if (!has(content, "item")) return "malformed";
+    room.item = content.item;
     room.itemStartedMs = at;
     room.pausedAtMs = null;
     room.pausedTotalMs = 0;
@@ -151,7 +144,7 @@ export function applyEntry(room, entry, roles) {
   const role = roleOf(roles, author, entry.epoch);
   if (role === null) return fail("not_in_roster");
   if (content === null || typeof content !== "object" || Array.isArray(content)) return fail("malformed");
-  const ctr = pyInt(get(content, "sender_ctr", null));
+  const ctr = jsonInt(get(content, "sender_ctr", null));
   const key = JSON.stringify([author, entry.epoch]);
   if (ctr === null || ctr <= (room.counters.get(key) ?? -1)) return fail("replay");
   room.counters.set(key, ctr);

@@ -18,6 +18,7 @@ export {
 } from "./bytes.js";
 export { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "./archive.js";
 export { CHAIN_REASONS, GENESIS_EPOCH, verifyChain } from "./chain.js";
+export { channelId } from "./channels.js";
 export { MIN_BLOB_LENGTH, openBlob, openJson, sealBlob, sealJson } from "./content.js";
 export {
   GENESIS_PREV_HASH,

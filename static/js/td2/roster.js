@@ -5,15 +5,10 @@
 import { compareBytes, concat, equalBytes, exactBytes, utf8 } from "./bytes.js";
 import { Td2FormatError } from "./errors.js";
 import { ID_LENGTH } from "./ids.js";
+import { ROLE_CODES } from "../roles.js";
 
-export const ROLE_CODES = Object.freeze({
-  convener: 1,
-  facilitator: 2,
-  interpreter: 3,
-  rapporteur: 4,
-  participant: 5,
-  observer: 6,
-});
+/** The roster's role bytes, from the one table of roles (static/shared/roles.json). */
+export { ROLE_CODES };
 
 /**
  * @param {string | number} role a name from ROLE_CODES or its code

@@ -10,11 +10,12 @@
 
 import { concat, exactBytes, u32, utf8 } from "./bytes.js";
 import { SECRET_LENGTH } from "./ids.js";
+import { rolesWith } from "../roles.js";
 import { derivedAesKey, derivedBytes, hkdfFromSecret } from "./subkeys.js";
 import { memberWrapInfo, openWrap, sealToPublic } from "./wrap.js";
 
 /** Roster roles that receive the team secret. */
-export const TEAM_CHANNEL_ROLES = Object.freeze(["convener", "facilitator", "interpreter", "rapporteur"]);
+export const TEAM_CHANNEL_ROLES = rolesWith("team_channel");
 
 /** True for a role of the mediator team. */
 export const isTeamRole = (role) => TEAM_CHANNEL_ROLES.includes(role);

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 VENDOR_STAMP := static/vendor/.built-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
-export FLASK_APP := facilitator:create_app
+export FLASK_APP := facilitator.app:create_app
 
 .PHONY: run test setup lint typecheck pytest translations-extract translations-update vectors clean
 
@@ -39,7 +39,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check facilitator
+	$(BIN)/ruff format --check facilitator facilitator_bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

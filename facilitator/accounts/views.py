@@ -10,9 +10,10 @@ from flask_babel import pgettext
 from werkzeug.wrappers import Response
 
 from facilitator.accounts import credentials, service, throttle
+from facilitator.accounts.current import SESSION_TOKEN_KEY, current_account
 from facilitator.accounts.errors import InvalidCredentialsError, TotpRejectedError
 from facilitator.accounts.models import Account
-from facilitator.core.auth import SESSION_TOKEN_KEY, current_account, public
+from facilitator.core.auth import public
 from facilitator.core.authz import Permission, TeamRole, can, require
 from facilitator.core.errors import DomainError, NotAuthenticatedError
 from facilitator.core.i18n import LOCALE_SESSION_KEY

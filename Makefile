@@ -40,6 +40,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check facilitator facilitator_bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -6,10 +6,9 @@ import json
 
 from flask import Blueprint, Response, request, session
 
-from facilitator.accounts.current import current_account
-from facilitator.core.api import parse_body, parse_query, respond
+from facilitator.accounts.current import signed_in_account
+from facilitator.core.api import from_row, parse_body, parse_query, respond
 from facilitator.core.auth import devices_allowed, public
-from facilitator.core.errors import NotAuthenticatedError
 from facilitator.core.sockets import close_connections
 from facilitator.dialogues import archive, devices, envelopes, epochs, invitations, reading
 from facilitator.dialogues.current import DEVICE_TOKEN_KEY, current_caller, current_device
@@ -49,72 +48,46 @@ Reply = tuple[Response, int]
 
 
 def _member_out(member: Member) -> MemberOut:
-    return MemberOut(
-        handle=member.handle,
-        x25519_public=member.x25519_public,
-        ed25519_public=member.ed25519_public,
-        role=member.role,
-        is_steward=member.is_steward,
-        joined_epoch=member.joined_epoch,
-        removed_epoch=member.removed_epoch,
-    )
+    return from_row(MemberOut, member)
 
 
 def _epoch_out(epoch: Epoch) -> EpochOut:
-    return EpochOut(
+    roster, certs = json.loads(epoch.roster), json.loads(epoch.steward_certs)
+    return from_row(
+        EpochOut,
+        epoch,
         epoch=epoch.number,
-        record=epoch.record,
-        record_hash=epoch.record_hash,
-        signature=epoch.signature,
-        creator_handle=epoch.creator_handle,
-        roster=[RosterEntry.model_validate(e) for e in json.loads(epoch.roster)],
-        steward_certs=[StewardCert.model_validate(c) for c in json.loads(epoch.steward_certs)],
+        roster=[RosterEntry.model_validate(e) for e in roster],
+        steward_certs=[StewardCert.model_validate(c) for c in certs],
     )
 
 
 def _invitation_out(invitation: Invitation) -> InvitationOut:
-    return InvitationOut(
+    return from_row(
+        InvitationOut,
+        invitation,
         invite_id=invitation.id,
-        dialogue_id=invitation.dialogue_id,
-        role=invitation.role,
-        status=invitations.invitation_status(invitation),  # type: ignore[arg-type]
+        status=invitations.invitation_status(invitation),
         expires_at=invitation.expires_at.isoformat() + "Z",
         team_seat=invitation.account_id is not None,
-        steward=invitation.steward,
     )
 
 
 def _knock_out(knock: Knock) -> KnockOut:
-    return KnockOut(
-        knock_id=knock.id,
-        dialogue_id=knock.dialogue_id,
-        handle=knock.handle,
-        x25519_public=knock.x25519_public,
-        ed25519_public=knock.ed25519_public,
-        proof=knock.proof,
-        invite_id=knock.invitation_id,
-        role=knock.role,
-        status=knock.status,  # type: ignore[arg-type]
-    )
+    return from_row(KnockOut, knock, knock_id=knock.id, invite_id=knock.invitation_id)
 
 
 @bp.post("/dialogues")
 def create_dialogue() -> Reply:
-    account = current_account()
-    if account is None:
-        raise NotAuthenticatedError()
-    result = epochs.create_dialogue(db.session, account, parse_body(DialogueCreate))
+    result = epochs.create_dialogue(db.session, signed_in_account(), parse_body(DialogueCreate))
     return respond(_dialogue_out(result.dialogue_id), 201)
 
 
 def _dialogue_out(dialogue_id: str) -> DialogueOut:
     dialogue, me, everyone = reading.members(db.session, current_caller(), dialogue_id)
-    return DialogueOut(
-        dialogue_id=dialogue.id,
-        current_epoch=dialogue.current_epoch,
-        participant_notes=dialogue.participant_notes,
-        me=_member_out(me),
-        members=[_member_out(m) for m in everyone],
+    members = [_member_out(m) for m in everyone]
+    return from_row(
+        DialogueOut, dialogue, dialogue_id=dialogue.id, me=_member_out(me), members=members
     )
 
 
@@ -240,9 +213,7 @@ def revoke_invitation(dialogue_id: str, invite_id: str) -> Reply:
 
 @bp.get("/team-seats")
 def my_team_seats() -> Reply:
-    account = current_account()
-    assert account is not None
-    rows = invitations.seats_for_account(db.session, account)
+    rows = invitations.seats_for_account(db.session, signed_in_account())
     return respond([_invitation_out(i) for i in rows])
 
 

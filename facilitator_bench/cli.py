@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from facilitator_bench.live import Scenario, report, run
+
 
 @click.group()
 def main() -> None:
@@ -49,7 +51,6 @@ def live_command(
     through_proxy: bool,
 ) -> None:
     """The live room against a bare Flask-SocketIO broadcast server, same clients and load."""
-    from facilitator.bench.live import Scenario, report, run
 
     scenario = Scenario(
         members=participants,

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 VENDOR_STAMP := static/vendor/.built-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
-export FLASK_APP := facilitator:create_app
+export FLASK_APP := facilitator.app:create_app
 
 .PHONY: run test setup lint typecheck pytest jstest translations-extract translations-update vectors clean
 
@@ -40,7 +40,8 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 # The type checker reads the vendored packages' declarations, written with the bundles.
 lint: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check facilitator
+	$(BIN)/ruff format --check facilitator facilitator_bench
+	$(BIN)/lint-imports
 	npx --no-install eslint static/js tests/js scripts eslint.config.js
 	npx --no-install tsc --noEmit -p jsconfig.json
 

@@ -11,9 +11,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from facilitator import create_app
 from facilitator.accounts import credentials, service
-from facilitator.accounts.errors import SetupClosedError
+from facilitator.accounts.setup_link import setup_link_or_none
+from facilitator.app import create_app
 from facilitator.core.db import commit_boundary
 from facilitator.core.errors import DomainError
 from facilitator.extensions import db
@@ -31,17 +31,6 @@ def _app_factory() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)
 def main() -> None:
     """Facilitator: end-to-end encrypted toolkit for confidential dialogues."""
-
-
-def setup_link_or_none() -> str | None:
-    """A fresh one-time link to create the first convener, or None once one exists."""
-    settings = current_app.extensions["facilitator.settings"]
-    try:
-        with commit_boundary():
-            token = service.create_setup_link(db.session, settings.setup_token_ttl_s)
-    except SetupClosedError:
-        return None
-    return f"{settings.public_origin}/setup#{token}"
 
 
 @main.command("setup-link")
@@ -80,7 +69,7 @@ def create_convener_command(username: str, password: str) -> None:
 def purge_command() -> None:
     """Delete expired sessions, links, invitations, knocks and challenges (for cron or a
     systemd timer; ``facilitator serve`` also does it at start and every hour)."""
-    from facilitator.core.purge import purge_now
+    from facilitator.ops.purge import purge_now
 
     purged = purge_now(current_app._get_current_object())  # type: ignore[attr-defined]
     for kind, count in asdict(purged).items():
@@ -171,68 +160,6 @@ def backup_verify_command(backup: Path) -> None:
             _check_restored(copy_url)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-
-
-@main.group("bench")
-def bench_group() -> None:
-    """Benchmarks that print figures (loopback only, bounded in time)."""
-
-
-@bench_group.command("live")
-@click.option("--participants", default=50, show_default=True, help="simulated members")
-@click.option("--rate", default=5.0, show_default=True, help="messages per second per member")
-@click.option(
-    "--room-rate", type=float, default=None, help="messages per second for the whole room instead"
-)
-@click.option(
-    "--burst", type=int, default=None, help="every member sends this many messages at once instead"
-)
-@click.option("--seconds", default=10.0, show_default=True, help="how long members send")
-@click.option("--workers", default=2, show_default=True, help="load-generator processes")
-@click.option("--processes", default=1, show_default=True, help="server processes (Redis)")
-@click.option(
-    "--database-url",
-    default="",
-    help="PostgreSQL server to create a scratch database on (default: a temporary SQLite file)",
-)
-@click.option("--redis-url", default="", help="Redis message queue shared by the processes")
-@click.option("--drain", default=15.0, show_default=True, help="longest wait for the last copies")
-@click.option(
-    "--through-proxy",
-    is_flag=True,
-    help="behind Caddy (deploy/caddy/venue.Caddyfile, TLS under a throwaway test authority)",
-)
-def bench_live_command(
-    participants: int,
-    rate: float,
-    room_rate: float | None,
-    burst: int | None,
-    seconds: float,
-    workers: int,
-    processes: int,
-    database_url: str,
-    redis_url: str,
-    drain: float,
-    through_proxy: bool,
-) -> None:
-    """The live room against a bare Flask-SocketIO broadcast server, same clients and load."""
-    from facilitator.bench.live import Scenario, report, run
-
-    scenario = Scenario(
-        members=participants,
-        rate=0.0 if room_rate or burst else rate,
-        room_rate=room_rate or 0.0,
-        burst=burst or 0,
-        seconds=seconds,
-        workers=workers,
-        processes=processes,
-        database_url=database_url,
-        redis_url=redis_url,
-        drain=drain,
-        through_proxy=through_proxy,
-    )
-    click.echo(scenario.describe())
-    click.echo(report(run(scenario)))
 
 
 def _register_offline_commands() -> None:

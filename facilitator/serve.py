@@ -1,7 +1,7 @@
 """Production server: gevent, one process (several share Redis, see README).
 
-gevent must patch the standard library before anything else is imported — including this
-package's ``__init__`` — so ``facilitator serve`` starts a fresh interpreter that patches first
+gevent must patch the standard library before anything else is imported — including the app
+(``facilitator.app``) — so ``facilitator serve`` starts a fresh interpreter that patches first
 and only then imports and calls ``main`` (see ``GEVENT_ENTRY``).
 """
 
@@ -12,10 +12,10 @@ import gc
 import click
 from flask_migrate import upgrade
 
-from facilitator import create_app
-from facilitator.cli import setup_link_or_none
-from facilitator.core.purge import start_periodic_purge
+from facilitator.accounts.setup_link import setup_link_or_none
+from facilitator.app import create_app
 from facilitator.extensions import socketio
+from facilitator.ops.purge import start_periodic_purge
 from facilitator.settings import Settings, SettingsError
 from facilitator.wsgi_server import wsgi_server
 

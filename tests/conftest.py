@@ -23,8 +23,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
-from facilitator import create_app
 from facilitator.accounts import service
+from facilitator.app import create_app
 from facilitator.core.db import commit_boundary
 from facilitator.extensions import db as _db
 from facilitator.settings import Settings
@@ -218,7 +218,7 @@ def live_app(settings):  # type: ignore[no-untyped-def]
     """The real app on a free 127.0.0.1 port, in a thread, over a fresh migrated SQLite file."""
     from werkzeug.serving import make_server
 
-    from facilitator import create_app
+    from facilitator.app import create_app
 
     server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]
     origin = f"http://127.0.0.1:{server.server_port}"

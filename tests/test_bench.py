@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from facilitator.bench.live import ROWS
-from facilitator.bench.proxy import CADDY
-from facilitator.cli import main
+from facilitator_bench.cli import main
+from facilitator_bench.live import ROWS
+from facilitator_bench.proxy import CADDY
 from tests.conftest import need_service
 
 
 def run_bench(*options: str) -> dict[str, list[str]]:
-    result = CliRunner().invoke(main, ["bench", "live", "--participants", "3", "--seconds", "1",
+    result = CliRunner().invoke(main, ["live", "--participants", "3", "--seconds", "1",
                                        "--workers", "2", "--drain", "10", *options])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -61,8 +61,8 @@ def test_bench_live_through_the_tls_proxy():
 
 
 def test_copies_relayed_by_the_other_process_are_counted_apart():
-    from facilitator.bench.live import figures
-    from facilitator.bench.load import Result
+    from facilitator_bench.live import figures
+    from facilitator_bench.load import Result
 
     ms = 1_000_000
     # Two members on server 0 and two on server 1; "a" is sent through 0, "b" through 1.

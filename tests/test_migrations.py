@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from facilitator import create_app
+from facilitator.app import create_app
 from facilitator.extensions import db
 from facilitator.settings import Settings
 from tests.conftest import migrate_to_head

@@ -6,7 +6,7 @@ Operations that read or write a TOTP secret take the instance's ``totp_key`` (``
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -305,8 +305,3 @@ def close_all_login_sessions(db: DbSession, account: Account) -> list[str]:
     db.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
     db.flush()
     return hashes
-
-
-def session_started_at(db: DbSession, token: str) -> datetime | None:
-    row = db.get(LoginSession, credentials.token_hash(token))
-    return row.created_at if row else None

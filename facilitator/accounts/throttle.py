@@ -36,6 +36,8 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import current_app, request
 from limits import RateLimitItem, parse
@@ -152,3 +154,19 @@ def give_back(taken: Reserved) -> None:
     a counter per window, so giving back is taking a negative amount."""
     for item, key in taken:
         limiter.limiter.storage.incr(item.key_for("sign-in", key), item.get_expiry(), amount=-1)
+
+
+@contextmanager
+def counted_attempt(username: str, password_step: bool, failure: type[Exception]) -> Iterator[None]:
+    """One sign-in step under the budgets (``reserve_attempt``): it stays counted when the step
+    fails with ``failure`` (a wrong password or code), and is given back when the step succeeds
+    or is not decided (any other error)."""
+    reserved = reserve_attempt(username, password_step)
+    try:
+        yield
+    except failure:
+        raise
+    except BaseException:
+        give_back(reserved)
+        raise
+    give_back(reserved)

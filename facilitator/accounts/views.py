@@ -10,9 +10,10 @@ from flask_babel import pgettext
 from werkzeug.wrappers import Response
 
 from facilitator.accounts import credentials, service, throttle
+from facilitator.accounts.current import SESSION_TOKEN_KEY, current_account, signed_in_account
 from facilitator.accounts.errors import InvalidCredentialsError, TotpRejectedError
 from facilitator.accounts.models import Account
-from facilitator.core.auth import SESSION_TOKEN_KEY, current_account, public
+from facilitator.core.auth import public
 from facilitator.core.authz import TEAM_ROLES, Permission, can, require
 from facilitator.core.errors import DomainError, NotAuthenticatedError
 from facilitator.core.i18n import LOCALE_SESSION_KEY
@@ -39,6 +40,11 @@ def _sign_in(account: Account) -> None:
     session[SESSION_TOKEN_KEY] = service.open_login_session(db.session, account)
 
 
+def _form_fields(*names: str) -> list[str]:
+    """The posted form's fields, "" for those missing."""
+    return [request.form.get(name, "") for name in names]
+
+
 def _form_error(template: str, error: DomainError, **context: Any) -> tuple[str, int]:
     db.session.rollback()
     return render_template(template, error=error.message, **context), error.status
@@ -57,23 +63,25 @@ def login() -> Page:
 def login_submit() -> Page:
     """The password step. The throttle (``accounts.throttle``) is checked before the password,
     and a wrong password counts against the name given, the client's address and the server."""
-    username = request.form.get("username", "")
-    name = throttle.account_name(username)
-    reserved = throttle.reserve_attempt(name, password_step=True)
+    username, password = _form_fields("username", "password")
     try:
-        account = service.check_password(db.session, username, request.form.get("password", ""))
+        with throttle.counted_attempt(
+            throttle.account_name(username), True, InvalidCredentialsError
+        ):
+            account = service.check_password(db.session, username, password)
     except InvalidCredentialsError as error:  # the attempt stays counted
         return _form_error("accounts/login.html", error, username=username)
-    except BaseException:
-        throttle.give_back(reserved)
-        raise
-    throttle.give_back(reserved)
+    _password_step_passed(account)
+    return redirect(url_for("accounts.login_code"))
+
+
+def _password_step_passed(account: Account) -> None:
+    """Let this session take the code step for ``account`` (``_pending_login``)."""
     session[throttle.PENDING_LOGIN_KEY] = {
         "account_id": account.id,
         "at": time.time(),
         "step": account.totp_last_step,
     }
-    return redirect(url_for("accounts.login_code"))
 
 
 def _pending_login() -> Account | None:
@@ -106,17 +114,17 @@ def login_code() -> Page:
     account = _pending_login()
     if account is None:
         raise NotAuthenticatedError()
-    reserved = throttle.reserve_attempt(account.username, password_step=False)
+    (code,) = _form_fields("code")
     try:
-        service.accept_totp(
-            db.session, account, request.form.get("code", ""), totp_key=_settings().totp_key
-        )
+        with throttle.counted_attempt(account.username, False, TotpRejectedError):
+            service.accept_totp(db.session, account, code, totp_key=_settings().totp_key)
     except TotpRejectedError as error:  # the attempt stays counted
         return _form_error("accounts/code.html", error)
-    except BaseException:
-        throttle.give_back(reserved)
-        raise
-    throttle.give_back(reserved)
+    return _signed_in_home(account)
+
+
+def _signed_in_home(account: Account) -> Response:
+    """Sign in with both steps passed; this browser is then known to the throttle."""
     _sign_in(account)
     response = redirect(url_for("accounts.home"))
     throttle.remember_device(response, account.username)
@@ -125,18 +133,17 @@ def login_code() -> Page:
 
 @bp.post("/logout")
 def logout() -> Response:
-    ended = service.close_login_session(db.session, session[SESSION_TOKEN_KEY])
-    db.session.commit()
-    close_connections(ended)
-    session.clear()
-    return redirect(url_for("accounts.login"))
+    return _signed_out(service.close_login_session(db.session, session[SESSION_TOKEN_KEY]))
 
 
 @bp.post("/logout-everywhere")
 def logout_everywhere() -> Response:
-    account = current_account()
-    assert account is not None
-    ended = service.close_all_login_sessions(db.session, account)
+    return _signed_out(service.close_all_login_sessions(db.session, signed_in_account()))
+
+
+def _signed_out(ended: list[str]) -> Response:
+    """Once the end of the sessions ``ended`` is committed, close their live connections in
+    every process, and clear this browser's cookie."""
     db.session.commit()
     close_connections(ended)
     session.clear()
@@ -157,8 +164,7 @@ def account_page() -> Page:
 
 
 def _team_page(status: int = 200, **context: Any) -> tuple[str, int]:
-    actor = current_account()
-    assert actor is not None
+    actor = signed_in_account()
     invitations = (
         service.list_open_invitations(db.session, actor)
         if can(actor, Permission.INVITE_TEAM_MEMBER)
@@ -182,8 +188,7 @@ def team() -> Page:
 
 @bp.post("/team/invitations")
 def invite() -> Page:
-    actor = current_account()
-    assert actor is not None
+    actor = signed_in_account()
     token = service.create_invitation(
         db.session, actor, request.form.get("role", ""), _settings().invitation_ttl_s
     )
@@ -192,8 +197,7 @@ def invite() -> Page:
 
 @bp.post("/team/invitations/<int:link_id>/revoke")
 def revoke(link_id: int) -> Response:
-    actor = current_account()
-    assert actor is not None
+    actor = signed_in_account()
     service.revoke_invitation(db.session, actor, link_id)
     return redirect(url_for("accounts.team"))
 
@@ -214,48 +218,25 @@ def _enrolment_form(purpose: str) -> Page:
 
 
 def _enrolment_submit(purpose: str) -> Page:
-    form = request.form
-    token = form.get("token", "")
+    token, *chosen = _form_fields("token", "username", "password", "confirm")
+    key = _settings().totp_key
     try:
-        account = service.start_enrolment(
-            db.session,
-            token,
-            purpose,
-            form.get("username", ""),
-            form.get("password", ""),
-            form.get("confirm", ""),
-            totp_key=_settings().totp_key,
-        )
+        account = service.start_enrolment(db.session, token, purpose, *chosen, totp_key=key)
     except DomainError as error:
-        return _form_error(
-            "accounts/enrol.html", error, purpose=purpose, username=form.get("username", "")
-        )
+        return _form_error("accounts/enrol.html", error, purpose=purpose, username=chosen[0])
     session[ENROLMENT_KEY] = {"token": token, "purpose": purpose, "account_id": account.id}
     return redirect(url_for("accounts.enrol_totp"))
 
 
-@bp.get("/setup")
-@public
-def setup() -> Page:
-    return _enrolment_form(service.SETUP)
+def _enrolment_pages(path: str, endpoint: str, purpose: str) -> None:
+    """The enrolment form at ``path`` and its submission, for one ``purpose``."""
+    form, submit = (lambda: _enrolment_form(purpose)), (lambda: _enrolment_submit(purpose))
+    bp.add_url_rule(path, endpoint, public(form), methods=["GET"])
+    bp.add_url_rule(path, f"{endpoint}_submit", public(submit), methods=["POST"])
 
 
-@bp.post("/setup")
-@public
-def setup_submit() -> Page:
-    return _enrolment_submit(service.SETUP)
-
-
-@bp.get("/join-team")
-@public
-def join_team() -> Page:
-    return _enrolment_form(service.INVITE)
-
-
-@bp.post("/join-team")
-@public
-def join_team_submit() -> Page:
-    return _enrolment_submit(service.INVITE)
+_enrolment_pages("/setup", "setup", service.SETUP)  # the first convener
+_enrolment_pages("/join-team", "join_team", service.INVITE)  # invited team members
 
 
 def _enrolment() -> tuple[dict[str, Any], Account]:
@@ -290,14 +271,11 @@ def enrol_totp() -> Page:
 @public
 def enrol_totp_submit() -> Page:
     state, account = _enrolment()
+    (code,) = _form_fields("code")
+    key = _settings().totp_key
     try:
         service.confirm_enrolment(
-            db.session,
-            state["token"],
-            state["purpose"],
-            account.id,
-            request.form.get("code", ""),
-            totp_key=_settings().totp_key,
+            db.session, state["token"], state["purpose"], account.id, code, totp_key=key
         )
     except TotpRejectedError as error:
         db.session.rollback()

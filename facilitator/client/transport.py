@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any, Protocol
-
-CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 class ApiError(Exception):

@@ -25,6 +25,13 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+def from_row(model: type[M], row: object, **given: Any) -> M:
+    """``model`` with every field not ``given`` read from ``row``'s attribute of the same name:
+    most answers are a stored row, a few of its fields renamed or computed."""
+    read = {name: getattr(row, name) for name in model.model_fields if name not in given}
+    return model(**read, **given)
+
+
 def parse_body(model: type[M]) -> M:
     if not request.is_json:
         raise InvalidInputError(field="body", reason="not_json")

@@ -21,6 +21,5 @@ def csrf_token() -> Response:
 @public
 def openapi_document() -> Response:
     from facilitator.core.openapi import build_document
-    from facilitator.dialogues import api_spec  # noqa: F401 - declares the operations
 
     return jsonify(build_document())

@@ -1,26 +1,31 @@
-"""Who is calling: the signed-in account behind the session cookie, and deny-by-default.
+"""Deny-by-default: every endpoint needs a signed-in, active account unless its view is marked
+``@public`` (or ``@devices_allowed``, open to participant devices as well).
 
-Every endpoint needs a signed-in, active account unless its view is marked ``@public``.
+Who is calling is resolved by a feature that knows accounts and devices (``facilitator.identity``),
+handed in by the app (``init_auth``); this module only applies the rule to what it resolved.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from facilitator.accounts import service
-from facilitator.accounts.models import Account
 from facilitator.core.errors import NotAuthenticatedError
-from facilitator.dialogues import devices
-from facilitator.dialogues.models import Member
-from facilitator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
-SESSION_TOKEN_KEY = "sid"  # noqa: S105 - session key names, not secrets
-DEVICE_TOKEN_KEY = "device"  # noqa: S105
+
+
+class Caller(Protocol):
+    """Who is calling: a signed-in team account, a participant device, either, both or none."""
+
+    @property
+    def account(self) -> object | None: ...
+
+    @property
+    def device(self) -> object | None: ...
 
 
 def public(view: F) -> F:
@@ -29,52 +34,20 @@ def public(view: F) -> F:
     return view
 
 
-def current_device() -> Member | None:
-    """The participant device (its member row) signed in by answering a key challenge."""
-    device: Member | None = g.get("device")
-    return device
-
-
-def _load_device() -> Member | None:
-    token = session.get(DEVICE_TOKEN_KEY)
-    if not isinstance(token, str):
-        return None
-    settings = current_app.extensions["facilitator.settings"]
-    member = devices.resolve_device(db.session, token, settings.idle_timeout_s)
-    if member is None:
-        session.pop(DEVICE_TOKEN_KEY, None)
-    return member
-
-
 def devices_allowed(view: F) -> F:
     """Mark a view as open to participant devices as well as to team accounts."""
     view._devices = True  # type: ignore[attr-defined]
     return view
 
 
-def current_account() -> Account | None:
-    account: Account | None = g.get("account")
-    return account
+def init_auth(app: Flask, resolve_caller: Callable[[], Caller]) -> None:
+    """Resolve the caller of every request with ``resolve_caller``; kept as ``g.account`` and
+    ``g.device``, which the features read with their own typed accessors."""
 
-
-def _load_account() -> Account | None:
-    token = session.get(SESSION_TOKEN_KEY)
-    if not isinstance(token, str):
-        return None
-    settings = current_app.extensions["facilitator.settings"]
-    account = service.resolve_login_session(
-        db.session, token, settings.idle_timeout_s, settings.absolute_timeout_s
-    )
-    if account is None:
-        session.pop(SESSION_TOKEN_KEY, None)
-    return account
-
-
-def init_auth(app: Flask) -> None:
     @app.before_request
     def _authenticate() -> Response | None:
-        g.account = _load_account()
-        g.device = _load_device()
+        caller = resolve_caller()
+        g.account, g.device = caller.account, caller.device
         view = app.view_functions.get(request.endpoint or "")
         if view is None or request.endpoint == "static" or getattr(view, "_public", False):
             return None

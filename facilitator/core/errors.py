@@ -76,9 +76,5 @@ class ConflictError(DomainError, status=409, code="conflict"):
     default_message = _l("This conflicts with the current state; reload and try again.")
 
 
-class PayloadTooLargeError(DomainError, status=413, code="payload_too_large"):
-    default_message = _l("What was sent is too large.")
-
-
 class RateLimitedError(DomainError, status=429, code="rate_limited"):
     default_message = _l("Too many attempts. Wait a few minutes and try again.")

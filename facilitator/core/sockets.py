@@ -1,8 +1,10 @@
-"""The Socket.IO handshake: only a signed-in account from an allowed origin may connect.
+"""The Socket.IO handshake: only a signed-in caller from an allowed origin may connect.
 
 ``before_request`` does not run for socket events, so every event handler re-checks its own
 permission; this module only guards the connection itself. Origins are checked by the server's
-``cors_allowed_origins``.
+``cors_allowed_origins``. Who may connect, and which rooms the connection joins, is decided by a
+feature that knows accounts and devices (``facilitator.identity``), handed in by the app
+(``init_sockets``).
 
 Each connection also joins a room named after the session it was opened with (a login session,
 a participant device's session): when that session ends (sign out, "sign out everywhere", a
@@ -12,20 +14,25 @@ server process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, session
+from flask import Flask, current_app
 from flask_socketio import join_room
-from sqlalchemy import select
 
-from facilitator.accounts import credentials, service
-from facilitator.core.auth import DEVICE_TOKEN_KEY, SESSION_TOKEN_KEY
 from facilitator.core.db import committed
 from facilitator.core.rooms import close_rooms
-from facilitator.dialogues import devices
-from facilitator.dialogues.events import join_member_rooms
-from facilitator.dialogues.models import Member
-from facilitator.extensions import db, socketio
+from facilitator.extensions import socketio
+
+# The rooms a new connection joins, or None to refuse it.
+AdmitConnection = Callable[[], "list[str] | None"]
+_ADMIT_KEY = "facilitator.admit_connection"
+
+
+def init_sockets(app: Flask, admit: AdmitConnection) -> None:
+    """Decide every handshake of ``app``'s connections with ``admit``. The handler itself is
+    declared once, at import, for every app (Flask-SocketIO copies it into each server)."""
+    app.extensions[_ADMIT_KEY] = admit
 
 
 @socketio.on("connect")  # type: ignore[untyped-decorator]
@@ -33,28 +40,12 @@ from facilitator.extensions import db, socketio
 def on_connect(auth: Any = None) -> bool:
     """Sent by every browser that opens the live connection; refused unless signed in (team
     account or participant device). The connection joins a room per active membership."""
-    settings = current_app.extensions["facilitator.settings"]
-    device_token = session.get(DEVICE_TOKEN_KEY)
-    if isinstance(device_token, str):
-        device = devices.resolve_device(db.session, device_token, settings.idle_timeout_s)
-        if device is not None:
-            join_member_rooms([device])
-            join_room(session_room(credentials.token_hash(device_token)))
-            return True
-    token = session.get(SESSION_TOKEN_KEY)
-    if not isinstance(token, str):
+    admit: AdmitConnection = current_app.extensions[_ADMIT_KEY]
+    rooms = admit()
+    if rooms is None:
         return False
-    settings = current_app.extensions["facilitator.settings"]
-    account = service.resolve_login_session(
-        db.session, token, settings.idle_timeout_s, settings.absolute_timeout_s
-    )
-    if account is None:
-        return False
-    memberships = db.session.scalars(
-        select(Member).where(Member.account_id == account.id, Member.is_active)
-    )
-    join_member_rooms(list(memberships))
-    join_room(session_room(credentials.token_hash(token)))
+    for room in rooms:
+        join_room(room)
     return True
 
 

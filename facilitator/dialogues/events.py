@@ -8,19 +8,11 @@ membership, so nothing more reaches them.
 from __future__ import annotations
 
 from facilitator.core.rooms import close_rooms
-from facilitator.dialogues.models import Member
 from facilitator.extensions import socketio
 
 
 def member_room(dialogue_id: str, handle: str) -> str:
     return f"member:{dialogue_id}:{handle}"
-
-
-def join_member_rooms(members: list[Member]) -> None:
-    from flask_socketio import join_room
-
-    for member in members:
-        join_room(member_room(member.dialogue_id, member.handle))
 
 
 def disconnect_removed(dialogue_id: str, handles: list[str]) -> None:

@@ -18,7 +18,8 @@ import re
 
 from flask import Blueprint, render_template
 
-from facilitator.core.auth import current_account, public
+from facilitator.accounts.current import current_account
+from facilitator.core.auth import public
 from facilitator.core.authz import Permission, require
 from facilitator.core.errors import NotFoundError
 

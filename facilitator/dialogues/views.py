@@ -6,18 +6,12 @@ import json
 
 from flask import Blueprint, Response, request, session
 
-from facilitator.core.api import parse_body, parse_query, respond
-from facilitator.core.auth import (
-    DEVICE_TOKEN_KEY,
-    current_account,
-    current_device,
-    devices_allowed,
-    public,
-)
-from facilitator.core.errors import NotAuthenticatedError
+from facilitator.accounts.current import signed_in_account
+from facilitator.core.api import from_row, parse_body, parse_query, respond
+from facilitator.core.auth import devices_allowed, public
 from facilitator.core.sockets import close_connections
 from facilitator.dialogues import archive, devices, envelopes, epochs, invitations, reading
-from facilitator.dialogues.access import Caller
+from facilitator.dialogues.current import DEVICE_TOKEN_KEY, current_caller, current_device
 from facilitator.dialogues.errors import InvitationUnusableError
 from facilitator.dialogues.events import disconnect_removed
 from facilitator.dialogues.models import Epoch, Invitation, Knock, Member
@@ -53,77 +47,47 @@ bp = Blueprint("api_dialogues", __name__, url_prefix="/api/v1")
 Reply = tuple[Response, int]
 
 
-def caller() -> Caller:
-    return Caller(account=current_account(), device=current_device())
-
-
 def _member_out(member: Member) -> MemberOut:
-    return MemberOut(
-        handle=member.handle,
-        x25519_public=member.x25519_public,
-        ed25519_public=member.ed25519_public,
-        role=member.role,
-        is_steward=member.is_steward,
-        joined_epoch=member.joined_epoch,
-        removed_epoch=member.removed_epoch,
-    )
+    return from_row(MemberOut, member)
 
 
 def _epoch_out(epoch: Epoch) -> EpochOut:
-    return EpochOut(
+    roster, certs = json.loads(epoch.roster), json.loads(epoch.steward_certs)
+    return from_row(
+        EpochOut,
+        epoch,
         epoch=epoch.number,
-        record=epoch.record,
-        record_hash=epoch.record_hash,
-        signature=epoch.signature,
-        creator_handle=epoch.creator_handle,
-        roster=[RosterEntry.model_validate(e) for e in json.loads(epoch.roster)],
-        steward_certs=[StewardCert.model_validate(c) for c in json.loads(epoch.steward_certs)],
+        roster=[RosterEntry.model_validate(e) for e in roster],
+        steward_certs=[StewardCert.model_validate(c) for c in certs],
     )
 
 
 def _invitation_out(invitation: Invitation) -> InvitationOut:
-    return InvitationOut(
+    return from_row(
+        InvitationOut,
+        invitation,
         invite_id=invitation.id,
-        dialogue_id=invitation.dialogue_id,
-        role=invitation.role,
-        status=invitations.invitation_status(invitation),  # type: ignore[arg-type]
+        status=invitations.invitation_status(invitation),
         expires_at=invitation.expires_at.isoformat() + "Z",
         team_seat=invitation.account_id is not None,
-        steward=invitation.steward,
     )
 
 
 def _knock_out(knock: Knock) -> KnockOut:
-    return KnockOut(
-        knock_id=knock.id,
-        dialogue_id=knock.dialogue_id,
-        handle=knock.handle,
-        x25519_public=knock.x25519_public,
-        ed25519_public=knock.ed25519_public,
-        proof=knock.proof,
-        invite_id=knock.invitation_id,
-        role=knock.role,
-        status=knock.status,  # type: ignore[arg-type]
-    )
+    return from_row(KnockOut, knock, knock_id=knock.id, invite_id=knock.invitation_id)
 
 
 @bp.post("/dialogues")
 def create_dialogue() -> Reply:
-    account = current_account()
-    if account is None:
-        raise NotAuthenticatedError()
-    result = epochs.create_dialogue(db.session, account, parse_body(DialogueCreate))
+    result = epochs.create_dialogue(db.session, signed_in_account(), parse_body(DialogueCreate))
     return respond(_dialogue_out(result.dialogue_id), 201)
 
 
 def _dialogue_out(dialogue_id: str) -> DialogueOut:
-    dialogue, me, everyone = reading.members(db.session, caller(), dialogue_id)
-    return DialogueOut(
-        dialogue_id=dialogue.id,
-        current_epoch=dialogue.current_epoch,
-        participant_notes=dialogue.participant_notes,
-        me=_member_out(me),
-        members=[_member_out(m) for m in everyone],
+    dialogue, me, everyone = reading.members(db.session, current_caller(), dialogue_id)
+    members = [_member_out(m) for m in everyone]
+    return from_row(
+        DialogueOut, dialogue, dialogue_id=dialogue.id, me=_member_out(me), members=members
     )
 
 
@@ -138,7 +102,7 @@ def list_dialogues() -> Reply:
                 role=member.role,
                 handle=member.handle,
             )
-            for dialogue, member in reading.memberships(db.session, caller())
+            for dialogue, member in reading.memberships(db.session, current_caller())
         ]
     )
 
@@ -153,13 +117,13 @@ def get_dialogue(dialogue_id: str) -> Reply:
 @devices_allowed
 def list_epochs(dialogue_id: str) -> Reply:
     after = parse_query(EpochQuery).after
-    rows = reading.epochs_after(db.session, caller(), dialogue_id, after)
+    rows = reading.epochs_after(db.session, current_caller(), dialogue_id, after)
     return respond([_epoch_out(e) for e in rows])
 
 
 @bp.post("/dialogues/<dialogue_id>/epochs")
 def add_epoch(dialogue_id: str) -> Reply:
-    result = epochs.add_epoch(db.session, caller(), dialogue_id, parse_body(EpochIn))
+    result = epochs.add_epoch(db.session, current_caller(), dialogue_id, parse_body(EpochIn))
     db.session.commit()  # removed before their connections close: they cannot come back
     disconnect_removed(dialogue_id, result.removed_handles)
     return respond(_dialogue_out(dialogue_id), 201)
@@ -168,7 +132,7 @@ def add_epoch(dialogue_id: str) -> Reply:
 @bp.get("/dialogues/<dialogue_id>/wraps")
 @devices_allowed
 def my_wraps(dialogue_id: str) -> Reply:
-    rows = reading.own_wraps(db.session, caller(), dialogue_id)
+    rows = reading.own_wraps(db.session, current_caller(), dialogue_id)
     return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
 
 
@@ -176,7 +140,7 @@ def my_wraps(dialogue_id: str) -> Reply:
 @devices_allowed
 def my_team_wraps(dialogue_id: str) -> Reply:
     """The caller's team-secret wraps: members of the mediator team only (403 for others)."""
-    rows = reading.own_team_wraps(db.session, caller(), dialogue_id)
+    rows = reading.own_team_wraps(db.session, current_caller(), dialogue_id)
     return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
 
 
@@ -184,38 +148,44 @@ def my_team_wraps(dialogue_id: str) -> Reply:
 @devices_allowed
 def list_envelopes(dialogue_id: str) -> Reply:
     query = parse_query(EnvelopeQuery)
-    rows = envelopes.list_envelopes(db.session, caller(), dialogue_id, query.after, query.channel)
+    rows = envelopes.list_envelopes(
+        db.session, current_caller(), dialogue_id, query.after, query.channel
+    )
     return respond([EnvelopeOut.from_row(e) for e in rows])
 
 
 @bp.post("/dialogues/<dialogue_id>/envelopes")
 @devices_allowed
 def post_envelope(dialogue_id: str) -> Reply:
-    seq = envelopes.post_envelope(db.session, caller(), dialogue_id, parse_body(EnvelopeIn))
+    seq = envelopes.post_envelope(db.session, current_caller(), dialogue_id, parse_body(EnvelopeIn))
     return respond(Seq(seq=seq), 201)
 
 
 @bp.put("/dialogues/<dialogue_id>/settings")
 def change_settings(dialogue_id: str) -> Reply:
-    archive.change_settings(db.session, caller(), dialogue_id, parse_body(DialogueSettingsIn))
+    archive.change_settings(
+        db.session, current_caller(), dialogue_id, parse_body(DialogueSettingsIn)
+    )
     return respond(_dialogue_out(dialogue_id))
 
 
 @bp.put("/dialogues/<dialogue_id>/archive-key")
 def register_archive_key(dialogue_id: str) -> Reply:
-    key = archive.register_archive_key(db.session, caller(), dialogue_id, parse_body(ArchiveKeyIn))
+    key = archive.register_archive_key(
+        db.session, current_caller(), dialogue_id, parse_body(ArchiveKeyIn)
+    )
     return respond(key)
 
 
 @bp.get("/dialogues/<dialogue_id>/export")
 def export_bundle(dialogue_id: str) -> Reply:
-    return respond(archive.bundle(db.session, caller(), dialogue_id))
+    return respond(archive.bundle(db.session, current_caller(), dialogue_id))
 
 
 @bp.delete("/dialogues/<dialogue_id>/envelopes/<message_id>")
 @devices_allowed
 def delete_envelope(dialogue_id: str, message_id: str) -> Reply:
-    retraction = envelopes.delete_envelope(db.session, caller(), dialogue_id, message_id)
+    retraction = envelopes.delete_envelope(db.session, current_caller(), dialogue_id, message_id)
     if retraction is not None:
         db.session.commit()  # stored before anyone is told
         broadcast_retraction(dialogue_id, retraction)
@@ -225,27 +195,25 @@ def delete_envelope(dialogue_id: str, message_id: str) -> Reply:
 @bp.post("/dialogues/<dialogue_id>/invitations")
 def create_invitation(dialogue_id: str) -> Reply:
     body = parse_body(InvitationCreate)
-    invitation = invitations.create_invitation(db.session, caller(), dialogue_id, body)
+    invitation = invitations.create_invitation(db.session, current_caller(), dialogue_id, body)
     return respond(_invitation_out(invitation), 201)
 
 
 @bp.get("/dialogues/<dialogue_id>/invitations")
 def list_invitations(dialogue_id: str) -> Reply:
-    rows = invitations.list_invitations(db.session, caller(), dialogue_id)
+    rows = invitations.list_invitations(db.session, current_caller(), dialogue_id)
     return respond([_invitation_out(i) for i in rows])
 
 
 @bp.delete("/dialogues/<dialogue_id>/invitations/<invite_id>")
 def revoke_invitation(dialogue_id: str, invite_id: str) -> Reply:
-    invitations.revoke_invitation(db.session, caller(), dialogue_id, invite_id)
+    invitations.revoke_invitation(db.session, current_caller(), dialogue_id, invite_id)
     return respond([], 200)
 
 
 @bp.get("/team-seats")
 def my_team_seats() -> Reply:
-    account = current_account()
-    assert account is not None
-    rows = invitations.seats_for_account(db.session, account)
+    rows = invitations.seats_for_account(db.session, signed_in_account())
     return respond([_invitation_out(i) for i in rows])
 
 
@@ -264,7 +232,7 @@ def invitation_state(invite_id: str) -> Reply:
     "30 per hour", key_func=lambda: "knock:" + (request.view_args or {}).get("invite_id", "")
 )
 def knock(invite_id: str) -> Reply:
-    found = invitations.knock(db.session, caller(), invite_id, parse_body(KnockIn))
+    found = invitations.knock(db.session, current_caller(), invite_id, parse_body(KnockIn))
     return respond(_knock_out(found), 201)
 
 
@@ -276,13 +244,13 @@ def knock_state(knock_id: str) -> Reply:
 
 @bp.get("/dialogues/<dialogue_id>/knocks")
 def list_knocks(dialogue_id: str) -> Reply:
-    rows = invitations.list_knocks(db.session, caller(), dialogue_id)
+    rows = invitations.list_knocks(db.session, current_caller(), dialogue_id)
     return respond([_knock_out(k) for k in rows])
 
 
 @bp.post("/dialogues/<dialogue_id>/knocks/<knock_id>/refuse")
 def refuse_knock(dialogue_id: str, knock_id: str) -> Reply:
-    invitations.refuse_knock(db.session, caller(), dialogue_id, knock_id)
+    invitations.refuse_knock(db.session, current_caller(), dialogue_id, knock_id)
     return respond([], 200)
 
 

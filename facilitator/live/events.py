@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, request
 from flask_socketio import emit, join_room
 
-from facilitator.accounts import service as accounts
 from facilitator.core.api import one_argument, parse_payload
-from facilitator.core.auth import DEVICE_TOKEN_KEY, SESSION_TOKEN_KEY
 from facilitator.core.db import commit_boundary
 from facilitator.core.errors import RateLimitedError
-from facilitator.dialogues import devices
-from facilitator.dialogues.access import Caller
 from facilitator.dialogues.models import Envelope
 from facilitator.extensions import db, socketio
+from facilitator.identity.resolve import presented_tokens, resolve_caller
 from facilitator.live import service
 from facilitator.live.channels import team_channel_id, team_room
 from facilitator.live.flood import FloodLimit
@@ -48,36 +45,13 @@ def seat_cache(app: Flask | None = None) -> SeatCache:
     return cache
 
 
-def _tokens() -> tuple[str | None, str | None]:
-    """The login-session and device tokens this connection presented at its handshake."""
-    token, device_token = session.get(SESSION_TOKEN_KEY), session.get(DEVICE_TOKEN_KEY)
-    return (
-        token if isinstance(token, str) else None,
-        device_token if isinstance(device_token, str) else None,
-    )
-
-
-def socket_caller(token: str | None, device_token: str | None) -> Caller:
-    """The account or participant device behind this connection's ``_tokens()``, checked
-    again now."""
-    settings = current_app.extensions["facilitator.settings"]
-    account = device = None
-    if token is not None:
-        account = accounts.resolve_login_session(
-            db.session, token, settings.idle_timeout_s, settings.absolute_timeout_s
-        )
-    if device_token is not None:
-        device = devices.resolve_device(db.session, device_token, settings.idle_timeout_s)
-    return Caller(account=account, device=device)
-
-
 def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
     """The page, and the caller's seat, just checked in full: kept for the connection's first
     messages, and it says whether the caller is on the mediator team (and joins the team room).
     """
-    token, device_token = _tokens()
+    token, device_token = tokens = presented_tokens()
     with commit_boundary():
-        caller = socket_caller(token, device_token)
+        caller = resolve_caller(tokens)
         member, messages, more = service.missed_messages(
             db.session,
             caller,
@@ -114,9 +88,9 @@ def _seat(sid: str, dialogue_id: str) -> Seat:
     (``seats.still_seated``) or resolved in full again."""
 
     def resolve() -> Seat:
-        token, device_token = _tokens()
+        token, device_token = tokens = presented_tokens()
         with commit_boundary():
-            caller = socket_caller(token, device_token)
+            caller = resolve_caller(tokens)
             return resolve_seat(db.session, caller, dialogue_id, device_token, token)
 
     cache = seat_cache()

@@ -28,24 +28,19 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import Connection, Row, Select, bindparam, select
+from sqlalchemy import Connection
 
 from facilitator.accounts import credentials
-from facilitator.accounts.models import Account, LoginSession, utcnow
 from facilitator.core.db import DbSession
 from facilitator.dialogues.access import Caller, DialoguePermission, allowed, require_member
-from facilitator.dialogues.models import DeviceSession, Member
+from facilitator.dialogues.models import Member
+from facilitator.identity.confirm import Proof, claims_stand
 
 RECHECK_S = 1.0
 FORGET_S = 60.0  # a seat unused this long is resolved in full again
 KEEP_S = 10.0  # the background confirmation runs until no seat was used for this long
-CONFIRM_CHUNK = 500  # seats per confirmation query
-
-# The credential a seat was resolved from: a device session or a login session, by token hash.
-Proof = tuple[Literal["device", "account"], str]
 
 
 @dataclass(frozen=True)
@@ -91,90 +86,13 @@ def seat_of(
     )
 
 
-# Core rows of the columns the rules are written on, and the rules' own SQL (``is_active``), for
-# many seats at once: the caller pairs each row with its seat by (token hash, member id).
-_DEVICE_SEATS = (
-    select(
-        DeviceSession.token_hash,
-        DeviceSession.member_id,
-        DeviceSession.last_seen_at,
-        Member.is_active.label("member_active"),
-        Member.role,
-    )
-    .join_from(DeviceSession, Member, Member.id == DeviceSession.member_id)
-    .where(
-        DeviceSession.token_hash.in_(bindparam("tokens", expanding=True)),
-        Member.id.in_(bindparam("members", expanding=True)),
-    )
-)
-_ACCOUNT_SEATS = (
-    select(
-        LoginSession.token_hash,
-        Member.id.label("member_id"),
-        LoginSession.last_seen_at,
-        LoginSession.created_at,
-        Account.is_active.label("account_active"),
-        Member.is_active.label("member_active"),
-        Member.role,
-    )
-    .join_from(LoginSession, Account, Account.id == LoginSession.account_id)
-    .join(Member, Member.account_id == Account.id)
-    .where(
-        LoginSession.token_hash.in_(bindparam("tokens", expanding=True)),
-        Member.id.in_(bindparam("members", expanding=True)),
-    )
-)
-_SEATS_BY_PROOF: dict[str, Select[Any]] = {"device": _DEVICE_SEATS, "account": _ACCOUNT_SEATS}
-
-
 def still_seated(
     connection: Connection, seats: Sequence[Seat], idle_timeout_s: int, absolute_timeout_s: int
 ) -> list[bool]:
-    """Whether each of ``seats`` stands as it was resolved, in one query per kind of proof (and
-    per ``CONFIRM_CHUNK`` seats). False sends the caller to ``resolve_seat``, which refuses or
-    refreshes (and writes ``last_seen_at`` when due)."""
-    now = utcnow()
-    answers = [False] * len(seats)
-    for kind, query in _SEATS_BY_PROOF.items():
-        proven = [
-            (i, seat.proof[1])
-            for i, seat in enumerate(seats)
-            if seat.proof and seat.proof[0] == kind
-        ]
-        for start in range(0, len(proven), CONFIRM_CHUNK):
-            chunk = proven[start : start + CONFIRM_CHUNK]
-            params = {
-                "tokens": sorted({token for _i, token in chunk}),
-                "members": sorted({seats[i].member_id for i, _t in chunk}),
-            }
-            rows = {
-                (row.token_hash, row.member_id): row for row in connection.execute(query, params)
-            }
-            for i, token in chunk:
-                row = rows.get((token, seats[i].member_id))
-                answers[i] = row is not None and _stands(
-                    row, seats[i], now, idle_timeout_s, absolute_timeout_s
-                )
-    return answers
-
-
-def _stands(
-    row: Row[Any], seat: Seat, now: datetime, idle_timeout_s: int, absolute_timeout_s: int
-) -> bool:
-    if "account_active" in row._fields:
-        if not row.account_active:
-            return False
-        lapsed = credentials.session_lapsed(
-            row.last_seen_at, now, idle_timeout_s, row.created_at, absolute_timeout_s
-        )
-    else:
-        lapsed = credentials.session_lapsed(row.last_seen_at, now, idle_timeout_s)
-    return (
-        not lapsed
-        and not credentials.last_seen_stale(row.last_seen_at, now)
-        and row.member_active
-        and row.role == seat.role
-    )
+    """Whether each of ``seats`` stands as it was resolved, all at once by the caller
+    resolution's own rules (``identity.confirm``). False sends the caller to ``resolve_seat``,
+    which refuses or refreshes (and writes ``last_seen_at`` when due)."""
+    return claims_stand(connection, seats, idle_timeout_s, absolute_timeout_s)
 
 
 class SeatCache:

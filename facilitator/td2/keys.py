@@ -14,7 +14,6 @@ from facilitator.td2.errors import Td2KeyError, Td2SignatureError
 
 KEY_LENGTH = 32
 SIGNATURE_LENGTH = 64
-KEY_TYPES = ("x25519", "ed25519")
 
 
 def load_x25519_private(private: bytes) -> x25519.X25519PrivateKey:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import gevent
 import pytest
 
-from facilitator import create_app
 from facilitator.accounts import credentials
+from facilitator.app import create_app
 from facilitator.core import offload
 from facilitator.extensions import db
 from tests.accounts.test_login import code_step, password_step

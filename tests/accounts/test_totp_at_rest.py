@@ -15,10 +15,10 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from facilitator import create_app
 from facilitator.accounts import service
 from facilitator.accounts.errors import TotpKeyError
 from facilitator.accounts.models import Account
+from facilitator.app import create_app
 from facilitator.core.db import commit_boundary
 from facilitator.extensions import db
 from facilitator.settings import Settings, TotpKeyFileError, totp_key_from_file

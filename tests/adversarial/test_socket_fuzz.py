@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import socketio
 
-from facilitator import create_app, td2
+from facilitator import td2
+from facilitator.app import create_app
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.settings import Settings
 from tests.conftest import PASSWORD, migrate_to_head

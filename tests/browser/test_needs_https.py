@@ -38,7 +38,7 @@ def insecure_origin(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app on 127.0.0.1, configured as ``http://dialogue.test:PORT``."""
     from werkzeug.serving import make_server
 
-    from facilitator import create_app
+    from facilitator.app import create_app
 
     server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]
     origin = f"http://dialogue.test:{server.server_port}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from facilitator import create_app
+from facilitator.app import create_app
 from facilitator.core.hosts import allowed_hosts, allowed_origins
 from tests.conftest import ORIGIN, csrf_token
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from facilitator import create_app
+from facilitator.app import create_app
 from facilitator.extensions import db
 from facilitator.settings import Settings
 

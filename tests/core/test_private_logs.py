@@ -135,7 +135,7 @@ def test_the_printed_environ_shows_no_key():
 def test_a_failed_handshake_is_refused_and_logged_without_details(app, client, sign_in,
                                                                    make_member, caplog,
                                                                    monkeypatch):
-    from facilitator.core import sockets
+    from facilitator.identity import resolve
 
     sign_in(make_member("facilitator"))
 
@@ -145,7 +145,7 @@ def test_a_failed_handshake_is_refused_and_logged_without_details(app, client, s
         tokens.append(token)
         raise RuntimeError(token)
 
-    monkeypatch.setattr(sockets.service, "resolve_login_session", broken)
+    monkeypatch.setattr(resolve.accounts, "resolve_login_session", broken)
     with caplog.at_level(logging.DEBUG):
         live = socketio.test_client(app, flask_test_client=client)
     assert not live.is_connected()

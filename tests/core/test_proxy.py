@@ -12,7 +12,7 @@ import json
 import pytest
 from flask import request
 
-from facilitator import create_app
+from facilitator.app import create_app
 from facilitator.core.auth import public
 from facilitator.extensions import limiter, socketio
 from tests.conftest import ORIGIN

@@ -123,7 +123,7 @@ def test_session_cookie_flags_local_development(client, sign_in, make_member):
 
 
 def test_session_cookie_is_secure_outside_local_development(settings):
-    from facilitator import create_app
+    from facilitator.app import create_app
 
     app = create_app(settings.with_(secure_cookies=True))
     client = app.test_client()

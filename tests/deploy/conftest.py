@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from facilitator.bench.proxy import CADDY, TEST_NAME, Certificates, make_certificates
+from facilitator_bench.proxy import CADDY, TEST_NAME, Certificates, make_certificates
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import need_service
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from facilitator.bench.proxy import (
+from facilitator_bench.proxy import (
     CADDY_DIR,
     TEST_NAME,
     Certificates,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from facilitator import create_app
+from facilitator.app import create_app
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.settings import Settings
 from tests.conftest import PASSWORD, REDIS_URL, migrate_to_head, need_service

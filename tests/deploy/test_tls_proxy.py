@@ -24,9 +24,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from facilitator import create_app
-from facilitator.bench.proxy import CADDY_DIR, TEST_NAME, free_port, running_caddy, venue_env
+from facilitator.app import create_app
 from facilitator.settings import Settings
+from facilitator_bench.proxy import CADDY_DIR, TEST_NAME, free_port, running_caddy, venue_env
 from tests.browser.test_live_room import LiveWatch, admit, send, texts, wait_live
 from tests.browser.test_workspace import create_dialogue, sign_in
 from tests.conftest import PASSWORD, REDIS_URL, Member, migrate_to_head

@@ -8,7 +8,8 @@ import time
 
 import socketio
 
-from facilitator import create_app, td2
+from facilitator import td2
+from facilitator.app import create_app
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.live.events import FLOOD_LIMIT, FLOOD_WINDOW_S
 from facilitator.settings import Settings

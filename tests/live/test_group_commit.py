@@ -10,7 +10,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from facilitator import create_app, td2
+from facilitator import td2
+from facilitator.app import create_app
 from facilitator.dialogues.models import Dialogue, Envelope
 from facilitator.extensions import db
 from facilitator.live import store

@@ -296,7 +296,7 @@ def test_the_keeper_runs_while_seats_are_used_and_survives_a_failed_query():
 
 
 def test_many_seats_are_confirmed_in_chunks_each_on_its_own(app, workshop, monkeypatch):
-    from facilitator.live import seats as seats_module
+    from facilitator.identity import confirm as confirm_module
 
     d = workshop.dialogue_id
     participant = seat_of(app, workshop.clients["participant"], d)
@@ -306,7 +306,7 @@ def test_many_seats_are_confirmed_in_chunks_each_on_its_own(app, workshop, monke
     seats = [participant, facilitator, stranger, demoted]
     settings = app.extensions["facilitator.settings"]
     for chunk in (500, 1):
-        monkeypatch.setattr(seats_module, "CONFIRM_CHUNK", chunk)
+        monkeypatch.setattr(confirm_module, "CONFIRM_CHUNK", chunk)
         with app.app_context(), db.engine.connect() as connection:
             answers = still_seated(connection, seats, settings.idle_timeout_s,
                                    settings.absolute_timeout_s)

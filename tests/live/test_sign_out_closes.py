@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from facilitator import create_app
+from facilitator.app import create_app
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.extensions import socketio
 from facilitator.settings import Settings

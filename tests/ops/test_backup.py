@@ -15,12 +15,14 @@ from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 
-from facilitator import create_app, td2
+from facilitator import td2
 from facilitator.accounts import service
+from facilitator.accounts.current import SESSION_TOKEN_KEY
+from facilitator.app import create_app
 from facilitator.cli import main
 from facilitator.client import DialogueClient, FlaskTransport
-from facilitator.core.auth import DEVICE_TOKEN_KEY, SESSION_TOKEN_KEY
 from facilitator.core.db import commit_boundary
+from facilitator.dialogues.current import DEVICE_TOKEN_KEY
 from facilitator.extensions import db
 from facilitator.ops.backup import (
     BackupError,

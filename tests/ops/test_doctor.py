@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from werkzeug.serving import make_server
 
-from facilitator import create_app
+from facilitator.app import create_app
 from facilitator.cli import main
 from facilitator.settings import Settings
 from tests.conftest import migrate_to_head, need_service

@@ -24,7 +24,7 @@ from facilitator.ops.migration_lock import MIGRATION_LOCK_KEY
 GATED_UPGRADE = """
 import sys
 from flask_migrate import upgrade
-from facilitator import create_app
+from facilitator.app import create_app
 app = create_app()
 print("ready", flush=True)
 sys.stdin.readline()

@@ -1,4 +1,4 @@
-"""``facilitator bench live``: the live room under load, against a bare broadcast server.
+"""``facilitator-bench live``: the live room under load, against a bare broadcast server.
 
 Both servers run in gevent mode on 127.0.0.1 (one process, or several sharing Redis); the same
 simulated members (``bench.load``: real TD2 sealing and opening, several client processes) send
@@ -31,9 +31,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, make_url, text
 
-from facilitator.bench.bare_server import GEVENT_ENTRY as BARE_ENTRY
-from facilitator.bench.load import Plan, Result, run_worker
-from facilitator.bench.proxy import (
+from facilitator.client import HttpTransport
+from facilitator.serve import GEVENT_ENTRY as APP_ENTRY
+from facilitator_bench.bare_server import GEVENT_ENTRY as BARE_ENTRY
+from facilitator_bench.load import Plan, Result, run_worker
+from facilitator_bench.proxy import (
     CADDY_DIR,
     TEST_NAME,
     Certificates,
@@ -42,10 +44,8 @@ from facilitator.bench.proxy import (
     running_caddy,
     venue_env,
 )
-from facilitator.bench.room import Room, app_room, bare_room
-from facilitator.bench.usage import Helpers, cpu_seconds, machine_busy_seconds
-from facilitator.client import HttpTransport
-from facilitator.serve import GEVENT_ENTRY as APP_ENTRY
+from facilitator_bench.room import Room, app_room, bare_room
+from facilitator_bench.usage import Helpers, cpu_seconds, machine_busy_seconds
 
 READY_TIMEOUT_S = 600
 

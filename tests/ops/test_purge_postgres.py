@@ -7,11 +7,11 @@ import threading
 
 import pytest
 
-from facilitator import create_app
-from facilitator.core import purge
+from facilitator.app import create_app
 from facilitator.extensions import db
+from facilitator.ops import purge
 from tests.conftest import migrate_to_head
-from tests.core.test_purge import LAPSED, LONG_AGO, MODELS, RECENTLY, seed, still_there
+from tests.ops.test_purge import LAPSED, LONG_AGO, MODELS, RECENTLY, seed, still_there
 
 
 @pytest.fixture

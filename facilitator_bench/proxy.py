@@ -29,9 +29,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from facilitator import PROJECT_ROOT
 from facilitator.client import HttpTransport
 
-CADDY_DIR = Path(__file__).resolve().parents[2] / "deploy" / "caddy"
+CADDY_DIR = PROJECT_ROOT / "deploy" / "caddy"
 CADDY = shutil.which("caddy") or "/usr/bin/caddy"
 TEST_NAME = "dialogue.test"
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from facilitator import create_app, td2
+from facilitator import td2
 from facilitator.accounts import service
+from facilitator.app import create_app
 from facilitator.client import DialogueClient, HttpTransport
 from facilitator.core.db import commit_boundary
 from facilitator.extensions import db

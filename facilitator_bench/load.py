@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitator import td2
-from facilitator.bench.sio import SioClient
+from facilitator_bench.sio import SioClient
 
 b64e, b64d = td2.b64u_encode, td2.b64u_decode
 CONNECT_CONCURRENCY = 50

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from facilitator import td2
 from facilitator.accounts.models import Account, LoginSession, OneTimeLink, utcnow
 from facilitator.cli import purge_command
-from facilitator.core import purge
 from facilitator.core.db import commit_boundary
 from facilitator.dialogues.models import (
     DeviceChallenge,
@@ -22,6 +21,7 @@ from facilitator.dialogues.models import (
     Member,
 )
 from facilitator.extensions import db
+from facilitator.ops import purge
 
 LONG_AGO = purge.GRACE + timedelta(days=30)
 RECENTLY = timedelta(minutes=5)

@@ -19,7 +19,7 @@ from facilitator.wsgi_server import wsgi_server
 
 GEVENT_ENTRY = (
     "from gevent import monkey; monkey.patch_all(); import sys; "
-    "from facilitator.bench.bare_server import main; main(int(sys.argv[1]), sys.argv[2])"
+    "from facilitator_bench.bare_server import main; main(int(sys.argv[1]), sys.argv[2])"
 )
 
 

@@ -1,1 +1,0 @@
-"""Benchmarks that print figures (``facilitator bench ...``); tests never time anything."""

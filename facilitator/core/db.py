@@ -2,6 +2,11 @@
 
 Services only ``flush``. The HTTP request boundary commits once when the response is a success
 and rolls back otherwise; socket handlers get the same through ``commit_boundary``.
+
+One writer commits on its own: the live room's store (``live.store``), whose transactions hold
+messages from many connections at once, so that no one event's boundary could commit them; its
+docstring says why, and it keeps the same rule: committed before acknowledged or broadcast,
+rolled back whole when it fails.
 """
 
 from __future__ import annotations

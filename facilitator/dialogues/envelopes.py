@@ -1,8 +1,8 @@
 """Sealed envelopes: stored with the next ``seq`` of their dialogue, listed in ``seq`` order.
 
-What the server checks without plaintext: the caller may write this kind; the author handle is
-the caller's own (all zeros for notes); the epoch is the current one, or the previous one for a
-short grace after a rotation; the message id is new; the blob is base64url of a plausible size.
+Every envelope written over the HTTP API (notes, ``meta`` documents, and the ``meta``
+documents an epoch reseals) passes ``envelope_check``, the rules the live room's messages pass
+too.
 
 Live messages are retracted rather than deleted (``retract_message``): by their author or a
 moderator, with an entry in the log that says so.
@@ -14,13 +14,11 @@ sent one of its envelopes, behind the team key they never receive.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 
 from facilitator import td2
-from facilitator.accounts.models import utcnow
 from facilitator.core.db import DbSession
 from facilitator.core.errors import NotFoundError, PermissionDeniedError
 from facilitator.dialogues.access import (
@@ -30,19 +28,20 @@ from facilitator.dialogues.access import (
     may_take_notes,
     require_member,
 )
-from facilitator.dialogues.errors import DuplicateIdError, EnvelopeRejectedError
+from facilitator.dialogues.envelope_check import (
+    HTTP_KINDS,
+    NOTE_AUTHOR,
+    RETRACTION,
+    DialogueState,
+    Writer,
+    check_envelope,
+)
 from facilitator.dialogues.models import Dialogue, Envelope, Epoch, Member
 from facilitator.dialogues.schemas import EnvelopeIn
 from facilitator.live.channels import team_channel_id
 
-ROTATION_GRACE = timedelta(seconds=60)
-NOTE_AUTHOR = td2.b64u_encode(bytes(16))
-# The log entry that retracts a live message (``retract_message``); it carries no blob.
-RETRACTION = "retract"
 # Who may retract anyone's live message in the room: the session's moderators.
 MODERATORS = frozenset({"convener", "facilitator"})
-PAD_BLOCK = 256
-BLOB_OVERHEAD = 12 + 16  # nonce and tag
 
 
 def next_seq(db: DbSession, dialogue_id: str) -> int:
@@ -55,41 +54,8 @@ def next_seq(db: DbSession, dialogue_id: str) -> int:
     return int(seq)
 
 
-def epoch_accepted(
-    current_epoch: int, epoch: int, current_cut_at: Callable[[], datetime | None]
-) -> bool:
-    """The current epoch, or the one before it during ``ROTATION_GRACE`` after a rotation
-    (``current_cut_at`` tells when the current one was cut; asked only then)."""
-    if epoch == current_epoch:
-        return True
-    if epoch != current_epoch - 1:
-        return False
-    cut_at = current_cut_at()
-    return cut_at is not None and utcnow() - cut_at <= ROTATION_GRACE
-
-
-def _cut_at(db: DbSession, dialogue_id: str, number: int) -> datetime | None:
-    newest = db.get(Epoch, (dialogue_id, number))
-    return None if newest is None else newest.created_at
-
-
-def blob_plausible(blob: str) -> bool:
-    try:
-        raw = td2.b64u_decode(blob)
-    except td2.Td2Error:
-        return False
-    return len(raw) > BLOB_OVERHEAD and (len(raw) - BLOB_OVERHEAD) % PAD_BLOCK == 0
-
-
 def post_envelope(db: DbSession, caller: Caller, dialogue_id: str, payload: EnvelopeIn) -> int:
-    permission = (
-        DialoguePermission.WRITE_META if payload.kind == "meta" else DialoguePermission.READ
-    )
-    dialogue, member = require_member(db, caller, dialogue_id, permission)
-    if payload.kind == "note" and not may_take_notes(dialogue, member):
-        raise PermissionDeniedError()
-    if payload.channel_id == team_channel_id(dialogue_id) and not in_team(member):
-        raise PermissionDeniedError()
+    dialogue, member = require_member(db, caller, dialogue_id, DialoguePermission.READ)
     return store_envelope(db, dialogue, member, payload)
 
 
@@ -98,31 +64,32 @@ def in_team(member: Member) -> bool:
     return allowed(member, DialoguePermission.TEAM_CHANNEL)
 
 
-def store_envelope(
-    db: DbSession, dialogue: Dialogue, member: Member, payload: EnvelopeIn, live: bool = False
-) -> int:
-    """Check what can be checked without plaintext, then store with the next ``seq``.
+def writer_of(dialogue: Dialogue, member: Member) -> Writer:
+    """What the envelope check needs to know of ``member``."""
+    return Writer(
+        dialogue_id=dialogue.id,
+        handle=member.handle,
+        in_team=in_team(member),
+        may_write_meta=allowed(member, DialoguePermission.WRITE_META),
+        may_take_notes=may_take_notes(dialogue, member),
+    )
 
-    Live messages (``msg``) arrive only over Socket.IO (``live=True``), where they are also
-    broadcast; the HTTP API stores notes and ``meta`` documents.
-    """
+
+def store_envelope(db: DbSession, dialogue: Dialogue, member: Member, payload: EnvelopeIn) -> int:
+    """Check the envelope (``envelope_check``), then store it with the next ``seq``, in the
+    caller's transaction. Live messages arrive only over Socket.IO (``live.service``), where
+    they are also broadcast; this stores notes and ``meta`` documents."""
     dialogue_id = dialogue.id
-    if (payload.kind == "msg") != live:
-        raise EnvelopeRejectedError(reason="kind")
-    expected_author = NOTE_AUTHOR if payload.kind == "note" else member.handle
-    if payload.author_handle != expected_author:
-        raise EnvelopeRejectedError(reason="author_handle")
     current = dialogue.current_epoch
-    if not epoch_accepted(current, payload.epoch, lambda: _cut_at(db, dialogue_id, current)):
-        raise EnvelopeRejectedError(reason="epoch", current_epoch=dialogue.current_epoch)
-    if not blob_plausible(payload.blob):
-        raise EnvelopeRejectedError(reason="blob")
-    if db.scalar(
-        select(Envelope.id).where(
-            Envelope.dialogue_id == dialogue_id, Envelope.message_id == payload.message_id
-        )
-    ):
-        raise DuplicateIdError(field="message_id")
+    state = DialogueState(current, lambda: _cut_at(db, dialogue_id, current))
+    check_envelope(
+        writer_of(dialogue, member),
+        payload.kind,
+        payload,
+        HTTP_KINDS,
+        state,
+        lambda message_id: _id_used(db, dialogue_id, message_id),
+    )
     if payload.replaces is not None:
         _supersede(db, dialogue_id, payload)
     seq = next_seq(db, dialogue_id)
@@ -141,6 +108,20 @@ def store_envelope(
     )
     db.flush()
     return seq
+
+
+def _cut_at(db: DbSession, dialogue_id: str, number: int) -> datetime | None:
+    newest = db.get(Epoch, (dialogue_id, number))
+    return None if newest is None else newest.created_at
+
+
+def _id_used(db: DbSession, dialogue_id: str, message_id: str) -> bool:
+    found = db.scalar(
+        select(Envelope.id).where(
+            Envelope.dialogue_id == dialogue_id, Envelope.message_id == message_id
+        )
+    )
+    return bool(found)
 
 
 def _supersede(db: DbSession, dialogue_id: str, payload: EnvelopeIn) -> None:

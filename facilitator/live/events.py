@@ -21,14 +21,12 @@ from facilitator.identity.resolve import presented_tokens, resolve_caller
 from facilitator.live import service
 from facilitator.live.channels import team_channel_id, team_room
 from facilitator.live.flood import FloodLimit
-from facilitator.live.group_commit import GroupCommit, Pending
 from facilitator.live.schemas import JoinDialogue, SendMessage
 from facilitator.live.seats import Seat, SeatCache, resolve_seat, seat_of, still_seated
 from facilitator.live.store import Outgoing
 
 FLOOD_LIMIT, FLOOD_WINDOW_S = 10, 1.0  # messages per connection in any window
 _flood = FloodLimit(limit=FLOOD_LIMIT, window_s=FLOOD_WINDOW_S)
-_batches: GroupCommit[Outgoing] = GroupCommit()
 
 
 def dialogue_room(dialogue_id: str) -> str:
@@ -129,30 +127,22 @@ def broadcast_retraction(dialogue_id: str, retraction: Envelope) -> None:
     socketio.emit("message_posted", service.envelope_payload(retraction), to=room(dialogue_id))
 
 
-def _write_batch(batch: list[Pending[Outgoing]]) -> None:
-    """Store a batch in one transaction, then broadcast what was stored, in ``seq`` order."""
-    service.store_messages(db.engine, batch)
-    for each in batch:
-        if each.seq is None:
-            continue
-        envelope, dialogue_id = each.item.envelope, each.item.seat.dialogue_id
-        team = envelope.channel_id == team_channel_id(dialogue_id)
-        room = team_room if team else dialogue_room  # the team channel reaches the team only
-        emit("message_posted", service.posted_payload(each.seq, envelope), to=room(dialogue_id))
+def _broadcast(outgoing: Outgoing, seq: int) -> None:
+    """Send a stored message to its room: the team channel reaches the team only."""
+    envelope, dialogue_id = outgoing.envelope, outgoing.seat.dialogue_id
+    team = envelope.channel_id == team_channel_id(dialogue_id)
+    room = team_room if team else dialogue_room
+    emit("message_posted", service.posted_payload(seq, envelope), to=room(dialogue_id))
 
 
 @socketio.on("send_message")  # type: ignore[untyped-decorator]
 def on_send_message(data: Any = None, *extra: Any) -> dict[str, Any]:
     """A member sends a sealed message: stored, then broadcast, then acknowledged. Messages that
-    arrive together are stored together (``live.group_commit``)."""
+    arrive together are stored together (``live.store``)."""
     sid = getattr(request, "sid", "")
     if not _flood.hit(sid):
         raise RateLimitedError()
     payload = parse_payload(SendMessage, one_argument(data, extra))
-    outgoing = service.outgoing_message(_seat(sid, payload.dialogue_id), payload)
-    pending = _batches.submit(payload.dialogue_id, outgoing, _write_batch)
-    if pending.error is not None:
-        raise pending.error
-    if pending.seq is None:
-        raise RuntimeError("the batch holding this message was not written")
-    return {"seq": pending.seq, "message_id": payload.envelope.message_id}
+    seat = _seat(sid, payload.dialogue_id)
+    seq = service.send_message(db.engine, seat, payload, _broadcast)
+    return {"seq": seq, "message_id": payload.envelope.message_id}

@@ -3,7 +3,7 @@ are stored together in the next one.
 
 Every message of a room takes the dialogue's row to get its ``seq``, so one transaction at a
 time can write to a room, and each waits for its commit to reach the disk. Alone, a message is
-stored in a transaction of its own, as before. Under load, the first caller to find the room
+stored in a transaction of its own. Under load, the first caller to find the room
 free becomes the *leader*: it takes every message waiting, writes them in one transaction with
 one commit, and hands each caller its own outcome (a ``seq``, or the error for that message
 alone). Callers whose message a leader took return as soon as the room is free again; the

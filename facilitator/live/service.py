@@ -1,7 +1,8 @@
-"""Live-room operations: who may join, what was missed, and storing a sealed message."""
+"""Live-room operations: who may join, what was missed, and sending a sealed message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -9,14 +10,12 @@ from sqlalchemy import Engine, select
 from facilitator.core.db import DbSession
 from facilitator.core.errors import PermissionDeniedError
 from facilitator.dialogues.access import Caller, DialoguePermission, allowed, require_member
-from facilitator.dialogues.envelopes import RETRACTION
-from facilitator.dialogues.errors import EnvelopeRejectedError
+from facilitator.dialogues.envelope_check import LIVE_KINDS, RETRACTION, Writer, check_writer
 from facilitator.dialogues.models import Envelope, Member
 from facilitator.live.channels import team_channel_id
-from facilitator.live.group_commit import Pending
 from facilitator.live.schemas import LiveEnvelope, SendMessage
 from facilitator.live.seats import Seat
-from facilitator.live.store import Outgoing, store_batch
+from facilitator.live.store import Outgoing, store_message
 
 CATCH_UP_PAGE = 500
 
@@ -70,20 +69,21 @@ def missed_messages(
     return member, [envelope_payload(e) for e in rows[:limit]], more
 
 
-def outgoing_message(seat: Seat, payload: SendMessage) -> Outgoing:
-    """The checks that need no database, before a message joins its batch: the team channel is
-    for the mediator team, and the author handle is the sender's own."""
-    if payload.envelope.channel_id == team_channel_id(payload.dialogue_id) and not seat.in_team:
-        raise PermissionDeniedError()
-    if payload.envelope.author_handle != seat.handle:
-        raise EnvelopeRejectedError(reason="author_handle")
-    return Outgoing(seat, payload.envelope)
+def send_message(
+    engine: Engine,
+    seat: Seat,
+    payload: SendMessage,
+    stored: Callable[[Outgoing, int], None],
+) -> int:
+    """Store a sealed message from ``seat`` and return its ``seq``; ``stored`` is told of it,
+    and of every message stored in the same batch, in ``seq`` order, once committed.
 
-
-def store_messages(engine: Engine, batch: list[Pending[Outgoing]]) -> None:
-    """Store a batch of live messages to one dialogue in a transaction of its own
+    The writer part of the envelope check needs no database: a refused message is refused
+    before it joins a batch. The rest of the check, and the writing, is the store's
     (``live.store``)."""
-    store_batch(engine, batch[0].item.seat.dialogue_id, batch)
+    writer = Writer(dialogue_id=seat.dialogue_id, handle=seat.handle, in_team=seat.in_team)
+    check_writer(writer, "msg", payload.envelope, LIVE_KINDS)
+    return store_message(engine, Outgoing(seat, payload.envelope), stored)
 
 
 def posted_payload(seq: int, envelope: LiveEnvelope) -> dict[str, Any]:

@@ -1,10 +1,18 @@
-"""Storing a batch of live messages to one dialogue in one transaction (``live.group_commit``).
+"""Storing the live room's messages: those to one dialogue that arrive together are stored
+together, in one transaction (``live.group_commit``), and broadcast in ``seq`` order.
 
-The checks are those of ``dialogues.envelopes.store_envelope``, in the same order, for each
-message on its own: the author handle is the sender's (checked before queueing, with the team
-channel), the epoch is current or within the rotation grace, the blob has a plausible size, the
-``message_id`` is new (in the dialogue and in the batch). A refused message gets its own error
-and takes no ``seq``; the others are stored.
+Each message passes the envelope check (``dialogues.envelope_check``): its writer part before
+it joins a batch (``live.service``), the rest here, on its own, with the dialogue's state the
+batch's statements read (the epoch is current or within the rotation grace, the blob has a
+plausible size, the ``message_id`` is new in the dialogue and in the batch). A refused message
+gets its own error and takes no ``seq``; the others are stored.
+
+Why a batch owns its transaction rather than going through the request's commit point
+(``core.db``): a live message has no request around it, and messages from many connections
+share one transaction, which no one connection's boundary can commit or roll back; and the
+statements run on the driver's connection, not the ORM session, for the reasons below. The
+rule of the commit point holds all the same: nothing is acknowledged or broadcast before its
+batch is committed, and a batch that raises is rolled back whole.
 
 Statements per batch, whatever its size: one ``UPDATE … RETURNING`` reserves the batch's
 ``seq`` numbers and reads the current epoch under the dialogue's row lock; one ``SELECT`` finds
@@ -24,18 +32,17 @@ is still that one, and inserts the rows; an id used before breaks the unique con
 rolls it back. Whenever it stores nothing, the batch takes the full way above, in psycopg's
 pipeline mode, in two flights: ``BEGIN``, the reservation and the ``SELECT`` in the first; the
 ``INSERT``, the give-back and the ``COMMIT`` in the second. On SQLite the transaction begins by
-taking the file's write lock, waited for without stopping the process (``begin_writing``).
+taking the file's write lock, waited for without stopping the process (``live.sqlite_lock``).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -57,16 +64,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
-from facilitator.dialogues.envelopes import blob_plausible, epoch_accepted
-from facilitator.dialogues.errors import (
-    DialogueNotFoundError,
-    DuplicateIdError,
-    EnvelopeRejectedError,
-)
+from facilitator.core.errors import DomainError
+from facilitator.dialogues.envelope_check import DialogueState, check_fit
+from facilitator.dialogues.errors import DialogueNotFoundError
 from facilitator.dialogues.models import Dialogue, Envelope, Epoch
-from facilitator.live.group_commit import Pending
+from facilitator.live.group_commit import GroupCommit, Pending
 from facilitator.live.schemas import LiveEnvelope
 from facilitator.live.seats import Seat
+from facilitator.live.sqlite_lock import begin_writing
 
 _dialogue = Dialogue.__table__
 _envelope = Envelope.__table__
@@ -154,6 +159,30 @@ class Outgoing:
     envelope: LiveEnvelope
 
 
+_batches: GroupCommit[Outgoing] = GroupCommit()
+
+
+def store_message(
+    engine: Engine, outgoing: Outgoing, stored: Callable[[Outgoing, int], None]
+) -> int:
+    """Store ``outgoing`` with the messages that arrive with it and return its ``seq``, or
+    raise its own error. Once a batch is committed, ``stored`` is told of each message it
+    stored, in ``seq`` order, while the room is still held: the copies leave in that order."""
+
+    def write(batch: list[Pending[Outgoing]]) -> None:
+        store_batch(engine, outgoing.seat.dialogue_id, batch)
+        for each in batch:
+            if each.seq is not None:
+                stored(each.item, each.seq)
+
+    pending = _batches.submit(outgoing.seat.dialogue_id, outgoing, write)
+    if pending.error is not None:
+        raise pending.error
+    if pending.seq is None:
+        raise RuntimeError("the batch holding this message was not written")
+    return pending.seq
+
+
 def store_batch(engine: Engine, dialogue_id: str, batch: list[Pending[Outgoing]]) -> None:
     """Store what passes the checks, in ``batch`` order, in one transaction committed before
     this returns; set each one's ``seq`` or ``error``."""
@@ -179,28 +208,36 @@ def _store(statements: _Statements, dialogue_id: str, batch: list[Pending[Outgoi
         return
     first, current_epoch = reserved[0] - len(batch) + 1, reserved[1]
     _current_epochs[dialogue_id] = current_epoch
-    epochs: dict[int, bool] = {}
+    state = DialogueState(
+        current_epoch, cache(lambda: statements.cut_at(dialogue_id, current_epoch))
+    )
     rows: list[dict[str, Any]] = []
     for each in batch:
         envelope = each.item.envelope
-        if envelope.epoch not in epochs:
-            epochs[envelope.epoch] = epoch_accepted(
-                current_epoch,
-                envelope.epoch,
-                lambda: statements.cut_at(dialogue_id, current_epoch),
-            )
-        if not epochs[envelope.epoch]:
-            each.error = EnvelopeRejectedError(reason="epoch", current_epoch=current_epoch)
-        elif not blob_plausible(envelope.blob):
-            each.error = EnvelopeRejectedError(reason="blob")
-        elif envelope.message_id in used:
-            each.error = DuplicateIdError(field="message_id")
-        else:
-            used.add(envelope.message_id)
-            each.seq = first + len(rows)
-            rows.append(_row(dialogue_id, each.seq, envelope))
+        try:
+            check_fit(envelope, state, used.__contains__)
+        except DomainError as error:
+            each.error = error
+            continue
+        used.add(envelope.message_id)
+        each.seq = first + len(rows)
+        rows.append(_row(dialogue_id, each.seq, envelope))
     give_back_to = first - 1 + len(rows) if len(rows) < len(batch) else None
     statements.write(dialogue_id, give_back_to, rows)
+
+
+def _all_fit(envelopes: list[LiveEnvelope], epoch: int) -> bool:
+    """Whether every message passes the check at ``epoch`` itself (no grace: the one statement
+    stores one epoch), with ids new within the batch; the database checks the rest."""
+    at_epoch = DialogueState(epoch, lambda: None)
+    seen: set[str] = set()
+    try:
+        for each in envelopes:
+            check_fit(each, at_epoch, seen.__contains__)
+            seen.add(each.message_id)
+    except DomainError:
+        return False
+    return True
 
 
 @contextmanager
@@ -247,12 +284,7 @@ class _Statements:
         (the epoch changed, an id was used before): the batch then takes the full path."""
         epoch = _current_epochs.get(dialogue_id)
         envelopes = [each.item.envelope for each in batch]
-        if (
-            not self.on.one_statement
-            or epoch is None
-            or any(each.epoch != epoch or not blob_plausible(each.blob) for each in envelopes)
-            or len({each.message_id for each in envelopes}) < len(envelopes)
-        ):
+        if not self.on.one_statement or epoch is None or not _all_fit(envelopes, epoch):
             return False
         params: dict[str, Any] = {"dialogue": dialogue_id, "epoch": epoch, "count": len(batch)}
         for name in _ARRAY_COLUMNS:
@@ -288,39 +320,6 @@ class _Statements:
         if rows:
             self.raw.cursor().executemany(self.on.sql["insert"], rows)
         self.raw.commit()
-
-
-LOCK_POLL_S = (0.0002, 0.0005, 0.001, 0.002)  # then every 2 ms
-
-
-def begin_writing(
-    connection: sqlite3.Connection, sleep: Callable[[float], None] = time.sleep
-) -> None:
-    """Begin a transaction holding SQLite's write lock (``BEGIN IMMEDIATE``), waiting for the
-    lock here rather than in SQLite's busy handler, for as long as the connection's
-    ``busy_timeout``.
-
-    When another process (or another connection of this one) is writing to the file, the busy
-    handler sleeps in C, 1, 2, 5, 10 ms and more, and under gevent that stops every greenlet of
-    the process: the copies of the room's messages stop going out, and a greenlet of the same
-    process that holds the lock cannot finish. ``time.sleep`` here is gevent's: they run."""
-    timeout_ms = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
-    connection.execute("PRAGMA busy_timeout = 0")
-    try:
-        deadline = time.monotonic() + timeout_ms / 1000
-        attempt = 0
-        while True:
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                busy = error.sqlite_errorcode == sqlite3.SQLITE_BUSY
-                if not busy or time.monotonic() >= deadline:
-                    raise
-            sleep(LOCK_POLL_S[min(attempt, len(LOCK_POLL_S) - 1)])
-            attempt += 1
-    finally:
-        connection.execute(f"PRAGMA busy_timeout = {timeout_ms}")
 
 
 def _result_processor(dialect: Dialect) -> Callable[[Any], datetime | None]:

@@ -1,5 +1,5 @@
 """On SQLite a batch waits for the file's write lock in Python, not in SQLite's busy handler,
-which would stop every greenlet of a gevent process while it sleeps (``store.begin_writing``)."""
+which would stop every greenlet of a gevent process while it sleeps (``sqlite_lock.begin_writing``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.live.store import begin_writing
+from facilitator.live.sqlite_lock import begin_writing
 
 
 def _file_with_a_writer(path: Path) -> sqlite3.Connection:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import click
 
-from facilitator_bench.live import Scenario, report, run
+from facilitator_bench.figures import report
+from facilitator_bench.live import Scenario, run
 
 
 @click.group()

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator_bench.cli import main
-from facilitator_bench.live import ROWS
+from facilitator_bench.figures import ROWS
 from facilitator_bench.proxy import CADDY
 from tests.conftest import need_service
 
@@ -61,7 +61,7 @@ def test_bench_live_through_the_tls_proxy():
 
 
 def test_copies_relayed_by_the_other_process_are_counted_apart():
-    from facilitator_bench.live import figures
+    from facilitator_bench.figures import figures
     from facilitator_bench.load import Result
 
     ms = 1_000_000

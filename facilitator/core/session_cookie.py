@@ -1,11 +1,11 @@
 """The signed session cookie, decoded once per WSGI environ.
 
 Flask-SocketIO runs every Socket.IO event of a connection in a request context built from that
-connection's handshake environ, and Flask opens the session for each one: it verified the
-cookie's signature and decoded it again on every message, for a cookie that cannot change while
-the connection lasts. The decoded content is now kept in the environ and each event gets a copy
-of its own, so nothing a handler changes reaches the next (socket handlers cannot set cookies
-anyway). An HTTP request has an environ of its own, so for HTTP nothing changes. What the
+connection's handshake environ, and Flask opens the session for each one: left alone, it would
+verify the cookie's signature and decode it again on every message, for a cookie that cannot
+change while the connection lasts. So the decoded content is kept in the environ and each event
+gets a copy of its own, so nothing a handler changes reaches the next (socket handlers cannot
+set cookies anyway). An HTTP request has an environ of its own, so it decodes its cookie once. What the
 session names (a login-session or device token) is still checked against the database.
 """
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from facilitator import td2
 from facilitator.core.db import DbSession
 from facilitator.dialogues.access import Caller, DialoguePermission, require_member
+from facilitator.dialogues.channels import team_channel_id
 from facilitator.dialogues.errors import EpochInvalidError
 from facilitator.dialogues.models import ArchiveKey, ArchiveWrap, Envelope, Epoch, Member
 from facilitator.dialogues.schemas import (
@@ -30,7 +31,6 @@ from facilitator.dialogues.schemas import (
     RosterEntry,
     StewardCert,
 )
-from facilitator.live.channels import team_channel_id
 
 ARCHIVE_HANDLE = td2.b64u_encode(bytes(16))
 

@@ -26,8 +26,8 @@ from typing import Protocol
 from facilitator import td2
 from facilitator.accounts.models import utcnow
 from facilitator.core.errors import PermissionDeniedError
+from facilitator.dialogues.channels import team_channel_id
 from facilitator.dialogues.errors import DuplicateIdError, EnvelopeRejectedError
-from facilitator.live.channels import team_channel_id
 
 ROTATION_GRACE = timedelta(seconds=60)
 NOTE_AUTHOR = td2.b64u_encode(bytes(16))

@@ -28,6 +28,7 @@ from facilitator.dialogues.access import (
     may_take_notes,
     require_member,
 )
+from facilitator.dialogues.channels import team_channel_id
 from facilitator.dialogues.envelope_check import (
     HTTP_KINDS,
     NOTE_AUTHOR,
@@ -38,7 +39,6 @@ from facilitator.dialogues.envelope_check import (
 )
 from facilitator.dialogues.models import Dialogue, Envelope, Epoch, Member
 from facilitator.dialogues.schemas import EnvelopeIn
-from facilitator.live.channels import team_channel_id
 
 # Who may retract anyone's live message in the room: the session's moderators.
 MODERATORS = frozenset({"convener", "facilitator"})

@@ -40,8 +40,8 @@ from facilitator.dialogues.schemas import (
     StewardCert,
     WrapOut,
 )
+from facilitator.dialogues.signals import envelope_retracted
 from facilitator.extensions import db, limiter
-from facilitator.live.events import broadcast_retraction
 
 bp = Blueprint("api_dialogues", __name__, url_prefix="/api/v1")
 Reply = tuple[Response, int]
@@ -188,7 +188,7 @@ def delete_envelope(dialogue_id: str, message_id: str) -> Reply:
     retraction = envelopes.delete_envelope(db.session, current_caller(), dialogue_id, message_id)
     if retraction is not None:
         db.session.commit()  # stored before anyone is told
-        broadcast_retraction(dialogue_id, retraction)
+        envelope_retracted.send(dialogue_id, retraction=retraction)
     return respond([], 200)
 
 

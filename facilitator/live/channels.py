@@ -1,23 +1,10 @@
-"""The live room's well-known channels, as the server routes them.
+"""The live room's Socket.IO rooms for the mediator team's backchannel.
 
-Their ids come from ``td2.channel_id`` (docs/dialogue-content.md). The room is ``live``;
-``team`` is the mediator team's backchannel (docs/protocol.md, "Team channel"). The server
-cannot read either: it keeps team-channel envelopes away from participants and observers as a
-second line of defence, behind the key they never receive.
+The team channel's id is the dialogues' (``dialogues.channels``); the server cannot read the
+channel, and keeps its broadcasts to the team's room.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
-
-from facilitator import td2
-
-
-@lru_cache(maxsize=4096)
-def team_channel_id(dialogue_id: str) -> str:
-    """The team channel's id in the dialogue ``dialogue_id``, both base64url: the server compares
-    the text form stored with each envelope, so it keeps that form, memoised."""
-    return td2.b64u_encode(td2.channel_id("team", td2.b64u_decode(dialogue_id)))
 
 
 def team_room(dialogue_id: str) -> str:

@@ -15,11 +15,13 @@ from flask_socketio import emit, join_room
 from facilitator.core.api import one_argument, parse_payload
 from facilitator.core.db import commit_boundary
 from facilitator.core.errors import RateLimitedError
+from facilitator.dialogues.channels import team_channel_id
 from facilitator.dialogues.models import Envelope
+from facilitator.dialogues.signals import envelope_retracted
 from facilitator.extensions import db, socketio
 from facilitator.identity.resolve import presented_tokens, resolve_caller
 from facilitator.live import service
-from facilitator.live.channels import team_channel_id, team_room
+from facilitator.live.channels import team_room
 from facilitator.live.flood import FloodLimit
 from facilitator.live.schemas import JoinDialogue, SendMessage
 from facilitator.live.seats import Seat, SeatCache, resolve_seat, seat_of, still_seated
@@ -119,7 +121,8 @@ def _keep_seats(app: Flask) -> None:
     seat_cache(app).run_keeper(confirm, socketio.sleep, failed)
 
 
-def broadcast_retraction(dialogue_id: str, retraction: Envelope) -> None:
+@envelope_retracted.connect
+def broadcast_retraction(dialogue_id: str, *, retraction: Envelope, **_: Any) -> None:
     """Tell the room (the team's room, for the team channel) that a message was retracted: the
     retraction entry, as any envelope of the log is sent."""
     team = retraction.channel_id == team_channel_id(dialogue_id)

@@ -5,10 +5,10 @@ publishes the message for the other processes and waits for Redis to answer. The
 broadcasts a stored batch while it still holds the room (so batches go out in ``seq`` order),
 and under load that answer waits for a turn of the event loop: the room was held for about as
 long again as the batch took to store. Here ``_publish`` only queues the message; one task per
-process publishes whatever is queued, in order, in one pipelined round trip. Nothing else
-changes: the same channel and message format, so the other processes' listeners are python-
-socketio's own, and a message that fails is published by python-socketio's ``_publish``,
-which retries once and then logs, as before.
+process publishes whatever is queued, in order, in one pipelined round trip. The channel and
+message format are python-socketio's, so the other processes' listeners are its own, and a
+message that fails is published by python-socketio's ``_publish``, which retries once and then
+logs.
 """
 
 from __future__ import annotations

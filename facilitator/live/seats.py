@@ -12,7 +12,7 @@ The seats in use are also confirmed in the background (``SeatCache.keep``), all 
 query per kind of credential, every quarter of ``RECHECK_S``: a message then rarely waits for
 its sender's confirmation, a round trip to the database that would otherwise delay one message
 in five at five a second. Only seats taken from the cache since their last check are: one used
-less often than once a second is confirmed by its next message, as before. A seat the
+less often than once a second is confirmed by its next message. A seat the
 background check finds no longer standing is dropped, so the next message resolves it in full.
 Either way a seat is used at most ``RECHECK_S`` after the query that last confirmed it began.
 

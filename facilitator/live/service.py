@@ -10,9 +10,9 @@ from sqlalchemy import Engine, select
 from facilitator.core.db import DbSession
 from facilitator.core.errors import PermissionDeniedError
 from facilitator.dialogues.access import Caller, DialoguePermission, allowed, require_member
+from facilitator.dialogues.channels import team_channel_id
 from facilitator.dialogues.envelope_check import LIVE_KINDS, RETRACTION, Writer, check_writer
 from facilitator.dialogues.models import Envelope, Member
-from facilitator.live.channels import team_channel_id
 from facilitator.live.schemas import LiveEnvelope, SendMessage
 from facilitator.live.seats import Seat
 from facilitator.live.store import Outgoing, store_message

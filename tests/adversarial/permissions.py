@@ -16,7 +16,7 @@ from typing import Any
 from facilitator import td2
 from facilitator.client import DialogueClient
 from facilitator.client.client import ARCHIVE_HANDLE, KeyRing
-from facilitator.live.channels import team_channel_id
+from facilitator.dialogues.channels import team_channel_id
 
 b64e, b64d = td2.b64u_encode, td2.b64u_decode
 

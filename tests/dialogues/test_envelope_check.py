@@ -11,6 +11,7 @@ import pytest
 from facilitator import td2
 from facilitator.accounts.models import utcnow
 from facilitator.core.errors import PermissionDeniedError
+from facilitator.dialogues.channels import team_channel_id
 from facilitator.dialogues.envelope_check import (
     HTTP_KINDS,
     LIVE_KINDS,
@@ -20,7 +21,6 @@ from facilitator.dialogues.envelope_check import (
     check_envelope,
 )
 from facilitator.dialogues.errors import DuplicateIdError, EnvelopeRejectedError
-from facilitator.live.channels import team_channel_id
 
 DIALOGUE = td2.b64u_encode(td2.random_id())
 HANDLE = td2.b64u_encode(td2.random_id())

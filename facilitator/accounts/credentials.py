@@ -8,12 +8,14 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from facilitator.accounts.errors import PasswordInvalidError, UsernameInvalidError
+from facilitator.core.db import DbSession
 from facilitator.core.offload import off_loop
 
 PASSWORD_MIN_CHARS = 12
@@ -120,3 +122,20 @@ def session_lapsed(
 def last_seen_stale(last_seen_at: datetime, now: datetime) -> bool:
     """Whether ``last_seen_at`` is old enough to be written again."""
     return now - last_seen_at > timedelta(seconds=LAST_SEEN_REFRESH_S)
+
+
+class SessionRow(Protocol):
+    last_seen_at: datetime
+
+
+def session_stands(db: DbSession, row: SessionRow, now: datetime, *, ended: bool) -> bool:
+    """Delete a session row that has ``ended``, else refresh its ``last_seen_at`` when stale;
+    whether it still stands. Team sessions and device sessions lapse by this one rule."""
+    if ended:
+        db.delete(row)
+        db.flush()
+        return False
+    if last_seen_stale(row.last_seen_at, now):
+        row.last_seen_at = now
+        db.flush()
+    return True

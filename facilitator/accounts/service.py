@@ -41,30 +41,25 @@ def create_setup_link(db: DbSession, ttl_s: int) -> str:
         select(OneTimeLink).where(OneTimeLink.purpose == SETUP, OneTimeLink.used_at.is_(None))
     ):
         earlier.revoked_at = earlier.revoked_at or utcnow()
-    token = credentials.new_token()
-    db.add(
-        OneTimeLink(
-            token_hash=credentials.token_hash(token),
-            purpose=SETUP,
-            role=FIRST_ROLE,
-            expires_at=utcnow() + timedelta(seconds=ttl_s),
-        )
-    )
-    db.flush()
-    return token
+    return _new_link(db, SETUP, FIRST_ROLE, None, ttl_s)
 
 
 def create_invitation(db: DbSession, actor: Account, role: str, ttl_s: int) -> str:
     require(actor, Permission.INVITE_TEAM_MEMBER)
     if role not in TEAM_ROLES:
         raise InvalidInputError(field="role")
+    return _new_link(db, INVITE, role, actor.id, ttl_s)
+
+
+def _new_link(db: DbSession, purpose: str, role: str, created_by: int | None, ttl_s: int) -> str:
+    """Store a one-time link (only its token's hash) and return the token, shown once."""
     token = credentials.new_token()
     db.add(
         OneTimeLink(
             token_hash=credentials.token_hash(token),
-            purpose=INVITE,
+            purpose=purpose,
             role=role,
-            created_by_id=actor.id,
+            created_by_id=created_by,
             expires_at=utcnow() + timedelta(seconds=ttl_s),
         )
     )
@@ -278,14 +273,8 @@ def resolve_login_session(
     lapsed = credentials.session_lapsed(
         row.last_seen_at, now, idle_timeout_s, row.created_at, absolute_timeout_s
     )
-    if lapsed or not row.account.is_active:
-        db.delete(row)
-        db.flush()
-        return None
-    if credentials.last_seen_stale(row.last_seen_at, now):
-        row.last_seen_at = now
-        db.flush()
-    return row.account
+    ended = lapsed or not row.account.is_active
+    return row.account if credentials.session_stands(db, row, now, ended=ended) else None
 
 
 def close_login_session(db: DbSession, token: str) -> list[str]:

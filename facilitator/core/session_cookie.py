@@ -5,8 +5,8 @@ connection's handshake environ, and Flask opens the session for each one: left a
 verify the cookie's signature and decode it again on every message, for a cookie that cannot
 change while the connection lasts. So the decoded content is kept in the environ and each event
 gets a copy of its own, so nothing a handler changes reaches the next (socket handlers cannot
-set cookies anyway). An HTTP request has an environ of its own, so it decodes its cookie once. What the
-session names (a login-session or device token) is still checked against the database.
+set cookies anyway). An HTTP request has an environ of its own, so it decodes its cookie once.
+What the session names (a login-session or device token) is still checked against the database.
 """
 
 from __future__ import annotations

@@ -83,18 +83,12 @@ def resolve_device(db: DbSession, token: str, idle_timeout_s: int) -> Member | N
         return None
     member = db.get(Member, row.member_id)
     now = utcnow()
-    if (
+    ended = (
         member is None
         or not member.is_active
         or credentials.session_lapsed(row.last_seen_at, now, idle_timeout_s)
-    ):
-        db.delete(row)
-        db.flush()
-        return None
-    if credentials.last_seen_stale(row.last_seen_at, now):
-        row.last_seen_at = now
-        db.flush()
-    return member
+    )
+    return member if credentials.session_stands(db, row, now, ended=ended) else None
 
 
 def end_device_sessions(db: DbSession, member_ids: list[int]) -> list[str]:

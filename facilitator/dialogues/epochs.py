@@ -105,24 +105,17 @@ def _store_epoch(
             steward_certs=json.dumps([cert.model_dump() for cert in payload.steward_certs]),
         )
     )
-    for wrap in payload.wraps:
-        db.add(
-            Wrap(
-                dialogue_id=dialogue_id,
-                epoch=payload.epoch,
-                member_handle=wrap.handle,
-                wrap=wrap.wrap,
+    # The epoch secret's wraps and the team secret's are stored alike, each in its own table.
+    for model, wraps in ((Wrap, payload.wraps), (TeamWrap, payload.team_wraps)):
+        for wrap in wraps:
+            db.add(
+                model(
+                    dialogue_id=dialogue_id,
+                    epoch=payload.epoch,
+                    member_handle=wrap.handle,
+                    wrap=wrap.wrap,
+                )
             )
-        )
-    for wrap in payload.team_wraps:
-        db.add(
-            TeamWrap(
-                dialogue_id=dialogue_id,
-                epoch=payload.epoch,
-                member_handle=wrap.handle,
-                wrap=wrap.wrap,
-            )
-        )
 
 
 def create_dialogue(db: DbSession, account: Account, payload: DialogueCreate) -> EpochResult:

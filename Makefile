@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-stamp
 VENDOR_STAMP := static/vendor/.built-stamp
 # The build's manifest is written last, so it is the bundles' stamp.
 DIST_MANIFEST := static/dist/manifest.json
-JS_SOURCES := $(shell find static/js static/shared -type f)
+ASSET_SOURCES := $(shell find static/js static/shared static/css -type f)
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := facilitator.app:create_app
 
@@ -37,8 +37,8 @@ $(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor.mjs scripts/csp.mjs
 	node scripts/vendor.mjs
 	touch $@
 
-# The pages' bundles (static/dist/), rebuilt when a module, a shared table or the build changes.
-$(DIST_MANIFEST): $(VENDOR_STAMP) scripts/build.mjs scripts/csp.mjs $(JS_SOURCES)
+# The pages' bundles and stylesheets (static/dist/), rebuilt when a source or the build changes.
+$(DIST_MANIFEST): $(VENDOR_STAMP) scripts/build.mjs scripts/csp.mjs $(ASSET_SOURCES)
 	node scripts/build.mjs
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)

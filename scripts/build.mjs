@@ -8,10 +8,13 @@
 // which no participant page imports. Hashed names let the server say "never ask again"
 // (facilitator/core/assets.py); compressing here, once, costs the server nothing per request.
 //
-// static/dist/manifest.json maps each entry ("live/page-participant.js") to its file and the
-// chunks it imports, which the templates read through `asset_url` and `asset_preloads`;
-// static/dist/meta.json is esbuild's metafile (which source went where), read by the tests.
-// Without static/dist the app serves the modules under static/js as they are.
+// The stylesheets are minified and hashed too, so that everything a page loads but the page itself
+// is cached for good.
+//
+// static/dist/manifest.json maps each entry ("js/live/page-participant.js", "css/app.css") to its
+// file and the chunks it imports, which the templates read through `asset_url` and
+// `asset_preloads`; static/dist/meta.json is esbuild's metafile (which source went where), read by the tests.
+// Without static/dist the app serves the files under static/js and static/css as they are.
 // Run after scripts/vendor.mjs (pages import the vendored bundles): `node scripts/build.mjs`.
 
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -24,7 +27,7 @@ import * as esbuild from "esbuild";
 import { assertNoEval } from "./csp.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE = join(ROOT, "static", "js");
+const STATIC = join(ROOT, "static");
 const OUT = join(ROOT, "static", "dist");
 
 /**
@@ -52,7 +55,10 @@ export const GROUPS = {
     "live/page-projector.js",
   ],
 };
-const ENTRIES = Object.values(GROUPS).flat();
+/** The stylesheets, minified and hashed like the modules (they import nothing). */
+const STYLESHEETS = ["app", "dialogues", "live", "live-text", "notes", "print"].map((name) => `css/${name}.css`);
+/** Manifest keys: each entry's path under static/ ("js/live/page-participant.js", "css/app.css"). */
+const ENTRIES = [...Object.values(GROUPS).flat().map((entry) => `js/${entry}`), ...STYLESHEETS];
 
 /** Writes `file`.gz and `file`.br next to it, which the server sends to a client that accepts them. */
 async function precompress(file) {
@@ -82,7 +88,7 @@ function manifestFrom(metafile) {
   const entries = {};
   for (const [path, output] of Object.entries(outputs)) {
     // A module a page imports dynamically is an entry to esbuild too, but no template loads it.
-    const entry = output.entryPoint && relative(SOURCE, join(ROOT, output.entryPoint)).split("\\").join("/");
+    const entry = output.entryPoint && relative(STATIC, join(ROOT, output.entryPoint)).split("\\").join("/");
     if (!ENTRIES.includes(entry)) continue;
     const toDist = (p) => relative(OUT, join(ROOT, p)).split("\\").join("/");
     entries[entry] = { file: toDist(path), imports: [...staticImports(outputs, path)].sort().map(toDist) };
@@ -95,7 +101,7 @@ async function build(entries) {
     absWorkingDir: ROOT,
     entryPoints: entries.map((entry) => join("static", "js", entry)),
     outbase: join("static", "js"),
-    outdir: relative(ROOT, OUT),
+    outdir: join(relative(ROOT, OUT), "js"),
     entryNames: "[dir]/[name]-[hash]",
     chunkNames: "chunks/[name]-[hash]",
     bundle: true,
@@ -112,11 +118,28 @@ async function build(entries) {
   });
 }
 
+/** No `target`: esbuild keeps the stylesheets' logical properties as they are written. */
+async function buildStylesheets() {
+  return esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: STYLESHEETS.map((entry) => join("static", entry)),
+    outbase: "static",
+    outdir: relative(ROOT, OUT),
+    entryNames: "[dir]/[name]-[hash]",
+    bundle: true,
+    minify: true,
+    metafile: true,
+    logLevel: "warning",
+  });
+}
+
 async function main() {
   await rm(OUT, { recursive: true, force: true });
   const metafile = { inputs: {}, outputs: {} };
-  for (const entries of Object.values(GROUPS)) {
-    const result = await build(entries);
+  const results = [];
+  for (const entries of Object.values(GROUPS)) results.push(await build(entries));
+  results.push(await buildStylesheets());
+  for (const result of results) {
     Object.assign(metafile.inputs, result.metafile.inputs);
     Object.assign(metafile.outputs, result.metafile.outputs);
   }

@@ -1,12 +1,13 @@
 """The browser's code as pages load it: the bundles scripts/build.mjs writes to static/dist/,
 and how they and the other static files are cached and compressed.
 
-Pages name their entry module (``asset_url("live/page-participant.js")``); the build's manifest
+Pages name their entry module or stylesheet by its path under static/
+(``asset_url("js/live/page-participant.js")``, ``asset_url("css/app.css")``); the build's manifest
 says which hashed file holds it and which chunks it imports, so a phone on a slow network fetches
 a few files, all at once (``asset_preloads``), and keeps them for good: a hashed name never
 changes content, so it is served ``immutable`` and a second visit asks nothing. Without a build
-(the app run straight from a checkout) the names fall back to the modules under static/js, which
-browsers load one import at a time: slower, never broken.
+(the app run straight from a checkout) the names fall back to the files themselves, and browsers
+load the modules under static/js one import at a time: slower, never broken.
 
 Compression. The build writes each bundle's gzip and brotli forms beside it; this module sends
 the one the client accepts. Only files from static/dist/ are compressed here, never a page or an
@@ -55,12 +56,15 @@ class Assets:
             self.entries = json.loads(manifest.read_text(encoding="utf-8"))["entries"]
             self.mtime = mtime
 
-    def url(self, entry: str) -> str:
-        """The address of ``entry`` (a module under static/js): its bundle when built."""
+    def path(self, entry: str) -> str:
+        """Where ``entry`` (a path under static/) is served from, under static/: its build."""
         self.refresh()
         if self.mtime is None:
-            return url_for("static", filename=f"js/{entry}")
-        return url_for("static", filename=f"dist/{self.entries[entry]['file']}")
+            return entry
+        return f"dist/{self.entries[entry]['file']}"
+
+    def url(self, entry: str) -> str:
+        return url_for("static", filename=self.path(entry))
 
     def preloads(self, entry: str) -> list[str]:
         """The chunks ``entry``'s bundle imports, which the page asks for alongside it."""

@@ -14,6 +14,7 @@ import pytest
 
 from facilitator import PROJECT_ROOT
 from facilitator.core.assets import EXTENSION, HASHED, IMMUTABLE, REVALIDATE, Assets
+from tests.core.test_css import PHYSICAL
 
 DIST = PROJECT_ROOT / "static" / "dist"
 SOME_ID = "AAAAAAAAAAAAAAAAAAAAAA"
@@ -25,6 +26,7 @@ TEAM_ONLY = re.compile(
 )
 SCRIPTS = re.compile(r'<script type="module" src="([^"]+)"></script>')
 PRELOADS = re.compile(r'<link rel="modulepreload" href="([^"]+)">')
+STYLESHEETS = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +69,10 @@ def test_participant_pages_load_only_hashed_bundles_without_team_code(client, me
     for url in urls:
         assert url.startswith("/static/dist/") and HASHED.search(url), url
         assert (PROJECT_ROOT / url.removeprefix("/")).is_file(), url
+    sheets = STYLESHEETS.findall(html)
+    assert sheets
+    for url in sheets:
+        assert url.startswith("/static/dist/css/") and HASHED.search(url), url
     sources = sources_reached(meta, urls)
     assert "static/js/secure-context.js" in sources
     assert not {source for source in sources if TEAM_ONLY.match(source)}, path
@@ -87,7 +93,7 @@ def test_shared_json_tables_are_bundled(meta):
 
 
 def test_hashed_files_are_immutable_and_compressed_for_clients_that_accept_it(client, meta):
-    name = next(p for p in meta["outputs"] if "live/page-participant-" in p)
+    name = next(p for p in meta["outputs"] if "js/live/page-participant-" in p)
     url, raw = "/" + name, (PROJECT_ROOT / name).read_bytes()
 
     plain = fetch(client, url)
@@ -139,5 +145,19 @@ def test_without_a_build_pages_load_the_modules_as_they_are(app, client, tmp_pat
         "/static/js/live/page-participant.js",
     ]
     assert not PRELOADS.findall(html)
+    assert STYLESHEETS.findall(html) == [
+        "/static/css/app.css",
+        "/static/css/dialogues.css",
+        "/static/css/live.css",
+    ]
     with client.get("/static/js/live/page-participant.js") as module:
         assert module.status_code == 200 and module.headers["Cache-Control"] == REVALIDATE
+
+
+def test_built_stylesheets_keep_their_logical_properties(meta):
+    """Minifying must not turn `inset-inline-start` into `left`: one sheet serves RTL and LTR."""
+    sheets = [path for path in meta["outputs"] if path.endswith(".css")]
+    assert len(sheets) == len(list((PROJECT_ROOT / "static" / "css").glob("*.css")))
+    for path in sheets:
+        rules = re.split(r"[;{}]", (PROJECT_ROOT / path).read_text(encoding="utf-8"))
+        assert not [rule for rule in rules if PHYSICAL.search(rule)], path

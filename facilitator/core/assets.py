@@ -10,8 +10,9 @@ changes content, so it is served ``immutable`` and a second visit asks nothing. 
 load the modules under static/js one import at a time: slower, never broken.
 
 Compression. The build writes each bundle's gzip and brotli forms beside it; this module sends
-the one the client accepts. Only files from static/dist/ are compressed here, never a page or an
-API response: those carry per-request secrets (the CSRF token, session data) next to text an
+the one the client accepts. The app compresses only responses with no per-request secret in
+them: these files, and the message catalogue (core/i18n_views.py). Never a page or an API
+response: those carry per-request secrets (the CSRF token, session data) next to text an
 attacker can make the page reflect, and compressing both together leaks the secret through the
 response's length (BREACH). The reverse proxy follows the same rule (deploy/caddy/site.caddy
 compresses /static/ only, and leaves a response the app already encoded as it is).

@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 VENDOR_STAMP := static/vendor/.built-stamp
+# The build's manifest is written last, so it is the bundles' stamp.
+DIST_MANIFEST := static/dist/manifest.json
+ASSET_SOURCES := $(shell find static/js static/shared static/css -type f)
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := facilitator.app:create_app
 
@@ -16,7 +19,7 @@ run: setup
 
 test: setup lint typecheck jstest pytest
 
-setup: $(STAMP) $(VENDOR_STAMP) $(MO_FILES)
+setup: $(STAMP) $(VENDOR_STAMP) $(DIST_MANIFEST) $(MO_FILES)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +33,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor.mjs
+$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor.mjs scripts/csp.mjs
 	node scripts/vendor.mjs
 	touch $@
+
+# The pages' bundles and stylesheets (static/dist/), rebuilt when a source or the build changes.
+$(DIST_MANIFEST): $(VENDOR_STAMP) scripts/build.mjs scripts/csp.mjs $(ASSET_SOURCES)
+	node scripts/build.mjs
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
@@ -68,4 +75,4 @@ vectors: $(STAMP)
 	$(BIN)/python scripts/gen_vectors.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor instance translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules static/vendor static/dist instance translations/*/LC_MESSAGES/*.mo

@@ -1,10 +1,11 @@
 // ESLint over the browser modules (static/js), the Node unit tests (tests/js) and the build
-// scripts; the vendored bundles are third-party output and are not ours to lint.
+// scripts; the vendored bundles (third-party) and the pages' bundles (build output) are not
+// ours to lint.
 import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["static/vendor/**"] },
+  { ignores: ["static/vendor/**", "static/dist/**"] },
   js.configs.recommended,
   {
     files: ["static/js/**/*.js"],

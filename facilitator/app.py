@@ -14,6 +14,7 @@ from facilitator import PROJECT_ROOT
 # Socket.IO handlers must be declared before the first ``init_app`` so that every app (and
 # every test app) gets them: Flask-SocketIO copies its pending handlers into each new server.
 from facilitator.core import sockets as _sockets  # noqa: F401
+from facilitator.core.assets import init_assets
 from facilitator.core.auth import init_auth
 from facilitator.core.db import init_commit_point
 from facilitator.core.error_handlers import register_http_errors, register_socket_errors
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_hosts(app, settings.public_origin, settings.trusted_proxies)
     init_security(app, settings.public_origin, settings.secure_cookies)
+    init_assets(app, PROJECT_ROOT / "static" / "dist")
     init_auth(app, request_caller)
     init_sockets(app, connection_rooms)
     init_commit_point(app)

@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 
 import * as esbuild from "esbuild";
 
+import { assertNoEval } from "./csp.mjs";
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "static", "vendor");
 
@@ -60,15 +62,6 @@ const DECLARATIONS = {
 const COPIES = {
   "axe.min.js": join(ROOT, "node_modules", "axe-core", "axe.min.js"),
 };
-
-/** Fails the build if a bundle could not run under `script-src 'self'` (no eval). */
-function assertNoEval(name, code) {
-  for (const pattern of [/\beval\s*\(/, /\bnew\s+Function\s*\(/]) {
-    if (pattern.test(code)) {
-      throw new Error(`${name}: bundle contains ${pattern}, which the CSP forbids`);
-    }
-  }
-}
 
 async function bundle(name, contents) {
   const result = await esbuild.build({

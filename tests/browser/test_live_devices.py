@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from facilitator import td2
+from facilitator import PROJECT_ROOT, td2
 from facilitator.client.client import team_channel_id
+from facilitator.core.assets import Assets
 from tests.browser.test_live_room import (
     DMITRI,
     LAYLA,
@@ -188,7 +189,8 @@ def test_team_channel_ephemeral_devices_and_text_only_mode(
     expect(russian.locator("#device-panel")).to_be_visible()
     normal_bytes, normal_urls = meter.stop()
     normal_report = meter.report()
-    assert any(url.endswith("/static/css/live.css") for url in normal_urls)
+    live_css, text_css, dialogues_css = (sheet(name) for name in ("live", "live-text", "dialogues"))
+    assert any(url.endswith(live_css) for url in normal_urls)
     suggestion = russian.locator("#text-only-suggestion")
     expect(suggestion).to_be_visible()
     meter.start()
@@ -198,8 +200,8 @@ def test_team_channel_ephemeral_devices_and_text_only_mode(
     expect(russian.locator("#device-panel")).to_be_visible()
     text_bytes, text_urls = meter.stop()
     assert russian.locator("html").get_attribute("data-text-only") == "true"
-    assert any(url.endswith("/static/css/live-text.css") for url in text_urls)
-    for decoration in ("/static/css/live.css", "/static/css/dialogues.css", "favicon"):
+    assert any(url.endswith(text_css) for url in text_urls)
+    for decoration in (live_css, dialogues_css, "favicon"):
         assert not any(decoration in url for url in text_urls), decoration
     assert text_bytes < normal_bytes, (text_bytes, normal_bytes)
     (artifacts / "live-bytes.txt").write_text(
@@ -299,20 +301,25 @@ def test_team_channel_ephemeral_devices_and_text_only_mode(
         context.close()
 
 
+def sheet(name: str) -> str:
+    """The address of static/css/<name>.css as pages link it: its build's when built."""
+    return "/static/" + Assets(PROJECT_ROOT / "static" / "dist").path(f"css/{name}.css")
+
+
 def test_text_only_pages_are_lean(app, client):
     """The cookie picks the stylesheet and drops the icon request; the rest is the same page."""
     from tests.browser.test_live_room import SOME_ID, ensure_live_pages
 
     ensure_live_pages(app)
     normal = client.get(f"/p/{SOME_ID}/live").get_data(as_text=True)
-    assert "css/live.css" in normal and "favicon.svg" in normal
+    assert sheet("live") in normal and "favicon.svg" in normal
     assert "data-text-only" not in normal
     client.set_cookie("facilitator_text_only", "1")
     lean = client.get(f"/p/{SOME_ID}/live").get_data(as_text=True)
-    assert "css/live-text.css" in lean and 'data-text-only="true"' in lean
-    assert "css/live.css" not in lean and "css/dialogues.css" not in lean
+    assert sheet("live-text") in lean and 'data-text-only="true"' in lean
+    assert sheet("live") not in lean and sheet("dialogues") not in lean
     assert "favicon.svg" not in lean and 'rel="icon" href="data:,"' in lean
     assert re.search(r'id="text-only-toggle"[^>]*checked', lean)
     assert len(lean) < len(normal) + 200
     client.set_cookie("facilitator_text_only", "yes please")
-    assert "css/live.css" in client.get(f"/p/{SOME_ID}/live").get_data(as_text=True)
+    assert sheet("live") in client.get(f"/p/{SOME_ID}/live").get_data(as_text=True)

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from facilitator.core.assets import asset_url
 from tests.browser.test_workspace import (
     SCENARIO,
     Watch,
@@ -447,12 +448,19 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
 SOME_ID = "AAAAAAAAAAAAAAAAAAAAAA"
 
 
+def script_tag(app: Any, entry: str) -> str:
+    """The tag that loads ``entry`` (a module's path under static/): its bundle when built."""
+    with app.test_request_context():
+        return f'<script type="module" src="{asset_url(entry)}"></script>'
+
+
 def test_participant_shell_is_public_and_team_pages_need_a_sign_in(app, client):
     ensure_live_pages(app)
     page = client.get(f"/p/{SOME_ID}/live")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert 'id="live-participant"' in body and "js/live/page-participant.js" in body
+    assert 'id="live-participant"' in body
+    assert script_tag(app, "js/live/page-participant.js") in body
     assert "<script>" not in body and "style=" not in body
     for path in (f"/dialogues/{SOME_ID}/live", f"/dialogues/{SOME_ID}/projector"):
         response = client.get(path)
@@ -463,12 +471,12 @@ def test_team_pages_for_a_signed_in_account(app, client, make_member, sign_in):
     ensure_live_pages(app)
     sign_in(make_member("facilitator"))
     for path, script in (
-        (f"/dialogues/{SOME_ID}/live", "page-console.js"),
-        (f"/dialogues/{SOME_ID}/projector", "page-projector.js"),
+        (f"/dialogues/{SOME_ID}/live", "js/live/page-console.js"),
+        (f"/dialogues/{SOME_ID}/projector", "js/live/page-projector.js"),
     ):
         page = client.get(path, headers={"Accept-Language": "ar"})
         body = page.get_data(as_text=True)
-        assert page.status_code == 200 and script in body
+        assert page.status_code == 200 and script_tag(app, script) in body
         assert '<html lang="ar" dir="rtl">' in body
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import re
 import subprocess
@@ -159,3 +160,13 @@ def test_browser_catalogue_keeps_message_contexts_apart(client):
     """The role "Facilitator" and the product name "Facilitator" translate differently."""
     messages = client.get("/i18n/ar.json").get_json()["messages"]
     assert messages["team role\x04Facilitator"] == "الميسِّر"
+
+
+def test_catalogue_is_gzipped_for_a_browser_that_accepts_it(client):
+    plain = client.get("/i18n/ar.json")
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.vary
+    zipped = client.get("/i18n/ar.json", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < len(plain.data) / 3
+    assert plain.get_json()["locale"] == "ar" and plain.headers["Cache-Control"] == "no-store"

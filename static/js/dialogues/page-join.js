@@ -5,20 +5,16 @@
 // borrowed device can ask here for it to be cleared when the session closes (ephemeral.js).
 
 import "../secure-context.js";
-
-// Read and remove the fragment before anything else runs: it must not linger in the address bar
-// or in the history.
-const fragment = window.location.hash;
-if (fragment) window.history.replaceState(null, "", window.location.pathname + window.location.search);
-
-const { _, loadCatalog } = await import("../i18n.js");
-const td2 = await import("../td2/index.js");
-const { createMemberKey, deleteDialogueKeys, getDialogueKeys, setMemberHandle } = await import("../keystore.js");
-const api = await import("./api.js");
-const store = await import("./store.js");
-const { signInDevice } = await import("./device.js");
-const { markEphemeral } = await import("./ephemeral.js");
-const { $, announce, say } = await import("./ui.js");
+// First: the fragment leaves the address bar before any other module runs.
+import { fragment } from "./join-fragment.js";
+import { _, loadCatalog } from "../i18n.js";
+import * as td2 from "../td2/index.js";
+import { createMemberKey, deleteDialogueKeys, getDialogueKeys, setMemberHandle } from "../keystore.js";
+import * as api from "./api.js";
+import * as store from "./store.js";
+import { signInDevice } from "./device.js";
+import { markEphemeral } from "./ephemeral.js";
+import { $, announce, say } from "./ui.js";
 
 const POLL_MS = 2000;
 const inviteId = $("join").dataset.inviteId;

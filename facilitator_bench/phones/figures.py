@@ -36,9 +36,8 @@ def shown(figure: str, values: list[float]) -> str:
     """A figure's median over the runs, in its unit (read from its name)."""
     if not values:
         return "-"
-    if figure.startswith("p50 ") or figure.startswith("p95 "):
-        q = 0.5 if figure.startswith("p50") else 0.95
-        return _time(quantile(values, q))
+    if figure in ("p50", "p95"):  # every sample of every run, not a median of runs
+        return _time(quantile(values, 0.5 if figure == "p50" else 0.95))
     value = statistics.median(values)
     if figure.endswith("bytes") or figure.endswith("bytes/min"):
         return _size(value)

@@ -113,10 +113,10 @@ class PythonRoom:
             list(pool.map(lambda pair: pair[0].knock(pair[1]), zip(people, links, strict=True)))
         self.approve_pending(count)
 
-    def knock(self) -> DialogueClient:
-        """A Python participant who knocks and waits (for a steward in a browser)."""
+    def knock(self, link: str) -> DialogueClient:
+        """A Python participant who knocks with ``link`` and waits (for a steward)."""
         person = DialogueClient(HttpTransport(self.server.origin))
-        person.knock(self.link())
+        person.knock(link)
         return person
 
     def seed(self, total: int) -> int:

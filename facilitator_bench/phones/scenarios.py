@@ -178,12 +178,13 @@ class Bench:
         phone.open(path)  # the first visit, unmeasured: the second is the one measured
         phone.mark("live")
         phone.network = SLOW_4G
-        label = f"second visit, {self.options.epochs + 2} epochs, slow 4G"
+        label = f"second visit, {self.options.epochs + 2} epochs (one admission each), slow 4G"
         for _ in range(self.options.runs):
             phone.open(path)
             self.figures.add(label, "ready", phone.mark("live"))
             phone.settle()
             self.figures.add(label, "bytes", phone.transfers.bytes)
+            self.figures.add(label, "requests", phone.transfers.requests)
         self.done(phone)
 
     # --- rooms of many members: the steward's approvals, idle pages ----------------------------

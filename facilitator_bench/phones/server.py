@@ -8,6 +8,7 @@ that the browser only does what is measured.
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 import sqlite3
@@ -78,7 +79,10 @@ def running_server() -> Iterator[Server]:
 class PythonRoom:
     """A dialogue run by a Python convener: invitations, approvals, other members, messages."""
 
-    def __init__(self, server: Server, username: str = "convener") -> None:
+    rooms = itertools.count(1)
+
+    def __init__(self, server: Server) -> None:
+        username = f"convener{next(self.rooms)}"
         self.server = server
         self.convener = DialogueClient(HttpTransport(server.origin))
         self.convener.sign_in(username, PASSWORD, server.account(username, "convener"))

@@ -50,9 +50,11 @@ def test_every_scenario_prints_its_figures():
         assert requests >= 5, rows[name]
     for name in expected[7:9]:
         assert re.search(r"first shown [0-9.]+ m?s; latest shown [0-9.]+ m?s", rows[name])
-    for name in [*expected[:6], *expected[7:9], *expected[10:11], *expected[13:]]:
+    for name in [*expected[:6], *expected[7:9], *expected[10:11]]:
         number, unit = SIZE.search(rows[name]).groups()
         assert float(number) * SCALE[unit] > 0, rows[name]
+    for name in expected[13:]:  # a few idle seconds may well cost nothing
+        assert SIZE.search(rows[name]) and "scaled to a minute" in rows[name], rows[name]
     first = SIZE.search(rows[expected[0]]).groups()
     assert float(first[0]) * SCALE[first[1]] > 20_000  # the page's scripts came over the network
     assert re.search(r"p50 [0-9.]+ m?s; p95 [0-9.]+ m?s", rows[expected[9]])

@@ -41,7 +41,7 @@ def shown(figure: str, values: list[float]) -> str:
     value = statistics.median(values)
     if figure.endswith("bytes") or figure.endswith("bytes/min"):
         return _size(value)
-    if figure.endswith("requests") or figure.endswith("count"):
+    if figure in ("requests", "frames"):
         return f"{value:.0f}"
     return _time(value)
 

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 CPU_RATE = 4
-WAIT_MS = 600_000
+WAIT_MS = 1_800_000  # a 10,000-message history in text-only mode takes minutes
 FINGERPRINT = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
 
 
@@ -48,10 +48,11 @@ UNTHROTTLED = Network("unthrottled", 0, -1, -1)
 class Transfers:
     bytes: int = 0
     requests: int = 0
+    frames: int = 0  # websocket frames received
     by_url: dict[str, int] = field(default_factory=dict)
 
     def reset(self) -> None:
-        self.bytes, self.requests = 0, 0
+        self.bytes, self.requests, self.frames = 0, 0, 0
         self.by_url.clear()
 
 
@@ -112,6 +113,7 @@ class Phone:
 
     def _frame(self, event: dict[str, Any]) -> None:
         self.transfers.bytes += len(event["response"].get("payloadData", ""))
+        self.transfers.frames += 1
 
     def mark(self, name: str) -> float:
         """Milliseconds from the navigation to the first time ``name`` held (``phones.marks``)."""

@@ -135,6 +135,7 @@ class Bench:
                 self.figures.add(label, "first shown", first)
                 self.figures.add(label, "latest shown", latest)
                 self.figures.add(label, "bytes", phone.transfers.bytes)
+                self.figures.add(label, "frames", phone.transfers.frames)
         phone.text_only(False)
 
     def latency(

@@ -108,6 +108,7 @@ def client_command(
     sent -> shown: from the click on the composer's send button on one phone to the text in
     #messages on another. Times are from the start of the navigation (performance.now()).
     Bytes: HTTP responses as received (headers included) and websocket frames received.
+    Each value is also printed on stderr as it is measured.
     """
     from facilitator_bench.phones.run import run
 
@@ -121,5 +122,6 @@ def client_command(
             runs=runs,
             samples=samples,
             idle_seconds=idle_seconds,
+            echo=lambda line: click.echo(line, err=True),
         )
     )

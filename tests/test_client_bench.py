@@ -25,7 +25,7 @@ def test_every_scenario_prints_its_figures():
     )
     assert result.exit_code == 0, result.output
     assert "page errors" not in result.output
-    rows = {line.split("  ")[0]: line for line in result.output.splitlines()[2:]}
+    rows = {line.split("  ")[0]: line for line in result.stdout.splitlines()[2:]}
     expected = [
         "live page, first visit, 3G-like",
         "live page, second visit, 3G-like",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -49,12 +50,17 @@ def shown(figure: str, values: list[float]) -> str:
 class Figures:
     """Rows in the order measured; each figure keeps every run's value."""
 
-    def __init__(self) -> None:
+    def __init__(self, echo: Callable[[str], None] | None = None) -> None:
         self.rows: dict[str, Row] = {}
+        self.echo = echo  # each value as it is measured: a long run that stops keeps them
 
     def add(self, what: str, figure: str, value: float, note: str = "") -> None:
         row = self.rows.setdefault(what, Row(what))
         row.samples.setdefault(figure, []).append(value)
+        if self.echo is not None:
+            self.echo(
+                f"{what}: {figure} {shown('' if figure in ('p50', 'p95') else figure, [value])}"
+            )
         if note:
             row.note = note
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import sync_playwright
 
 from facilitator_bench.phones.phone import CHROMIUM, CHROMIUM_ARGS, SLOW_4G, THREE_G
@@ -17,6 +19,7 @@ def run(
     runs: int,
     samples: int,
     idle_seconds: float,
+    echo: Callable[[str], None] | None = None,
 ) -> str:
     unknown = set(only) - set(SCENARIOS)
     if unknown:
@@ -25,7 +28,7 @@ def run(
     with running_server() as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            bench = Bench(browser, server, options)
+            bench = Bench(browser, server, options, echo)
             figures = bench.run()
         finally:
             browser.close()

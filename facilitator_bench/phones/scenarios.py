@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +30,17 @@ class Options:
 
 
 class Bench:
-    def __init__(self, browser: Any, server: Server, options: Options) -> None:
+    def __init__(
+        self,
+        browser: Any,
+        server: Server,
+        options: Options,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
         self.browser = browser
         self.server = server
         self.options = options
-        self.figures = Figures()
+        self.figures = Figures(echo)
         self.errors: list[str] = []
 
     def phone(self) -> Phone:

@@ -61,6 +61,7 @@ class Phone:
 
     def __init__(self, browser: Any, origin: str, network: Network = UNTHROTTLED) -> None:
         self.context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+        self.context.set_default_timeout(WAIT_MS)  # a page busy rendering a long history
         self.origin = origin
         self.network = network
         self.transfers = Transfers()

@@ -68,3 +68,62 @@ def live_command(
     )
     click.echo(scenario.describe())
     click.echo(report(run(scenario)))
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+
+
+@main.command("client")
+@click.option(
+    "--only",
+    default="",
+    help="comma-separated scenarios (default: all): pages, static, history, latency, epochs, "
+    "idle, steward",
+)
+@click.option("--sizes", default="500,2000,10000", show_default=True, help="messages in the room")
+@click.option(
+    "--rooms", default="20,100,300", show_default=True, help="members, for steward and idle"
+)
+@click.option("--epochs", default=300, show_default=True, help="admissions one at a time")
+@click.option("--runs", default=3, show_default=True, help="runs of each figure (median shown)")
+@click.option("--samples", default=20, show_default=True, help="messages timed per room size")
+@click.option("--idle-seconds", default=30.0, show_default=True, help="idle sample window")
+def client_command(
+    only: str,
+    sizes: str,
+    rooms: str,
+    epochs: int,
+    runs: int,
+    samples: int,
+    idle_seconds: float,
+) -> None:
+    """What a participant's phone waits for: Debian's Chromium (Playwright, /usr/bin/chromium),
+    CPU slowed 4x and the network shaped through CDP (slow 4G: 150 ms, 1.6 Mbit/s down,
+    750 kbit/s up; 3G-like: 300 ms, 400 kbit/s), against a server started on 127.0.0.1.
+
+    \b
+    ready (live page): #live-status has data-state="live" (joined and caught up);
+    ready (home): #loading hidden and #content shown;
+    first / latest message shown: "#messages li.message:not(.pending) .message-text" exists
+    (for the latest, in li.message[data-seq=<latest seq>]);
+    sent -> shown: from the click on the composer's send button on one phone to the text in
+    #messages on another. Times are from the start of the navigation (performance.now()).
+    Bytes: HTTP responses as received (headers included) and websocket frames received.
+    Each value is also printed on stderr as it is measured.
+    """
+    from facilitator_bench.phones.run import run
+
+    chosen = tuple(name.strip() for name in only.split(",") if name.strip())
+    click.echo(
+        run(
+            only=chosen,
+            sizes=_numbers(sizes),
+            rooms=_numbers(rooms),
+            epochs=epochs,
+            runs=runs,
+            samples=samples,
+            idle_seconds=idle_seconds,
+            echo=lambda line: click.echo(line, err=True),
+        )
+    )

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from facilitator import td2
+from facilitator import roles, td2
 from facilitator.core.db import DbSession
 from facilitator.core.errors import NotFoundError, PermissionDeniedError
 from facilitator.dialogues.access import (
@@ -40,8 +40,8 @@ from facilitator.dialogues.envelope_check import (
 from facilitator.dialogues.models import Dialogue, Envelope, Epoch, Member
 from facilitator.dialogues.schemas import EnvelopeIn
 
-# Who may retract anyone's live message in the room: the session's moderators.
-MODERATORS = frozenset({"convener", "facilitator"})
+# Who may retract anyone's live message in the room: those who lead it (static/shared/roles.json).
+MODERATORS = roles.roles_with("lead_room")
 
 
 def next_seq(db: DbSession, dialogue_id: str) -> int:

@@ -76,7 +76,8 @@ export function languageName(tag) {
 
 /**
  * `new Intl.DateTimeFormat(tag, options)`, or where the browser lacks the page locale's data,
- * FormatJS's formatter with the same interface (format, formatRange, resolvedOptions).
+ * FormatJS's formatter with the same interface (format, formatRange, formatToParts,
+ * resolvedOptions).
  */
 export function dateTimeFormat(tag, options = {}) {
   if (!FallbackDateTimeFormat) return new Intl.DateTimeFormat(tag, options);
@@ -118,6 +119,9 @@ function zonedFallback(options) {
     return { date: new Date(utc), offset };
   };
   const named = (text, offset) => (timeZoneName ? `${text} ${offset}` : text);
+  const namedParts = (parts, offset) => (timeZoneName
+    ? [...parts, { type: "literal", value: " " }, { type: "timeZoneName", value: offset }]
+    : parts);
   return {
     format(date) {
       const { date: shifted, offset } = wall(date);
@@ -126,6 +130,10 @@ function zonedFallback(options) {
     formatRange(start, end) {
       const from = wall(start);
       return named(inner.formatRange(from.date, wall(end).date), from.offset);
+    },
+    formatToParts(date) {
+      const { date: shifted, offset } = wall(date);
+      return namedParts(inner.formatToParts(shifted), offset);
     },
     resolvedOptions() {
       return { ...inner.resolvedOptions(), timeZone: zone.resolvedOptions().timeZone };

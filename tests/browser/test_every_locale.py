@@ -146,6 +146,88 @@ def check_dates(page: Any, tag: str) -> None:
         assert not re.search(r"\b(Dec|Nov|Mon|Tue)\b", text), f"{tag}: English date: {text}"
 
 
+# The runs of a formatted date and time that sit in Unicode isolates (U+2066..U+2069), with the
+# box of each character: where the reader's eye finds each one on the rendered line.
+ISOLATED_RUNS = """(element) => {
+  const node = element.firstChild;
+  const text = node.textContent;
+  const runs = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x2066 && code <= 0x2068) start = i + 1;
+    else if (code === 0x2069 && start >= 0) {
+      const boxes = [];
+      for (let j = start; j < i; j += 1) {
+        const range = document.createRange();
+        range.setStart(node, j);
+        range.setEnd(node, j + 1);
+        const r = range.getBoundingClientRect();
+        boxes.push({ x: r.left, right: r.right, y: Math.round(r.top) });
+      }
+      runs.push({ text: text.slice(start, i), offset: start, boxes });
+      start = -1;
+    }
+  }
+  return runs;
+}"""
+RTL_LETTER = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+DIGITS = re.compile(r"\d+")
+
+
+def run_direction(text: str, page_direction: str) -> str:
+    """The direction a run is laid out in: its first letter's, else the page's."""
+    for char in text:
+        if char.isalpha():
+            return "rtl" if RTL_LETTER.match(char) else "ltr"
+    return page_direction
+
+
+def check_time_order(page: Any, tag: str) -> None:
+    """In a right-to-left page, a session's date, its times and its zone each read as a unit:
+    the start time comes before the end time in the run's own direction, and no run is laid out
+    in the middle of another (the scrambled "AM – 7:00 PM 11:00" of an unisolated Urdu range)."""
+    page.set_viewport_size({"width": 1400, "height": 844})
+    try:
+        runs = page.locator("#next-when").evaluate(ISOLATED_RUNS)
+    finally:
+        page.set_viewport_size({"width": 390, "height": 844})
+    assert len(runs) >= 2, f"{tag}: the date and the times are not isolated: {runs}"
+    times = [run for run in runs if ":" in run["text"]]
+    assert times, f"{tag}: no time run in {[run['text'] for run in runs]}"
+    for run in times:
+        hours = list(DIGITS.finditer(run["text"]))
+        if len(hours) < 4:
+            continue  # a single time
+        first, second = run["boxes"][hours[0].start()], run["boxes"][hours[2].start()]
+        assert first["y"] == second["y"], f"{tag}: the range is broken across lines"
+        if run_direction(run["text"], "rtl") == "ltr":
+            assert first["x"] < second["x"], f"{tag}: {run['text']!r} reads backwards"
+        else:
+            assert first["x"] > second["x"], f"{tag}: {run['text']!r} reads backwards"
+    for one, other in pairwise(runs):
+        same_line = {box["y"] for box in one["boxes"]} == {box["y"] for box in other["boxes"]}
+        if not same_line:
+            continue
+        left = min(box["x"] for box in one["boxes"]), max(box["right"] for box in one["boxes"])
+        right = min(box["x"] for box in other["boxes"]), max(box["right"] for box in other["boxes"])
+        assert left[1] <= right[0] + 1 or right[1] <= left[0] + 1, (
+            f"{tag}: {one['text']!r} and {other['text']!r} are laid out inside each other"
+        )
+        # Right to left, what is said first stands to the right.
+        assert left[0] >= right[1] - 1, f"{tag}: {one['text']!r} stands after {other['text']!r}"
+
+
+def check_zone_name(page: Any, tag: str) -> None:
+    """The dialogue's time zone is named in the reader's language, not by its IANA id."""
+    zone = page.locator("#dialogue-facts [data-zone]")
+    expect(zone).to_be_visible(timeout=WAIT)
+    ident = zone.get_attribute("data-zone")
+    shown = zone.inner_text()
+    if tag in {"ar", "fa", "he", "ur", "ru", "uk", "tr", "fr", "es"}:
+        assert shown and shown != ident and "/" not in shown, f"{tag}: the zone shows as {shown!r}"
+
+
 @pytest.mark.skipif(not TRANSLATED, reason="no translated locale")
 def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
     watch = LiveWatch()
@@ -184,6 +266,8 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
             convener.goto(origin + path)
             expect(convener.locator(ready).first).to_be_visible(timeout=WAIT)
             check_page(convener, tag, english, where, origin)
+            if where == "workspace":
+                check_zone_name(convener, tag)
         participant.goto(f"{origin}/p/{dialogue_id}")
         switch_locale(participant, tag)
         for where, (path, ready) in participant_pages.items():
@@ -192,6 +276,8 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
             check_page(participant, tag, english, where, origin)
             if where == "participant home":
                 check_dates(participant, tag)
+                if locale_info(tag).is_rtl:
+                    check_time_order(participant, tag)
             if tag in AXE_LOCALES:
                 check_focus_order(participant, tag, where)
         wait_live(participant)

@@ -5,7 +5,7 @@ import { _ } from "../i18n.js";
 import { deleteMeta, writeMeta } from "./crypto-state.js";
 import { PHASES, RULES, cleanTexts, itemsOf, newDocId, pickText } from "./docs.js";
 import { languageName, phaseLabel, ruleLabel } from "./labels.js";
-import { formatRange, isoToWall, wallToIso } from "./time.js";
+import { formatRange, isoToWall, isolate, wallToIso, zoneName } from "./time.js";
 import { $, announce, direction, h, onSubmit, options, readTexts, textInputs, uiLabels, userText } from "./ui.js";
 
 const titleLabel = (tag) => _("Title in %(language)s", { language: languageName(tag) });
@@ -257,7 +257,7 @@ function bind(ws, form, status, save, reset) {
 export function setupAgenda(ws) {
   options($("item-phase"), PHASES.map((code) => [code, phaseLabel(code)]));
   options($("item-confidentiality"), RULES.map((code) => [code, ruleLabel(code)]));
-  $("session-zone").textContent = _("Start and end in the dialogue's time zone: %(zone)s", { zone: ws.timeZone() });
+  $("session-zone").textContent = _("Start and end in the dialogue's time zone: %(zone)s", { zone: isolate(zoneName(ws.timeZone())) });
   resetSessionForm(ws);
   resetItemForm(ws);
   bind(ws, $("session-form"), $("session-status"), saveSession, resetSessionForm);

@@ -18,7 +18,7 @@ import { writeMeta } from "./crypto-state.js";
 import { ATTENDANCE, MEDIATOR_TYPES, PARTICIPANT_ROLES, STEWARD_ROLES, TEAM_ROLES, newDocId, parseLanguagePairs, parseLanguages, personFor } from "./docs.js";
 import { attendanceLabel, languageName, mediatorTypeLabel, roleLabel } from "./labels.js";
 import { qrSvg } from "./qr.js";
-import { displayLocale } from "./time.js";
+import { displayLocale, formatIsolated } from "./time.js";
 import { approveKnock } from "./steward.js";
 import * as store from "./store.js";
 import { $, announce, copyText, fingerprintView, h, onSubmit, options, userText } from "./ui.js";
@@ -121,7 +121,7 @@ function statusText(status) {
 async function invitationView(ws, invitation) {
   const person = personFor(ws.model, { inviteId: invitation.invite_id });
   const name = person?.doc.display_name || "—";
-  const expires = dateTimeFormat(displayLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(invitation.expires_at));
+  const expires = formatIsolated(dateTimeFormat(displayLocale(), { dateStyle: "medium", timeStyle: "short" }), new Date(invitation.expires_at));
   const kept = invitation.team_seat || invitation.status !== "open" ? null : await store.load(store.keys.inviteSecret(invitation.invite_id));
   const kind = invitation.team_seat ? _("team seat") : _("link");
   const until = _("expires %(when)s", { when: expires });

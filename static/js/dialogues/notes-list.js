@@ -4,7 +4,7 @@
 import { _, dateTimeFormat } from "../i18n.js";
 import { languageName, noteKindHeading } from "./labels.js";
 import { NOTE_KINDS } from "./notes.js";
-import { displayLocale } from "./time.js";
+import { displayLocale, formatIsolated } from "./time.js";
 import { h, uiLabels, userText } from "./ui.js";
 
 /** Rules under which notes are taken in the notes channel. */
@@ -23,9 +23,9 @@ export const TAKES_NOTES = new Set(["on_record", "chatham_house"]);
 function formatWhen(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
-  return dateTimeFormat(displayLocale(), {
+  return formatIsolated(dateTimeFormat(displayLocale(), {
     year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-  }).format(date);
+  }), date);
 }
 
 function shorten(text, size = 40) {

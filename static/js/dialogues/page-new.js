@@ -21,7 +21,7 @@ import * as api from "./api.js";
 import { openDialogue, teamWraps, writeMeta } from "./crypto-state.js";
 import { RULES, TRACKS, newDocId, parseLanguages } from "./docs.js";
 import { describe, languageName, ruleLabel, trackLabel } from "./labels.js";
-import { timeZones, viewerTimeZone } from "./time.js";
+import { timeZones, viewerTimeZone, zoneChoiceLabel } from "./time.js";
 import { $, busy, options, readTexts, say, textInputs } from "./ui.js";
 
 await loadCatalog();
@@ -35,7 +35,7 @@ function renderTitleInputs() {
   textInputs($("title-fields"), languages, values, { name: "title", label: titleLabel });
 }
 
-options($("timezone"), timeZones().map((zone) => [zone, zone]), viewerTimeZone());
+options($("timezone"), timeZones().map((zone) => [zone, zoneChoiceLabel(zone)]), viewerTimeZone());
 options($("track"), TRACKS.map((code) => [code, trackLabel(code)]), "II");
 options($("confidentiality"), RULES.map((code) => [code, ruleLabel(code)]), "chatham_house");
 renderTitleInputs();

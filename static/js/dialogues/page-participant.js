@@ -63,6 +63,7 @@ function render() {
     $("next-title").textContent = sessionTitle?.text ?? "";
     $("next-title").lang = sessionTitle?.lang ?? "";
     $("next-when").textContent = formatRange(next.entry.doc.starts, next.entry.doc.ends);
+    Object.assign($("next-when").dataset, { starts: next.entry.doc.starts, ends: next.entry.doc.ends });
     agenda.replaceChildren(...itemsOf(model, next.entry.doc.id).map(itemView));
   } else {
     agenda.replaceChildren();

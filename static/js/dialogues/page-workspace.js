@@ -14,7 +14,7 @@ import { renderDevicePolicy, setupDevicePolicy } from "./device-policy-view.js";
 import { pageLife } from "./page-life.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
-import { isValidTimeZone, viewerTimeZone } from "./time.js";
+import { isValidTimeZone, isolate, viewerTimeZone, zoneName } from "./time.js";
 import { $, fingerprintView, h, say } from "./ui.js";
 
 const POLL_MS = 4000;
@@ -98,7 +98,7 @@ function renderOverview() {
     facts.push(
       [_("Track"), trackLabel(dialogue.track)],
       [_("Working languages"), ws.languages().map(languageName).join(", ")],
-      [_("Time zone"), ws.timeZone()],
+      [_("Time zone"), h("span", { text: zoneName(ws.timeZone()), title: ws.timeZone(), dataset: { zone: ws.timeZone() } })],
       [_("Default confidentiality rule"), ruleLabel(dialogue.confidentiality_default)],
     );
   }
@@ -142,7 +142,7 @@ async function poll() {
 try {
   ws.state = await openDialogue(ws.id);
   ws.model = buildModel(await readMeta(ws.state));
-  $("viewer-zone").textContent = _("Your time zone: %(zone)s", { zone: viewerTimeZone() });
+  $("viewer-zone").textContent = _("Your time zone: %(zone)s", { zone: isolate(zoneName(viewerTimeZone())) });
   setupAgenda(ws);
   setupGlossary(ws);
   setupDevicePolicy(ws);

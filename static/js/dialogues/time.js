@@ -88,7 +88,74 @@ export function displayLocale() {
   return own ?? page;
 }
 
-/** "Mon 7 Dec 2026, 06:00–14:00 GMT" in the viewer's own time zone and locale. */
+// Inside right-to-left text, a time such as "11:00 AM – 7:00 PM" or a zone such as "GMT +5" is
+// made of weak characters (digits, colons, dashes) and left-to-right letters, and the bidi
+// algorithm scatters it among the words around it ("AM – 7:00 PM 11:00"). Each run of a date, a
+// time (or a range of times) and a zone is wrapped in a Unicode isolate, so it is laid out as a
+// unit in its own direction and placed as a unit in the sentence.
+const FSI = "\u2068";
+const LRI = "\u2066";
+const RLI = "\u2067";
+const PDI = "\u2069";
+const LETTER = /\p{L}/u;
+const TIME_PARTS = new Set(["hour", "minute", "second", "fractionalSecond", "dayPeriod"]);
+const ZONE_PARTS = new Set(["timeZoneName"]);
+
+/**
+ * `text` as one isolate (the empty string stays empty): in the direction of its first letter,
+ * and without letters ("11:00–19:00") in the page's direction, so that a Hebrew reader reads the
+ * range from the right as the rest of the line.
+ */
+export function isolate(text) {
+  if (!text) return "";
+  if (LETTER.test(text)) return `${FSI}${text}${PDI}`;
+  return `${document.documentElement.dir === "rtl" ? RLI : LRI}${text}${PDI}`;
+}
+
+function kindOf(part) {
+  if (part.type === "literal") return null;
+  if (TIME_PARTS.has(part.type)) return "time";
+  if (ZONE_PARTS.has(part.type)) return "zone";
+  return "date";
+}
+
+/**
+ * Joins formatted parts (`formatToParts`, `formatRangeToParts`) with each run of one kind (date,
+ * time, zone) isolated. A literal between two parts of the same kind ("–" between two times,
+ * ":" between hour and minute) stays inside the run; one between runs stays outside.
+ * @param {{type: string, value: string}[]} parts
+ */
+export function isolatedParts(parts) {
+  let out = "";
+  let run = "";
+  let runKind = null;
+  let pending = ""; // literals after the run, not yet known to be inside it
+  for (const part of parts) {
+    const kind = kindOf(part);
+    if (kind === null) {
+      if (runKind === null) out += part.value;
+      else pending += part.value;
+    } else if (kind === runKind) {
+      run += pending + part.value;
+      pending = "";
+    } else {
+      out += isolate(run) + pending;
+      run = part.value;
+      runKind = kind;
+      pending = "";
+    }
+  }
+  return out + isolate(run) + pending;
+}
+
+/** `format.formatToParts(date)` isolated, or `format.format(date)` where parts are missing. */
+export function formatIsolated(format, date) {
+  if (typeof format.formatToParts !== "function") return isolate(format.format(date));
+  return isolatedParts(format.formatToParts(date));
+}
+
+/** "Mon 7 Dec 2026, 06:00–14:00 GMT" in the viewer's own time zone and locale, its date, times
+ * and zone isolated (above), so that it reads right inside right-to-left text. */
 export function formatRange(startIso, endIso) {
   const start = new Date(startIso);
   const end = new Date(endIso);
@@ -102,8 +169,47 @@ export function formatRange(startIso, endIso) {
     minute: "2-digit",
     timeZoneName: "short",
   });
-  if (Number.isNaN(end.getTime()) || end < start) return format.format(start);
-  return format.formatRange(start, end);
+  if (Number.isNaN(end.getTime()) || end < start) return formatIsolated(format, start);
+  return isolatedParts(rangeParts(format, start, end));
+}
+
+/** The parts of a range, made of the two ends' parts where the formatter cannot (the CLDR
+ * fallback of `ps` and `ckb`): the date once when both ends fall on the same day. */
+function rangeParts(format, start, end) {
+  if (typeof format.formatRangeToParts === "function") return format.formatRangeToParts(start, end);
+  const first = format.formatToParts(start);
+  const last = format.formatToParts(end);
+  const dash = { type: "literal", value: " – " };
+  const day = (parts) => parts.filter((part) => kindOf(part) === "date").map((part) => part.value).join();
+  if (day(first) !== day(last)) return [...first, dash, ...last];
+  const zone = first.findIndex((part) => part.type === "timeZoneName");
+  const head = zone < 0 ? first : first.slice(0, zone);
+  while (head.length && head[head.length - 1].type === "literal") head.pop();
+  const timeAt = last.findIndex((part) => kindOf(part) === "time");
+  return [...head, dash, ...last.slice(Math.max(0, timeAt))];
+}
+
+/** A time zone's name in the viewer's language ("שעון טורקיה" for "Europe/Istanbul"), else its
+ * id: ids are English city names that a reader of another language may not recognise. */
+export function zoneName(timeZone) {
+  for (const style of ["longGeneric", "long"]) {
+    try {
+      const parts = dateTimeFormat(displayLocale(), { timeZone, timeZoneName: style }).formatToParts(new Date());
+      const name = parts.find((part) => part.type === "timeZoneName")?.value;
+      if (name && name !== timeZone) return name;
+    } catch {
+      // this engine lacks that style, or the zone: try the next, else the id
+    }
+  }
+  return timeZone;
+}
+
+/** A zone for a picker, where several zones share a name ("Central European Time"): the
+ * localized name and the id's city, each isolated. */
+export function zoneChoiceLabel(timeZone) {
+  const city = timeZone.split("/").pop()?.replaceAll("_", " ") ?? timeZone;
+  const name = zoneName(timeZone);
+  return name === timeZone ? isolate(timeZone) : `${isolate(name)} (${isolate(city)})`;
 }
 
 /** The session running now, else the next one, else the last one. */

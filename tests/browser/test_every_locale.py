@@ -127,8 +127,12 @@ def check_focus_order(page: Any, tag: str, where: str) -> None:
         same_line = abs(before["y"] - after["y"]) < 4 and before["h"] and after["h"]
         apart = after["right"] <= before["x"] + 1 or after["x"] >= before["right"] - 1
         if same_line and apart:
-            forward = after["right"] <= before["x"] + 1 if rtl else after["x"] >= before["right"] - 1
-            assert forward, f"{tag} {where}: focus goes against the reading direction: {before} -> {after}"
+            forward = (
+                after["right"] <= before["x"] + 1 if rtl else after["x"] >= before["right"] - 1
+            )
+            assert forward, (
+                f"{tag} {where}: focus goes against the reading direction: {before} -> {after}"
+            )
 
 
 def check_dates(page: Any, tag: str) -> None:
@@ -186,7 +190,7 @@ def run_direction(text: str, page_direction: str) -> str:
 def check_time_order(page: Any, tag: str) -> None:
     """In a right-to-left page, a session's date, its times and its zone each read as a unit:
     the start time comes before the end time in the run's own direction, and no run is laid out
-    in the middle of another (the scrambled "AM – 7:00 PM 11:00" of an unisolated Urdu range)."""
+    in the middle of another (the scrambled "AM - 7:00 PM 11:00" of an unisolated Urdu range)."""
     page.set_viewport_size({"width": 1400, "height": 844})
     try:
         runs = page.locator("#next-when").evaluate(ISOLATED_RUNS)
@@ -286,7 +290,10 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
 
         signed_out = browser.new_context(locale=tag)
         page = watch.page(signed_out)
-        for where, path in {"sign-in": "/login", "bad invitation": "/j/AAAAAAAAAAAAAAAAAAAAAA"}.items():
+        for where, path in {
+            "sign-in": "/login",
+            "bad invitation": "/j/AAAAAAAAAAAAAAAAAAAAAA",
+        }.items():
             page.goto(origin + path)
             check_page(page, tag, english, where, origin)
         signed_out.close()

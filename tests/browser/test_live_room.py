@@ -392,6 +392,13 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
     convener.get_by_role("button", name=f"Remove {DMITRI['name']} from the dialogue").click()
     expect(russian.locator("#refusal")).to_contain_text("Вас исключили", timeout=WAIT)
     expect(russian.locator("#messages")).to_have_count(0)
+    # The removal notice offers to wipe the device there and then, in the reader's language.
+    wipe = russian.get_by_role("button", name="Выйти и очистить это устройство")
+    russian.once("dialog", lambda dialog: dialog.accept())
+    wipe.click()
+    expect(russian.locator("#wipe-status")).to_contain_text("ключей на нём больше нет", timeout=WAIT)
+    databases = russian.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)")
+    assert "td2-keystore" not in databases and "facilitator-dialogues" not in databases, databases
     # The console reopens under the new epoch; the Arabic device follows the rotation.
     console.reload()
     wait_live(console)

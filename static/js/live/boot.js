@@ -7,6 +7,7 @@ import * as api from "../dialogues/api.js";
 import { pickText, preferences } from "../dialogues/docs.js";
 import { explain } from "../dialogues/labels.js";
 import { liveTuning } from "../dialogues/low-bandwidth.js";
+import { offerWipe } from "../dialogues/wipe-offer.js";
 import { $, refuse, say } from "../dialogues/ui.js";
 import { problemMessage, statusLabel, stopMessage } from "./labels.js";
 import { LiveRoom } from "./room.js";
@@ -40,6 +41,11 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
     window.clearInterval(ticker);
     refuse(root, title, why);
   };
+  /** A participant's device removed from the dialogue: said so, with the wipe at hand. */
+  const removed = () => {
+    stop(...stopMessage("removed"));
+    if (mode === "device") offerWipe($("refusal"));
+  };
   const tuning = liveTuning(); // text-only mode: fewer polls, slower timers, small pages
   live = new LiveRoom({
     dialogueId: root.dataset.dialogueId,
@@ -57,6 +63,7 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
     },
     onStopped: (reason, error) => {
       if (reason === "refused") stop(_("This dialogue cannot be shown"), explain(error));
+      else if (reason === "removed") removed();
       else stop(...stopMessage(reason));
     },
     onProblem: (error) => say($("live-problem"), problemMessage(error), "error"),
@@ -64,7 +71,7 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
   try {
     await live.start();
   } catch (error) {
-    if (api.isCutOff(error) && mode === "device") stop(...stopMessage("removed"));
+    if (api.isCutOff(error) && mode === "device") removed();
     else stop(_("This dialogue cannot be shown"), explain(error));
     console.warn("live room refused:", error?.name, error?.reason ?? error?.code ?? "");
     return null;

@@ -64,6 +64,12 @@ export function currentLocale() {
   return locale;
 }
 
+/** Every locale the interface is translated into (the server lists them on the page). */
+export function supportedLocales() {
+  const listed = document.documentElement.dataset.locales ?? "";
+  return listed.split(" ").filter(Boolean);
+}
+
 /** A language's name in the page's language ("ar" -> "Arabic"), else the tag itself. */
 export function languageName(tag) {
   if (Object.hasOwn(languageNames, tag)) return languageNames[tag];

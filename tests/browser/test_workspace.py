@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from facilitator.core.i18n import SUPPORTED_LOCALES
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -295,6 +297,14 @@ def test_convener_participant_and_interpreter_share_an_encrypted_workspace(
     convener_page.click("#seat-form button[type=submit]")
     expect(convener_page.locator("#invitation-list")).to_contain_text("team seat", timeout=WAIT)
     link = invite_participant(convener_page)
+    # A participant's own language may be any the interface speaks, the working languages first.
+    values = "(options) => options.map((option) => option.value)"
+    groups = convener_page.locator("#invite-language optgroup")
+    expect(groups).to_have_count(2)
+    working = groups.nth(0).locator("option").evaluate_all(values)
+    assert working == [tag.strip() for tag in SCENARIO["languages"].split(",")]
+    offered = convener_page.locator("#invite-language option").evaluate_all(values)
+    assert sorted(offered) == sorted(SUPPORTED_LOCALES)
     assert re.fullmatch(
         rf"{re.escape(origin)}/j/{ID}#{ID}\.[A-Z2-7]{{4}}(-[A-Z2-7]{{4}}){{3}}", link
     )

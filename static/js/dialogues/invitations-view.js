@@ -2,7 +2,7 @@
 // this device to check knocks), team seats, open invitations, and requests to join with the
 // newcomer's fingerprint and the proof checked against the kept secret.
 
-import { _, dateTimeFormat } from "../i18n.js";
+import { _, currentLocale, dateTimeFormat, supportedLocales } from "../i18n.js";
 import {
   b64uDecode,
   b64uEncode,
@@ -114,6 +114,21 @@ async function knockView(ws, knock, invitations) {
       h("button", { type: "button", text: _("Refuse"), "aria-label": _("Refuse %(name)s", { name }), onclick: () => decide(false) })));
 }
 
+/**
+ * A participant's own language: any language the interface speaks, the dialogue's working
+ * languages first (those that interpretation covers), each group named.
+ * @param {HTMLSelectElement} select
+ * @param {string[]} working
+ */
+function languageChoice(select, working) {
+  const option = (tag) => h("option", { value: tag, lang: tag, text: languageName(tag) });
+  const others = supportedLocales().filter((tag) => !working.includes(tag));
+  others.sort((a, b) => languageName(a).localeCompare(languageName(b), currentLocale()));
+  const groups = [h("optgroup", { label: _("Working languages") }, working.map(option))];
+  if (others.length) groups.push(h("optgroup", { label: _("Other languages") }, others.map(option)));
+  select.replaceChildren(...groups);
+}
+
 function statusText(status) {
   return { open: _("Open"), used: _("Used"), revoked: _("Revoked"), expired: _("Expired") }[status] ?? status;
 }
@@ -172,8 +187,7 @@ function bind(ws, form, status, work) {
 export function setupStewardPanel(ws) {
   if (!ws.isSteward) return;
   $("steward-fingerprint").textContent = ws.state.anchor.fingerprint;
-  const languages = ws.languages();
-  options($("invite-language"), languages.map((tag) => [tag, languageName(tag)]));
+  languageChoice($("invite-language"), ws.languages());
   options($("invite-attendance"), ATTENDANCE.map((code) => [code, attendanceLabel(code)]));
   options($("invite-role"), PARTICIPANT_ROLES.map((code) => [code, roleLabel(code)]));
   options($("seat-role"), TEAM_ROLES.map((code) => [code, roleLabel(code)]), "facilitator");

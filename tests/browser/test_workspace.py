@@ -162,9 +162,27 @@ def sign_in(page: Any, origin: str, member: Any) -> None:
     page.wait_for_url(origin + "/")
 
 
+def choose_languages(page: Any, tags: list[str]) -> None:
+    """Ticks the working languages in order; a title field follows each choice as it is made,
+    and goes when the language is unticked."""
+    titles = page.locator("#title-fields input")
+    for tag in tags:
+        box = page.locator(f"#language-boxes input[value='{tag}']")
+        if not box.is_checked():
+            box.check()
+        expect(page.locator(f"#title-{tag}")).to_be_visible()
+    expect(titles).to_have_count(len(tags))
+    page.locator("#language-boxes input[value='uk']").check()
+    expect(titles).to_have_count(len(tags) + 1)
+    page.locator("#language-boxes input[value='uk']").uncheck()
+    expect(titles).to_have_count(len(tags))
+    order = titles.evaluate_all("(fields) => fields.map((field) => field.dataset.lang)")
+    assert order == tags, "the title fields follow the order of the choice"
+
+
 def create_dialogue(page: Any, origin: str, title_suffix: str = "", name: str = "Samira") -> str:
     page.goto(origin + "/dialogues/new")
-    page.fill("#languages", SCENARIO["languages"])
+    choose_languages(page, [tag.strip() for tag in SCENARIO["languages"].split(",")])
     for tag, text in SCENARIO["title"].items():
         page.fill(f"#title-{tag}", f"{text} {title_suffix}".strip())
     page.select_option("#timezone", SCENARIO["timezone"])

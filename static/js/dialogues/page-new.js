@@ -29,17 +29,33 @@ await loadCatalog();
 const form = $("new-dialogue");
 const titleLabel = (tag) => _("Title in %(language)s", { language: languageName(tag) });
 
+// The working languages in the order they were chosen (the first is the dialogue's first
+// language): ticked boxes of the interface's languages, then tags typed for others.
+const ticked = [...form.querySelectorAll("#language-boxes input:checked")].map((box) => box.value);
+
+function chosenLanguages() {
+  return [...new Set([...ticked, ...parseLanguages($("languages-other").value)])];
+}
+
 function renderTitleInputs() {
   const values = readTexts($("title-fields"));
-  const languages = parseLanguages($("languages").value);
-  textInputs($("title-fields"), languages, values, { name: "title", label: titleLabel });
+  textInputs($("title-fields"), chosenLanguages(), values, { name: "title", label: titleLabel });
 }
+
+$("language-boxes").addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement)) return;
+  const at = ticked.indexOf(box.value);
+  if (box.checked && at < 0) ticked.push(box.value);
+  if (!box.checked && at >= 0) ticked.splice(at, 1);
+  renderTitleInputs();
+});
 
 options($("timezone"), timeZones().map((zone) => [zone, zoneChoiceLabel(zone)]), viewerTimeZone());
 options($("track"), TRACKS.map((code) => [code, trackLabel(code)]), "II");
 options($("confidentiality"), RULES.map((code) => [code, ruleLabel(code)]), "chatham_house");
 renderTitleInputs();
-$("languages").addEventListener("input", renderTitleInputs);
+$("languages-other").addEventListener("input", renderTitleInputs);
 
 /** Makes the keys and the signed genesis epoch, and registers the dialogue. */
 async function createDialogue() {
@@ -78,7 +94,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const status = $("form-status");
   say(status, "");
-  const languages = parseLanguages($("languages").value);
+  const languages = chosenLanguages();
   const title = readTexts($("title-fields"));
   if (!languages.length) return say(status, _("Name at least one working language."), "error");
   if (!Object.keys(title).length) return say(status, _("Give the dialogue a title."), "error");

@@ -123,6 +123,23 @@ def item_on(page: Any, title: str) -> Any:
     return page.locator("li.note-item", has=page.locator("h3", has_text=title))
 
 
+# Where a list item's text starts against its start edge, and the room the list leaves there for
+# the bullet (the marker itself has no box to measure).
+BULLET_ROOM = """(li) => {
+  const rtl = getComputedStyle(li).direction === "rtl";
+  const text = document.createRange();
+  text.selectNodeContents(li.querySelector("p"));
+  const box = li.getBoundingClientRect();
+  const line = text.getClientRects()[0];
+  const list = li.parentElement.getBoundingClientRect();
+  return {
+    direction: rtl ? "rtl" : "ltr",
+    text_to_item: rtl ? box.right - line.right : line.left - box.left,
+    room: rtl ? list.right - box.right : box.left - list.left,
+  };
+}"""
+
+
 def add_note(page: Any, title: str, kind: str, text: str, lang: str,
              translation: tuple[str, str] | None = None) -> None:
     item = item_on(page, title)
@@ -365,6 +382,11 @@ def test_notes_summary_and_archive_key_in_the_browser(
     expect(page.locator("#summary-content")).to_be_visible(timeout=WAIT)
     draft = page.locator("#draft-notes")
     expect(draft).to_contain_text(PERSIAN_NOTE)
+    # A right-to-left note on a left-to-right page: its bullet stands beside its first line
+    # (the item takes the note's direction, with room for the bullet at its right).
+    bullet = draft.locator("li", has_text=PERSIAN_NOTE).evaluate(BULLET_ROOM)
+    assert bullet["direction"] == "rtl" and bullet["text_to_item"] < 2, bullet
+    assert bullet["room"] >= 10, bullet
     for secret in (OFF_RECORD_NOTE, NO_NOTES_NOTE, TEAM_NOTE):
         assert secret not in draft.inner_text()
     expect(page.locator("#left-out")).to_contain_text(OFF_RECORD_ITEM)

@@ -25,7 +25,7 @@ import {
   toJson, toMarkdown,
 } from "./summary-export.js";
 import { decided, findingView, labels } from "./summary-findings.js";
-import { $, announce, h, say, userText } from "./ui.js";
+import { $, announce, h, say, textDirection, userText } from "./ui.js";
 
 const root = $("summary-page");
 await loadCatalog();
@@ -86,7 +86,7 @@ function renderDraft() {
           NOTE_KINDS.flatMap((kind) => {
             const notes = item.notes.filter((note) => note.kind === kind);
             if (!notes.length) return [];
-            return [h("h5", { text: noteKindHeading(kind) }), h("ul", {}, notes.map((note) => h("li", {},
+            return [h("h5", { text: noteKindHeading(kind) }), h("ul", {}, notes.map((note) => h("li", { dir: textDirection(note.lang) },
               userText("p", note.text, note.lang),
               note.translation?.text ? userText("p", note.translation.text, note.translation.lang, { class: "hint" }) : null)))];
           }));

@@ -11,7 +11,7 @@ import { b64uEncode } from "../td2/index.js";
 import { itemsOf, pickText } from "./docs.js";
 import { noteKindHeading, phaseLabel } from "./labels.js";
 import { NOTE_KINDS } from "./notes.js";
-import { direction, h } from "./ui.js";
+import { direction, h, textDirection } from "./ui.js";
 
 /** The agenda's rule codes -> the anonymiser's rule names (as summary.py). */
 export const RULE_NAMES = {
@@ -248,7 +248,7 @@ export function renderSummary(holder, summary, manifest) {
       for (const [kind, notes] of grouped(item.notes)) {
         parts.push(h("h4", { text: noteKindHeading(kind) }));
         parts.push(h("ul", {}, notes.map((note) => h(
-          "li", {},
+          "li", { dir: textDirection(note.lang) },
           text("p", note.text, note.lang, { class: "exported-note" }),
           note.translation ? text("p", note.translation.text, note.translation.lang, { class: "translation" }) : null,
         ))));

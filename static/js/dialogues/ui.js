@@ -52,6 +52,12 @@ export function direction(tag) {
   return RTL.has(String(tag).split("-")[0].toLowerCase()) ? "rtl" : "ltr";
 }
 
+/** The direction of a text in `lang`, else "auto" (found from the text itself): a list item
+ * of a note takes it, so that its bullet stands beside the note's first line. */
+export function textDirection(lang) {
+  return typeof lang === "string" && lang ? direction(lang) : "auto";
+}
+
 /** Labels in the page's own language inside content that may be in another one. */
 export function uiLabels(...children) {
   const root = document.documentElement;

@@ -14,6 +14,7 @@ from facilitator import PROJECT_ROOT
 # Socket.IO handlers must be declared before the first ``init_app`` so that every app (and
 # every test app) gets them: Flask-SocketIO copies its pending handlers into each new server.
 from facilitator.core import sockets as _sockets  # noqa: F401
+from facilitator.core.api import init_conditional_answers
 from facilitator.core.assets import init_assets
 from facilitator.core.auth import init_auth
 from facilitator.core.db import init_commit_point
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_auth(app, request_caller)
     init_sockets(app, connection_rooms)
     init_commit_point(app)
+    init_conditional_answers(app)
     register_http_errors(app)
     register_socket_errors(socketio)
 

@@ -109,7 +109,7 @@ def client_command(
     (for the latest, in li.message[data-seq=<latest seq>]);
     sent -> shown: from the click on the composer's send button on one phone to the text in
     #messages on another. Times are from the start of the navigation (performance.now()).
-    Bytes: HTTP responses as received (headers included) and websocket frames received.
+    Bytes: HTTP responses as received (headers included, 304s too) and websocket frames received.
     Each value is also printed on stderr as it is measured.
     """
     from facilitator_bench.phones.run import run

@@ -6,10 +6,11 @@ A body that is not JSON, not an object, of the wrong types or too large becomes 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, TypeVar
 
-from flask import Response, jsonify, request
+from flask import Flask, Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from facilitator.core.errors import InvalidInputError
@@ -81,3 +82,35 @@ def respond(model: BaseModel | list[Any], status: int = 200) -> tuple[Response, 
     if isinstance(model, list):
         return jsonify([item.model_dump(mode="json") for item in model]), status
     return jsonify(model.model_dump(mode="json")), status
+
+
+API_PREFIX = "/api/v1/"
+
+
+def init_conditional_answers(app: Flask) -> None:
+    """Every successful JSON answer to a GET under ``/api/v1`` carries a strong ``ETag`` (a
+    hash of its body), and a GET whose ``If-None-Match`` names it is answered 304 without one.
+
+    A poll that finds nothing new then costs headers instead of the whole roster or every
+    document again. The hook runs after the view, so a caller the view refuses (signed out,
+    not a member, removed) gets the refusal, never a 304; errors carry no ``ETag``. The
+    answers stay ``Cache-Control: no-store`` (``core.security``): the validator and the body it
+    stands for are kept in the page's memory, never in the browser's disk cache.
+    """
+
+    @app.after_request
+    def _conditional(response: Response) -> Response:
+        if (
+            request.method != "GET"
+            or not request.path.startswith(API_PREFIX)
+            or response.status_code != 200
+            or response.mimetype != "application/json"
+            or response.is_streamed
+        ):
+            return response
+        etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
+        response.set_etag(etag)
+        if request.if_none_match.contains_weak(etag):  # RFC 9110: weak comparison here
+            response.status_code = 304  # werkzeug sends a 304 without body or entity headers
+            response.set_data(b"")
+        return response

@@ -103,6 +103,10 @@ def build_document() -> dict[str, Any]:
                 },
             },
         }
+        if op.method == "GET":
+            entry["responses"]["304"] = {
+                "description": "Unchanged: the request's If-None-Match names the answer's ETag"
+            }
         names = [part[1:-1] for part in op.path.split("/") if part.startswith("{")]
         parameters = [
             {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names
@@ -122,7 +126,13 @@ def build_document() -> dict[str, Any]:
         "info": {
             "title": "Facilitator API",
             "version": "1",
-            "description": "Every content-bearing value is TD2 ciphertext (docs/protocol.md).",
+            "description": (
+                "Every content-bearing value is TD2 ciphertext (docs/protocol.md). Every JSON "
+                "answer to a GET carries a strong ETag (a hash of its body); a GET whose "
+                "If-None-Match names it is answered 304 without a body, after the same checks "
+                "of who may read. Answers are Cache-Control: no-store: a client keeps the "
+                "validator and the body in memory (docs/architecture.md)."
+            ),
         },
         "servers": [{"url": "/api/v1"}],
         "paths": paths,

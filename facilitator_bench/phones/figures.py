@@ -44,6 +44,8 @@ def shown(figure: str, values: list[float]) -> str:
         return _size(value)
     if figure in ("requests", "frames"):
         return f"{value:.0f}"
+    if figure.endswith("/min"):
+        return f"{value:.1f}"
     return _time(value)
 
 

@@ -3,7 +3,9 @@ transfers are counted.
 
 Bytes are what reached the device: every HTTP response's encoded size with its headers
 (``Network.loadingFinished``'s ``encodedDataLength``: compressed if the server compressed it,
-nothing for what the cache answered) and the payload of every websocket frame received.
+nothing for what the cache answered) and the payload of every websocket frame received. A
+response whose load the page abandoned (``Network.loadingFailed``, as Chromium reports a 304
+whose empty body no one read) counts what had arrived: its headers and any body received.
 Requests are every request the page made (``Network.requestWillBeSent``), those its cache
 answered included.
 """
@@ -68,6 +70,7 @@ class Phone:
         self.errors: list[str] = []
         self.page: Any = None
         self._urls: dict[str, str] = {}
+        self._arrived: dict[str, int] = {}  # request -> bytes received so far (headers, body)
 
     def open(self, path: str, latest_seq: int | None = None, fresh_cache: bool = False) -> Any:
         """A new tab, emulation on, that loads ``path``; the previous tab is closed."""
@@ -92,7 +95,10 @@ class Phone:
         if fresh_cache:
             cdp.send("Network.clearBrowserCache")
         cdp.on("Network.requestWillBeSent", self._request)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.dataReceived", self._data)
         cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.loadingFailed", self._failed)
         cdp.on("Network.webSocketFrameReceived", self._frame)
         self.transfers.reset()
         self.page = page
@@ -106,10 +112,24 @@ class Phone:
         self.transfers.requests += 1
         self._urls[event["requestId"]] = url
 
-    def _finished(self, event: dict[str, Any]) -> None:
+    def _response(self, event: dict[str, Any]) -> None:
+        size = int(event["response"].get("encodedDataLength", 0))
+        self._arrived[event["requestId"]] = size
+
+    def _data(self, event: dict[str, Any]) -> None:
         size = int(event.get("encodedDataLength", 0))
+        self._arrived[event["requestId"]] = self._arrived.get(event["requestId"], 0) + size
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self._arrived.pop(event["requestId"], None)
+        self._count(event["requestId"], int(event.get("encodedDataLength", 0)))
+
+    def _failed(self, event: dict[str, Any]) -> None:
+        self._count(event["requestId"], self._arrived.pop(event["requestId"], 0))
+
+    def _count(self, request_id: str, size: int) -> None:
         self.transfers.bytes += size
-        url = self._urls.pop(event["requestId"], "")
+        url = self._urls.pop(request_id, "")
         self.transfers.by_url[url] = self.transfers.by_url.get(url, 0) + size
 
     def _frame(self, event: dict[str, Any]) -> None:

@@ -297,6 +297,8 @@ class Bench:
             phone.page.wait_for_timeout(int(seconds * 1000))
             per_minute = phone.transfers.bytes * 60 / seconds
             self.figures.add(f"{label}, {room.members} members", "bytes/min", per_minute)
+            requests = phone.transfers.requests * 60 / seconds
+            self.figures.add(f"{label}, {room.members} members", "requests/min", requests)
             self.figures.note(
                 f"{label}, {room.members} members", f"sampled {seconds:g} s, scaled to a minute"
             )

@@ -30,14 +30,40 @@ function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
 }
 
+// The validators of GET answers, kept in this page's memory only: path -> {etag, text}. The
+// server's answers are `Cache-Control: no-store` (never on the device's disk: shared phones,
+// ephemeral devices), so the browser keeps nothing; this map lets a poll send `If-None-Match`
+// and be answered with a 304 and headers instead of the whole roster or every document again.
+// It goes with the page, or with forget() (a device that leaves or is wiped).
+/** @type {Map<string, {etag: string, text: string}>} */
+const validators = new Map();
+
+/** Forgets every answer held for conditional GETs (signing out, wiping the device). */
+export function forget() {
+  validators.clear();
+}
+
+/** The validator (ETag) of the answer to GET `path` this page holds, or null. */
+export function versionOf(path) {
+  return validators.get(path)?.etag ?? null;
+}
+
+function parse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * @param {string} method
- * @param {string} path under /api/v1, e.g. "/dialogues"
+ * @param {string} path under /api/v1
  * @param {unknown} [body] sent as JSON
- * @returns {Promise<any>} the decoded JSON answer
+ * @returns {Promise<{text: string, etag: string | null}>} the answer's text (held, on a 304)
  * @throws {ApiError}
  */
-export async function request(method, path, body) {
+async function send(method, path, body) {
   const headers = { Accept: "application/json" };
   /** @type {RequestInit} */
   const init = { method, headers, credentials: "same-origin", cache: "no-store" };
@@ -46,15 +72,49 @@ export async function request(method, path, body) {
     init.body = JSON.stringify(body);
   }
   if (!SAFE.has(method)) headers["X-CSRFToken"] = csrfToken();
+  const held = method === "GET" ? validators.get(path) : undefined;
+  if (held) headers["If-None-Match"] = held.etag;
   let response;
   try {
     response = await fetch(BASE + path, init);
   } catch (error) {
     throw new ApiError(0, null, { cause: error });
   }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  const text = await response.text().catch(() => ""); // read even when empty: the load completes
+  if (response.status === 304 && held) return held;
+  if (!response.ok) {
+    if (method === "GET") validators.delete(path);
+    throw new ApiError(response.status, parse(text));
+  }
+  const etag = method === "GET" ? response.headers.get("ETag") : null;
+  if (etag) validators.set(path, { etag, text });
+  else if (method === "GET") validators.delete(path);
+  return { text, etag };
+}
+
+/**
+ * @param {string} method
+ * @param {string} path under /api/v1, e.g. "/dialogues"
+ * @param {unknown} [body] sent as JSON
+ * @returns {Promise<any>} the decoded JSON answer: parsed afresh each time, a caller may change it
+ * @throws {ApiError}
+ */
+export async function request(method, path, body) {
+  return parse((await send(method, path, body)).text);
+}
+
+/**
+ * GET `path`, or null when the server's answer is still the one whose validator is `known`
+ * (by default the one this page last received for `path`): a poll that learns "nothing
+ * changed" from a 304 without parsing or opening anything again.
+ * @param {string} path under /api/v1
+ * @param {string | null} [known] the validator of the answer the caller last used
+ * @returns {Promise<any>}
+ * @throws {ApiError}
+ */
+export async function getIfChanged(path, known = versionOf(path)) {
+  const { text, etag } = await send("GET", path);
+  return known !== null && etag === known ? null : parse(text);
 }
 
 export const get = (path) => request("GET", path);

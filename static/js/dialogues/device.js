@@ -39,6 +39,7 @@ export async function wipeDevice() {
   } catch {
     // signed out already, or offline: wipe anyway
   }
+  api.forget(); // the answers held in memory for conditional GETs
   await wipeKeystore();
   await store.wipe();
 }

@@ -78,6 +78,7 @@ export async function clearDevice(dialogueId) {
   } catch {
     // offline or signed out already: the keys go all the same
   }
+  api.forget(); // the answers held in memory for conditional GETs
   await deleteDialogueKeys(dialogueId).catch(() => undefined);
   const rows = await store.loadAll("").catch(() => []);
   for (const [key, value] of rows) {

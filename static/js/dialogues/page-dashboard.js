@@ -84,8 +84,8 @@ function seatView(seat, pending) {
 let pendingSeats = [];
 
 async function renderSeats() {
-  const seats = await api.get("/team-seats");
-  const pending = new Map((await store.loadAll("join:")).filter(([, v]) => v.seat).map(([key, v]) => [key.slice(5), v]));
+  const [seats, joins] = await Promise.all([api.get("/team-seats"), store.loadAll("join:")]);
+  const pending = new Map(joins.filter(([, v]) => v.seat).map(([key, v]) => [key.slice(5), v]));
   pendingSeats = [...pending.entries()];
   $("seat-list").replaceChildren(...seats.map((seat) => seatView(seat, pending.get(seat.invite_id))));
   say($("seat-status"), seats.length ? "" : _("No open invitations."));

@@ -12,6 +12,7 @@ import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { EXPORTERS, RULES, buildModel, itemsOf, pickText, preferences } from "./docs.js";
 import { describe, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { MetaWatch } from "./meta-watch.js";
 import { pageLife, showDialogueTitle, showUnreadable, withDeviceSession } from "./page-life.js";
 import { rolesWith } from "../roles.js";
 import { buildForm } from "./note-form.js";
@@ -30,6 +31,9 @@ const page = {
   participant: root.dataset.participant === "true",
   state: null,
   model: null,
+  /** The opened meta documents, and what tells when their list changes. */
+  entries: [],
+  meta: null,
   notes: [],
   noteErrors: [],
   signature: "",
@@ -243,10 +247,15 @@ function render() {
   $("notes-content").hidden = false;
 }
 
-async function refresh(force) {
+/** Reads again and re-renders what changed (everything, when `force`); the meta documents are
+ * opened again when `reopen`, or else only when their list changed. */
+async function refresh(force, reopen = force) {
+  const fresh = reopen || !page.meta || (await page.meta.changed(page.state));
   const [entries, noteEntries, teamEntries] = await Promise.all([
-    readMeta(page.state), readNotes(page.state), readTeamNotes(page.state),
+    fresh ? readMeta(page.state) : page.entries, readNotes(page.state), readTeamNotes(page.state),
   ]);
+  if (fresh) (page.meta ??= new MetaWatch(page.state)).seen(page.state);
+  page.entries = entries;
   const signature = JSON.stringify([
     page.state.epoch, page.state.participantNotes,
     entries.map((e) => e.env.message_id), noteEntries.map((e) => e.env.message_id),
@@ -272,9 +281,10 @@ const signedIn = (request) => withDeviceSession(page.id, request, page.participa
 
 async function poll() {
   const info = await signedIn(() => api.get(`/dialogues/${page.id}`));
-  if (info.current_epoch !== page.state.epoch) page.state = await openDialogue(page.id);
+  const newEpoch = info.current_epoch !== page.state.epoch;
+  if (newEpoch) page.state = await openDialogue(page.id);
   page.state.participantNotes = info.participant_notes === true;
-  await refresh(false);
+  await refresh(false, newEpoch);
 }
 
 $("participant-notes").addEventListener("change", async (event) => {

@@ -9,6 +9,7 @@ import { openDialogue, readMeta } from "./crypto-state.js";
 import { wipeDevice } from "./device.js";
 import { buildModel, itemsOf, personFor, pickText } from "./docs.js";
 import { envelopeError, languageName, phaseLabel, ruleLabel } from "./labels.js";
+import { MetaWatch } from "./meta-watch.js";
 import { pageLife, withDeviceSession } from "./page-life.js";
 import * as store from "./store.js";
 import { currentOrNext, formatRange } from "./time.js";
@@ -22,6 +23,7 @@ let state = null;
 let model = null;
 let chosen = null;
 let signature = "";
+let meta = null;
 
 function languages() {
   const tags = model.dialogue?.doc.languages;
@@ -81,8 +83,14 @@ function render() {
   $("content").hidden = false;
 }
 
-async function refresh(force) {
+/**
+ * Opens the documents again and re-renders when they changed; `reopen` skips the question
+ * "did the list change?" (new keys after an epoch can open what could not be opened before).
+ */
+async function refresh(force, reopen = force) {
+  if (!reopen && !(await meta.changed(state))) return;
   const entries = await readMeta(state);
+  meta.seen(state);
   const next = JSON.stringify([state.epoch, entries.map((e) => e.env.message_id)]);
   if (!force && next === signature) return;
   signature = next;
@@ -104,12 +112,13 @@ const life = pageLife({
 
 async function poll() {
   const info = await withDeviceSession(id, () => api.get(`/dialogues/${id}`));
-  if (info.current_epoch !== state.epoch) state = await openDialogue(id);
+  const newEpoch = info.current_epoch !== state.epoch;
+  if (newEpoch) state = await openDialogue(id);
   if (state.participantNotes !== (info.participant_notes === true)) {
     state.participantNotes = info.participant_notes === true;
     $("notes-link-row").hidden = !state.participantNotes;
   }
-  await refresh(false);
+  await refresh(false, newEpoch);
 }
 
 $("content-language").addEventListener("change", async (event) => {
@@ -133,6 +142,7 @@ $("wipe").addEventListener("click", async () => {
 
 try {
   state = await withDeviceSession(id, () => openDialogue(id));
+  meta = new MetaWatch(state);
   $("my-fingerprint").textContent = state.keys.member.fingerprint;
   await refresh(true);
   $("loading").hidden = true;

@@ -11,6 +11,7 @@ import { EXPORTERS, buildModel, pickText, preferences } from "./docs.js";
 import { describe, envelopeError, languageName, roleLabel, ruleLabel, trackLabel } from "./labels.js";
 import { renderGlossary, setupGlossary } from "./glossary-view.js";
 import { renderDevicePolicy, setupDevicePolicy } from "./device-policy-view.js";
+import { MetaWatch } from "./meta-watch.js";
 import { pageLife } from "./page-life.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
@@ -24,6 +25,9 @@ const ws = {
   id: $("workspace").dataset.dialogueId,
   state: null,
   model: null,
+  /** The opened meta documents the model was built from, and what tells when they change. */
+  entries: [],
+  meta: null,
   invitations: [],
   knocks: [],
   signature: "",
@@ -48,15 +52,21 @@ const ws = {
     const zone = this.model.dialogue?.doc.timezone;
     return typeof zone === "string" && isValidTimeZone(zone) ? zone : viewerTimeZone();
   },
-  /** Reads everything again and re-renders what changed. */
-  async refresh(force = true) {
-    const entries = await readMeta(this.state);
-    if (this.isSteward) {
-      [this.invitations, this.knocks] = await Promise.all([
-        api.get(`/dialogues/${this.id}/invitations`),
-        api.get(`/dialogues/${this.id}/knocks`),
-      ]);
-    }
+  /**
+   * Reads everything again and re-renders what changed (everything, when `force`). The
+   * documents are opened again when `reopen`, or else only when their list changed.
+   */
+  async refresh(force = true, reopen = force) {
+    const fresh = reopen || (await this.meta.changed(this.state));
+    const [entries, lists] = await Promise.all([
+      fresh ? readMeta(this.state) : this.entries,
+      this.isSteward
+        ? Promise.all([api.get(`/dialogues/${this.id}/invitations`), api.get(`/dialogues/${this.id}/knocks`)])
+        : null,
+    ]);
+    if (fresh) this.meta.seen(this.state);
+    this.entries = entries;
+    if (lists) [this.invitations, this.knocks] = lists;
     const signature = JSON.stringify([
       this.state.epoch, entries.map((e) => e.env.message_id),
       this.knocks.map((k) => k.knock_id), this.invitations.map((i) => i.status),
@@ -141,13 +151,15 @@ async function poll() {
 
 try {
   ws.state = await openDialogue(ws.id);
-  ws.model = buildModel(await readMeta(ws.state));
+  ws.entries = await readMeta(ws.state);
+  ws.meta = new MetaWatch(ws.state);
+  ws.model = buildModel(ws.entries);
   $("viewer-zone").textContent = _("Your time zone: %(zone)s", { zone: isolate(zoneName(viewerTimeZone())) });
   setupAgenda(ws);
   setupGlossary(ws);
   setupDevicePolicy(ws);
   setupStewardPanel(ws);
-  await ws.refresh();
+  await ws.refresh(true, false); // the documents just opened, unless they changed meanwhile
   $("loading").hidden = true;
   $("panels").hidden = false;
   life.poll(poll, POLL_MS, () => ws.busy);

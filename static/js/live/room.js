@@ -303,13 +303,22 @@ export class LiveRoom {
   async poll() {
     if (this.stopped || !navigator.onLine) return;
     try {
+      // Both asks are conditional (api.js): while nothing changes, each is a 304 of headers, and
+      // the documents are opened again only when their list changed or a new epoch's keys came.
       const info = await api.get(`/dialogues/${this.dialogueId}`);
-      if (info.current_epoch !== this.state.epoch) {
+      const newEpoch = info.current_epoch !== this.state.epoch;
+      if (newEpoch) {
         await (this.chain = this.chain.then(() => this.reloadKeys()));
         this.rebuild();
       }
+      // The list readMeta asks for (dialogues/meta-watch.js's metaPath); the first poll takes
+      // the answer start() opened as the one seen.
+      const metaPath = `/dialogues/${this.dialogueId}/envelopes?channel=${encodeURIComponent(this.state.channelText)}`;
+      this.metaVersion ??= api.versionOf(metaPath);
+      if (!newEpoch && (await api.getIfChanged(metaPath, this.metaVersion)) === null) return;
       const entries = await readMeta(this.state);
-      const signature = JSON.stringify(entries.map((e) => e.env.message_id));
+      this.metaVersion = api.versionOf(metaPath);
+      const signature = JSON.stringify([this.state.epoch, entries.map((e) => e.env.message_id)]);
       if (signature !== this.metaSignature) {
         this.metaSignature = signature;
         this.model = buildModel(entries);

@@ -125,8 +125,9 @@ class Bench:
         self.figures.note("static files compressed?", "; ".join(found))
 
     def history(self, room: PythonRoom, phone: Phone, seq: int, size: int) -> None:
-        """A device with the member's keys and nothing else opens the room: everything stored
-        comes over the socket and is opened and shown."""
+        """A device with the member's keys and nothing else opens the room: the newest page
+        comes first and is shown; everything older follows over the socket, is opened and shown
+        (history complete)."""
         phone.network = SLOW_4G
         path = f"/p/{room.dialogue_id}/live"
         for _ in range(self.options.runs):
@@ -138,9 +139,11 @@ class Bench:
                 phone.open(path, latest_seq=seq, fresh_cache=True)
                 latest = phone.mark("latest")
                 first = phone.mark("first")
+                complete = phone.mark("complete")
                 phone.settle()
                 self.figures.add(label, "first shown", first)
                 self.figures.add(label, "latest shown", latest)
+                self.figures.add(label, "history complete", complete)
                 self.figures.add(label, "bytes", phone.transfers.bytes)
                 self.figures.add(label, "frames", phone.transfers.frames)
         phone.text_only(False)

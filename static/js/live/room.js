@@ -310,11 +310,23 @@ export class LiveRoom {
   async fillGaps() {
     const missing = () => [...this.gaps].filter((seq) => !this.held.has(this.held.get(seq)?.seen));
     if (!missing().length || !this.socket?.connected) return;
-    const seen = missing().map((seq) => this.held.get(seq).seen);
-    const lowest = Math.min(...seen);
-    const from = Math.max(0, ...[...this.held.keys()].filter((seq) => seq < lowest));
+    // Each seq named is asked for again between the held envelopes around it: a page or so.
+    const held = [...this.held.keys()].sort((a, b) => a - b);
+    const ranges = new Map();
+    for (const seen of new Set(missing().map((seq) => this.held.get(seq).seen))) {
+      let after = 0;
+      let before = seen + 1;
+      for (const seq of held) {
+        if (seq < seen) after = seq;
+        else if (seq > seen) {
+          before = seq;
+          break;
+        }
+      }
+      ranges.set(`${after}:${before}`, [after, before]);
+    }
     try {
-      await this.socket.fill(from, Math.max(...seen) + 1);
+      for (const [after, before] of ranges.values()) await this.socket.fill(after, before);
       await this.chain;
     } catch {
       return; // offline again: checked after the next catch-up

@@ -216,8 +216,8 @@ export class LiveSocket {
     }
   }
 
-  /** Asks again for everything between `afterSeq` and `beforeSeq` (exclusive: a gap noticed by
-   * `last_seq_seen`), going back page by page. */
+  /** Asks again for everything between `afterSeq` and `beforeSeq` (exclusive: around a seq named
+   * by a `last_seq_seen` and not held), going back page by page. */
   async fill(afterSeq, beforeSeq) {
     this.onStatus("catching_up");
     try {

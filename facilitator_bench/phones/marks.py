@@ -47,7 +47,8 @@ _WATCH = """
     }
   };
   new MutationObserver(check).observe(document, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ["data-state", "data-older", "hidden"],
+    subtree: true, childList: true, attributes: true,
+    attributeFilter: ["data-state", "data-older", "hidden"],
   });
 })();
 """

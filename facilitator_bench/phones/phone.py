@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from facilitator_bench.phones.marks import watch_script
 
 CHROMIUM = "/usr/bin/chromium"
@@ -123,6 +125,18 @@ class Phone:
             polling=100,
             timeout=WAIT_MS,
         )
+        return float(self.page.evaluate(f"() => window.__benchMarks['{name}']"))
+
+    def mark_within(self, name: str, ms: int) -> float | None:
+        """As ``mark``, or None when ``name`` did not hold within ``ms`` of now."""
+        try:
+            self.page.wait_for_function(
+                f"() => window.__benchMarks && '{name}' in window.__benchMarks",
+                polling=500,
+                timeout=ms,
+            )
+        except PlaywrightTimeoutError:
+            return None
         return float(self.page.evaluate(f"() => window.__benchMarks['{name}']"))
 
     def settle(self, ms: int = 1000) -> None:

@@ -161,7 +161,9 @@ class Phone:
 
     def forget_history(self) -> None:
         """Drop the live room's log kept on this device (as a new device has none); the keys
-        and the session stay."""
+        and the session stay. The tab leaves its page first: a live page still fetching older
+        history would write it back."""
+        self.page.goto(self.origin + "/", wait_until="domcontentloaded", timeout=WAIT_MS)
         self.page.evaluate(
             """async () => {
                 const store = await import("/static/js/dialogues/store.js");

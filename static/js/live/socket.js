@@ -1,7 +1,7 @@
 // The live connection: Socket.IO over the websocket transport only, authenticated by the session
 // cookie (team account or participant device). On every (re)connection it sends `join_dialogue`
-// with `latest` above the last `seq` held: the newest page first, so the present is shown at
-// once; what lies between that page and what is held is a hole of `history` (history.js),
+// with `latest` above the last `seq` held: the newest page first (a screenful), so the present
+// is shown at once; what lies between that page and what is held is a hole of `history` (history.js),
 // fetched afterwards page by page going back (`pageBack`). Then it pages forward with
 // `catch_up` until `more` is false (a message stored while the server was answering the join
 // reaches neither the page nor the room). Envelopes go to `onEnvelopes` in arrival order; the
@@ -14,6 +14,8 @@
 import { io } from "../../vendor/socket.io.js";
 
 const ACK_TIMEOUT_MS = 15_000;
+// The join's newest page: a screenful, so the present comes at once; later pages are full size.
+const FIRST_PAGE = 50;
 
 /** A refused event: `code` is the server's `error_occurred` code ("network" when no answer). */
 export class LiveError extends Error {
@@ -162,9 +164,9 @@ export class LiveSocket {
 
   /** One page: `bounds` are `after_seq` and `before_seq` or `latest`; its envelopes go through
    * `onEnvelopes`. Resolves with the page's seqs and `more`. */
-  async page(event, bounds) {
+  async page(event, bounds, limit = this.pageSize) {
     const payload = { dialogue_id: this.dialogueId, ...bounds };
-    if (this.pageSize && this.pageSize < 500) payload.limit = this.pageSize;
+    if (limit && limit < 500) payload.limit = limit;
     const page = await this.request(event, payload);
     const messages = Array.isArray(page.messages) ? page.messages : [];
     await this.onEnvelopes(messages);
@@ -197,7 +199,8 @@ export class LiveSocket {
     this.onStatus("catching_up");
     try {
       const after = this.history.joinFrom(this.lastSeq());
-      const { seqs, more } = await this.page("join_dialogue", { after_seq: after, latest: true });
+      const first = Math.min(this.pageSize || 500, FIRST_PAGE);
+      const { seqs, more } = await this.page("join_dialogue", { after_seq: after, latest: true }, first);
       this.history.joined(after, seqs, more);
       this.onHistory();
       await this.pageFrom("catch_up", Math.max(after, ...seqs));

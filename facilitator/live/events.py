@@ -59,6 +59,8 @@ def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
             payload.after_seq,
             channel_id=payload.channel_id,
             limit=payload.limit,
+            before_seq=payload.before_seq,
+            backward=payload.backward,
         )
         seat = seat_of(caller, member, device_token, token)
     seat_cache().put(getattr(request, "sid", ""), seat)
@@ -67,7 +69,8 @@ def _missed(payload: JoinDialogue) -> tuple[dict[str, Any], Seat]:
 
 @socketio.on("join_dialogue")  # type: ignore[untyped-decorator]
 def on_join_dialogue(data: Any = None, *extra: Any) -> dict[str, Any]:
-    """A member's browser enters the live room; it gets what it missed after ``after_seq``."""
+    """A member's browser enters the live room; it gets a page of what it missed after
+    ``after_seq``: the oldest first, or with ``latest`` the newest (``schemas.JoinDialogue``)."""
     payload = parse_payload(JoinDialogue, one_argument(data, extra))
     page, seat = _missed(payload)
     join_room(dialogue_room(payload.dialogue_id))
@@ -78,7 +81,8 @@ def on_join_dialogue(data: Any = None, *extra: Any) -> dict[str, Any]:
 
 @socketio.on("catch_up")  # type: ignore[untyped-decorator]
 def on_catch_up(data: Any = None, *extra: Any) -> dict[str, Any]:
-    """A member's browser asks for the next page of messages after ``after_seq``."""
+    """A member's browser asks for the next page of messages after ``after_seq``, or for an
+    older one below ``before_seq``."""
     return _missed(parse_payload(JoinDialogue, one_argument(data, extra)))[0]
 
 

@@ -43,8 +43,14 @@ def missed_messages(
     after_seq: int,
     channel_id: str | None = None,
     limit: int = CATCH_UP_PAGE,
+    *,
+    before_seq: int | None = None,
+    backward: bool = False,
 ) -> tuple[Member, list[dict[str, Any]], bool]:
-    """The member, the next page of live messages after ``after_seq``, and whether more wait.
+    """The member, a page of live messages, and whether more wait. Forward (the default): the
+    oldest ``limit`` after ``after_seq``; ``more`` says newer ones wait. ``backward``: the newest
+    ``limit`` between ``after_seq`` and ``before_seq`` (exclusive; no upper bound when it is
+    None), answered in ``seq`` order all the same; ``more`` says older ones of that range wait.
     Retractions are in the log with the messages; a retracted message is not.
 
     Team-channel envelopes go to the mediator team only; anyone else asking for that channel is
@@ -64,9 +70,15 @@ def missed_messages(
         query = query.where(Envelope.channel_id == channel_id)
     elif not in_team:
         query = query.where(Envelope.channel_id != team)
-    rows = list(db.scalars(query.order_by(Envelope.seq).limit(limit + 1)))
+    if before_seq is not None:
+        query = query.where(Envelope.seq < before_seq)
+    order = Envelope.seq.desc() if backward else Envelope.seq
+    rows = list(db.scalars(query.order_by(order).limit(limit + 1)))
     more = len(rows) > limit
-    return member, [envelope_payload(e) for e in rows[:limit]], more
+    page = rows[:limit]
+    if backward:
+        page.reverse()
+    return member, [envelope_payload(e) for e in page], more
 
 
 def send_message(

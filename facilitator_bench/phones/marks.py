@@ -4,7 +4,10 @@ A script added before the page's own records ``performance.now()`` (milliseconds
 navigation started) the first time each condition holds, checked after every DOM change:
 
 - **ready, live page** (``/p/<id>/live``): ``#live-status`` has ``data-state="live"``: the
-  device joined the room over its socket and caught up with everything stored so far.
+  device joined the room over its socket and holds the present (the newest page and everything
+  stored after it); older history may still be coming (``data-older``).
+- **history complete**: ``#live-status`` has ``data-state="live"`` and no ``data-older``: the
+  device also holds every older message (the room's state is a replay of all of them).
 - **ready, participant home** (``/p/<id>``): ``#loading`` is hidden and ``#content`` is not:
   the dialogue was verified and its programme shown.
 - **first message shown**: an element ``#messages li.message:not(.pending) .message-text``
@@ -28,6 +31,7 @@ _WATCH = """
   window.__benchMarks = marks;
   const checks = {
     live: () => document.querySelector('#live-status[data-state="live"]'),
+    complete: () => document.querySelector('#live-status[data-state="live"]:not([data-older])'),
     home: () => {
       const loading = document.getElementById("loading");
       const content = document.getElementById("content");
@@ -43,7 +47,8 @@ _WATCH = """
     }
   };
   new MutationObserver(check).observe(document, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ["data-state", "hidden"],
+    subtree: true, childList: true, attributes: true,
+    attributeFilter: ["data-state", "data-older", "hidden"],
   });
 })();
 """

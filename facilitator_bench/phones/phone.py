@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from facilitator_bench.phones.marks import watch_script
 
 CHROMIUM = "/usr/bin/chromium"
@@ -145,6 +147,18 @@ class Phone:
         )
         return float(self.page.evaluate(f"() => window.__benchMarks['{name}']"))
 
+    def mark_within(self, name: str, ms: int) -> float | None:
+        """As ``mark``, or None when ``name`` did not hold within ``ms`` of now."""
+        try:
+            self.page.wait_for_function(
+                f"() => window.__benchMarks && '{name}' in window.__benchMarks",
+                polling=500,
+                timeout=ms,
+            )
+        except PlaywrightTimeoutError:
+            return None
+        return float(self.page.evaluate(f"() => window.__benchMarks['{name}']"))
+
     def settle(self, ms: int = 1000) -> None:
         """Let the transfers under way finish and their events arrive."""
         self.page.wait_for_timeout(ms)
@@ -167,7 +181,9 @@ class Phone:
 
     def forget_history(self) -> None:
         """Drop the live room's log kept on this device (as a new device has none); the keys
-        and the session stay."""
+        and the session stay. The tab leaves its page first: a live page still fetching older
+        history would write it back."""
+        self.page.goto(self.origin + "/", wait_until="domcontentloaded", timeout=WAIT_MS)
         self.page.evaluate(
             """async () => {
                 const store = await import("/static/js/dialogues/store.js");

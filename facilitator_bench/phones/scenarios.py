@@ -14,6 +14,8 @@ from facilitator_bench.phones.marks import SEND, seen_script
 from facilitator_bench.phones.phone import SLOW_4G, THREE_G, UNTHROTTLED, WAIT_MS, Phone
 from facilitator_bench.phones.server import PASSWORD, PythonRoom, Server
 
+# How long a new device's older history may take to come in full before the run moves on.
+COMPLETE_WAIT_MS = 300_000
 SCENARIOS = ("pages", "static", "history", "latency", "epochs", "idle", "steward")
 PAGE_MESSAGES = 20  # the room the page visits open: a morning's few messages
 
@@ -125,8 +127,9 @@ class Bench:
         self.figures.note("static files compressed?", "; ".join(found))
 
     def history(self, room: PythonRoom, phone: Phone, seq: int, size: int) -> None:
-        """A device with the member's keys and nothing else opens the room: everything stored
-        comes over the socket and is opened and shown."""
+        """A device with the member's keys and nothing else opens the room: the newest page
+        comes first and is shown; everything older follows over the socket, is opened and shown
+        (history complete)."""
         phone.network = SLOW_4G
         path = f"/p/{room.dialogue_id}/live"
         for _ in range(self.options.runs):
@@ -138,9 +141,15 @@ class Bench:
                 phone.open(path, latest_seq=seq, fresh_cache=True)
                 latest = phone.mark("latest")
                 first = phone.mark("first")
-                phone.settle()
                 self.figures.add(label, "first shown", first)
                 self.figures.add(label, "latest shown", latest)
+                complete = phone.mark_within("complete", COMPLETE_WAIT_MS)
+                phone.settle()
+                if complete is None:
+                    minutes = COMPLETE_WAIT_MS // 60_000
+                    self.figures.note(label, f"history not complete after {minutes} min more")
+                else:
+                    self.figures.add(label, "history complete", complete)
                 self.figures.add(label, "bytes", phone.transfers.bytes)
                 self.figures.add(label, "frames", phone.transfers.frames)
         phone.text_only(False)

@@ -103,6 +103,14 @@ def _join_team(ctx: Context, api: DialogueClient, who: str) -> dict[str, Any]:
     return {"dialogue_id": d, "channel_id": team_channel_id(d)}
 
 
+def _newest_team(ctx: Context, api: DialogueClient, who: str) -> dict[str, Any]:
+    return {**_join_team(ctx, api, who), "latest": True}
+
+
+def _page_back(ctx: Context, api: DialogueClient, who: str) -> dict[str, Any]:
+    return {"dialogue_id": ctx.dialogue_id, "before_seq": 2**63 - 1, "limit": 1}
+
+
 def _message(ctx: Context, api: DialogueClient, who: str) -> dict[str, Any]:
     """A message sealed by the caller when it holds the dialogue's keys, else by a member."""
     d = ctx.dialogue_id
@@ -125,10 +133,12 @@ SOCKET: dict[str, list[tuple[str, frozenset[str], Payload | None]]] = {
     "join_dialogue": [
         ("join_dialogue", MEMBERS, _join),
         ("join_dialogue team channel", MEDIATOR_TEAM, _join_team),
+        ("join_dialogue team channel, newest page", MEDIATOR_TEAM, _newest_team),
     ],
     "catch_up": [
         ("catch_up", MEMBERS, _join),
         ("catch_up team channel", MEDIATOR_TEAM, _join_team),
+        ("catch_up page back", MEMBERS, _page_back),
     ],
     "send_message": [
         ("send_message", MEMBERS, _message),

@@ -57,8 +57,13 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
     onStatus: (state) => {
       const holder = $("live-status");
       if (!holder) return redraw();
+      // Live with older history still coming: the room's state (queue, speaker, item) is a
+      // replay of the whole log, so it may still change.
+      const earlier = state === "live" && Boolean(live?.hasOlder);
       holder.dataset.state = state;
-      holder.textContent = statusLabel(state);
+      if (earlier) holder.dataset.older = "yes";
+      else delete holder.dataset.older;
+      holder.textContent = statusLabel(earlier ? "live_earlier" : state);
       redraw();
     },
     onStopped: (reason, error) => {

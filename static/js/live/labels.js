@@ -13,6 +13,7 @@ export function statusLabel(state) {
       connecting: _("Connecting…"),
       catching_up: _("Catching up…"),
       live: _("Connected"),
+      live_earlier: _("Connected, catching up on earlier messages…"),
       offline: _("Offline: reconnecting when the network is back…"),
       stopped: _("Disconnected"),
     },

@@ -153,7 +153,7 @@ async function clearNow(live) {
 /** Announces an item that starts while this page is open (not the one found on arrival). */
 function announceItem(live, rule, title) {
   if (!baseline) {
-    if (live.status !== "live") return;
+    if (live.status !== "live" || live.hasOlder) return; // the item of the whole log
     baseline = true;
     lastItem = live.room.item;
     return;

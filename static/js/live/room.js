@@ -2,9 +2,14 @@
 // held (sealed on disk, opened in memory), the checks every receiver makes, the reducer's state,
 // and an outbox that sends this member's messages exactly once, in order.
 //
+// History comes newest first (socket.js): the present is shown at once, older pages follow in the
+// background (`loadOlder`, one page at a time) down to what the device holds. The room's state is
+// a replay of the whole log, so until they are all in, `hasOlder` says it may be incomplete.
+//
 // Checks on each opened message, beyond the AEAD: `last_seq_seen` must be a seq below the
 // message's own, and the envelope it names must reach this device (a gap is asked for with
-// `catch_up`; one the server never fills is shown as withheld); `sender_ctr` must increase per
+// `catch_up`; one the server never fills is shown as withheld; a seq in older history not
+// fetched yet is checked once its page is in); `sender_ctr` must increase per
 // author and epoch, and the author's role (from the roster of the message's epoch) must allow
 // the message: both are the reducer's (state.js). What fails is an error entry, never content.
 //
@@ -17,6 +22,7 @@ import { openDialogue, readMeta, roleAt } from "../dialogues/crypto-state.js";
 import { signInDevice } from "../dialogues/device.js";
 import { buildModel } from "../dialogues/docs.js";
 import { openChannel, openEnvelope, sealEnvelope } from "./channel.js";
+import { History } from "./history.js";
 import { LogWriter, loadLog, nextCounter } from "./log-store.js";
 import { LiveSocket } from "./socket.js";
 import { jsonInt, replay } from "./state.js";
@@ -24,6 +30,7 @@ import { isTeamRole } from "../td2/index.js";
 
 const POLL_MS = 8000;
 const GAP_WAIT_MS = 800;
+const OLDER_PAUSE_MS = 50; // between pages of older history: live traffic and drawing go first
 
 export class LiveRoom {
   // The options the constructor copies in (described there).
@@ -62,6 +69,9 @@ export class LiveRoom {
     this.outbox = []; // {content, envelope, error, team}
     this.usedCounters = new Map(); // channel:epoch -> last sender_ctr used on this page
     this.gaps = new Set();
+    this.unchecked = new Set(); // seqs whose `last_seq_seen` lies in history not fetched yet
+    this.history = new History();
+    this.older = null;
     this.chain = Promise.resolve();
     this.status = "connecting";
     this.stopped = false;
@@ -104,14 +114,17 @@ export class LiveRoom {
     this.model = buildModel(await readMeta(this.state));
     this.writer = new LogWriter(this.dialogueId);
     const saved = await loadLog(this.dialogueId).catch(() => ({ envelopes: [], lastSeq: 0 }));
+    this.history = new History(saved.lastSeq);
     await this.receive(saved.envelopes, false);
     this.socket = new LiveSocket({
       dialogueId: this.dialogueId,
       pageSize: this.pageSize,
       lastSeq: () => this.lastSeq(),
+      history: this.history,
       onEnvelopes: (envelopes) => this.receive(envelopes, true),
       onStatus: (status) => this.setStatus(status),
       onSynced: () => this.synced(),
+      onHistory: () => this.historyChanged(),
       onStopped: (reason) => this.stop(reason),
       onError: (error) => this.onProblem(error),
       reauthenticate: () => this.reauthenticate(),
@@ -139,6 +152,7 @@ export class LiveRoom {
     this.teamOrdered = [];
     this.outbox = [];
     this.gaps.clear();
+    this.unchecked.clear();
     this.model = null;
     this.state = null;
     this.live = null;
@@ -200,7 +214,7 @@ export class LiveRoom {
       if (!fresh.length) return;
       const opened = await Promise.all(fresh.map((env) => openEnvelope(this.state, this.live, env)));
       for (const entry of opened) this.held.set(entry.env.seq, entry);
-      if (persist) this.writer.append(fresh, this.lastSeq());
+      if (persist) this.writer.append(fresh, this.heldThrough());
       if (opened.some((entry) => entry.error === "no_key" && entry.env.epoch > this.state.epoch)) {
         await this.reloadKeys();
       }
@@ -222,19 +236,97 @@ export class LiveRoom {
     }
     entry.seen = seen;
     if (seen > 0 && !this.held.has(seen)) {
+      if (this.history.unfetched(seen)) {
+        this.unchecked.add(entry.env.seq); // older history not fetched yet: not a gap (yet)
+        return;
+      }
       this.gaps.add(entry.env.seq);
       window.clearTimeout(this.gapTimer);
       this.gapTimer = window.setTimeout(() => this.fillGaps(), GAP_WAIT_MS);
     }
   }
 
+  /** Everything up to this `seq` is held: what the saved log resumes from. */
+  heldThrough() {
+    return this.history.through(this.lastSeq());
+  }
+
+  /** True while older history exists on the server that this device has not fetched. */
+  get hasOlder() {
+    return this.history.hasOlder;
+  }
+
+  /** Fetches the previous page of older history (a no-op when there is none); calls made while
+   * one is on its way share it. */
+  loadOlder() {
+    if (!this.older) {
+      const page = async () => {
+        if (this.stopped || !this.socket) return;
+        await this.socket.pageBack();
+      };
+      this.older = page().finally(() => {
+        this.older = null;
+      });
+    }
+    return this.older;
+  }
+
+  /** Older history, page after page, while connected (after the present is in). */
+  async fillOlder() {
+    if (this.fillingOlder) return;
+    this.fillingOlder = true;
+    try {
+      while (this.hasOlder && !this.stopped && this.socket?.connected && this.status === "live") {
+        await this.loadOlder();
+        await new Promise((resolve) => window.setTimeout(resolve, OLDER_PAUSE_MS));
+      }
+    } catch {
+      // offline again: resumed after the next catch-up
+    } finally {
+      this.fillingOlder = false;
+    }
+  }
+
+  /** A page changed what is known of the log: checks waiting on it complete, the saved log's
+   * resume point moves, and the pages learn whether history is complete. */
+  historyChanged() {
+    for (const seq of this.unchecked) {
+      const entry = this.held.get(seq);
+      if (!entry?.content || this.history.unfetched(entry.seen)) {
+        if (!entry?.content) this.unchecked.delete(seq);
+        continue;
+      }
+      this.unchecked.delete(seq);
+      if (!this.held.has(entry.seen)) this.gaps.add(seq);
+    }
+    if (this.gaps.size && this.status === "live") {
+      window.clearTimeout(this.gapTimer);
+      this.gapTimer = window.setTimeout(() => this.fillGaps(), GAP_WAIT_MS);
+    }
+    this.writer?.append([], this.heldThrough());
+    if (!this.stopped) this.onStatus(this.status);
+  }
+
   async fillGaps() {
     const missing = () => [...this.gaps].filter((seq) => !this.held.has(this.held.get(seq)?.seen));
     if (!missing().length || !this.socket?.connected) return;
-    const lowest = Math.min(...missing().map((seq) => this.held.get(seq).seen));
-    const from = Math.max(0, ...[...this.held.keys()].filter((seq) => seq < lowest));
+    // Each seq named is asked for again between the held envelopes around it: a page or so.
+    const held = [...this.held.keys()].sort((a, b) => a - b);
+    const ranges = new Map();
+    for (const seen of new Set(missing().map((seq) => this.held.get(seq).seen))) {
+      let after = 0;
+      let before = seen + 1;
+      for (const seq of held) {
+        if (seq < seen) after = seq;
+        else if (seq > seen) {
+          before = seq;
+          break;
+        }
+      }
+      ranges.set(`${after}:${before}`, [after, before]);
+    }
     try {
-      await this.socket.fill(from);
+      for (const [after, before] of ranges.values()) await this.socket.fill(after, before);
       await this.chain;
     } catch {
       return; // offline again: checked after the next catch-up
@@ -243,11 +335,13 @@ export class LiveRoom {
     this.gaps.clear();
     this.rebuild();
     this.flush();
+    this.fillOlder();
   }
 
   synced() {
     if (this.gaps.size) this.fillGaps();
     this.flush();
+    this.fillOlder();
   }
 
   /** Re-verifies the dialogue (a new epoch: new keys, new roster), then reopens what did not open. */

@@ -1,8 +1,11 @@
 // The live connection: Socket.IO over the websocket transport only, authenticated by the session
 // cookie (team account or participant device). On every (re)connection it sends `join_dialogue`
-// with the last `seq` held and pages with `catch_up` until `more` is false, then once more (a
-// message stored while the server was answering the join reaches neither the page nor the room).
-// Envelopes go to `onEnvelopes` in arrival order; the room drops any `seq` it already holds.
+// with `latest` above the last `seq` held: the newest page first (a screenful), so the present
+// is shown at once; what lies between that page and what is held is a hole of `history` (history.js),
+// fetched afterwards page by page going back (`pageBack`). Then it pages forward with
+// `catch_up` until `more` is false (a message stored while the server was answering the join
+// reaches neither the page nor the room). Envelopes go to `onEnvelopes` in arrival order; the
+// room drops any `seq` it already holds.
 //
 // Network drops: Socket.IO reconnects by itself; when the browser reports it is offline, the
 // connection is closed at once (a dead websocket can look open for a minute) and reopened when
@@ -11,6 +14,8 @@
 import { io } from "../../vendor/socket.io.js";
 
 const ACK_TIMEOUT_MS = 15_000;
+// The join's newest page: a screenful, so the present comes at once; later pages are full size.
+const FIRST_PAGE = 50;
 
 /** A refused event: `code` is the server's `error_occurred` code ("network" when no answer). */
 export class LiveError extends Error {
@@ -27,9 +32,11 @@ export class LiveSocket {
   /** @type {string} */ dialogueId;
   /** @type {number | undefined} */ pageSize;
   /** @type {() => number} */ lastSeq;
+  /** @type {import("./history.js").History} */ history;
   /** @type {(envelopes: object[]) => Promise<void>} */ onEnvelopes;
   /** @type {(state: string) => void} */ onStatus;
   /** @type {() => void} */ onSynced;
+  /** @type {() => void} */ onHistory;
   /** @type {(reason: string) => void} */ onStopped;
   /** @type {(error: LiveError) => void} */ onError;
   /** @type {() => Promise<string | null>} */ reauthenticate;
@@ -39,9 +46,11 @@ export class LiveSocket {
    * @param {string} options.dialogueId
    * @param {number} [options.pageSize] envelopes per page of history (at most 500)
    * @param {() => number} options.lastSeq the highest `seq` held now
+   * @param {import("./history.js").History} options.history the ranges not fetched yet
    * @param {(envelopes: object[]) => Promise<void>} options.onEnvelopes
    * @param {(state: string) => void} options.onStatus "connecting" | "catching_up" | "live" | "offline" | "stopped"
    * @param {() => void} options.onSynced after each completed catch-up
+   * @param {() => void} options.onHistory after `history` changed
    * @param {(reason: string) => void} options.onStopped "removed" (this member) or "signed_out"
    * @param {(error: LiveError) => void} options.onError an `error_occurred` not tied to a request
    * @param {() => Promise<string | null>} options.reauthenticate after a refused handshake or a
@@ -153,29 +162,48 @@ export class LiveSocket {
     return result;
   }
 
+  /** One page: `bounds` are `after_seq` and `before_seq` or `latest`; its envelopes go through
+   * `onEnvelopes`. Resolves with the page's seqs and `more`. */
+  async page(event, bounds, limit = this.pageSize) {
+    const payload = { dialogue_id: this.dialogueId, ...bounds };
+    if (limit && limit < 500) payload.limit = limit;
+    const page = await this.request(event, payload);
+    const messages = Array.isArray(page.messages) ? page.messages : [];
+    await this.onEnvelopes(messages);
+    return { seqs: messages.map((m) => m.seq).filter(Number.isInteger), more: Boolean(page.more) };
+  }
+
   /** Fetches every live envelope after `afterSeq`, page by page, through `onEnvelopes`. */
   async pageFrom(event, afterSeq) {
     let cursor = afterSeq;
-    let name = event;
     for (;;) {
-      const payload = { dialogue_id: this.dialogueId, after_seq: cursor };
-      if (this.pageSize && this.pageSize < 500) payload.limit = this.pageSize;
-      const page = await this.request(name, payload);
-      const messages = Array.isArray(page.messages) ? page.messages : [];
-      await this.onEnvelopes(messages);
-      if (messages.length) cursor = Math.max(cursor, ...messages.map((m) => m.seq));
-      if (!page.more) return cursor;
-      name = "catch_up";
+      const { seqs, more } = await this.page(event, { after_seq: cursor });
+      if (seqs.length) cursor = Math.max(cursor, ...seqs);
+      if (!more) return cursor;
     }
   }
 
-  /** Joins (or rejoins) the room from the last `seq` held. */
+  /** Fetches the newest page of the hole nearest the present; false when there is none. */
+  async pageBack() {
+    const hole = this.history.next();
+    if (!hole || !this.connected) return false;
+    const { seqs, more } = await this.page("catch_up", { after_seq: hole.after, before_seq: hole.before });
+    this.history.paged(hole, seqs, more);
+    this.onHistory();
+    return true;
+  }
+
+  /** Joins (or rejoins) the room at its newest page, then pages forward to the present. */
   async sync() {
     const generation = this.generation;
     this.onStatus("catching_up");
     try {
-      const cursor = await this.pageFrom("join_dialogue", this.lastSeq());
-      await this.pageFrom("catch_up", cursor);
+      const after = this.history.joinFrom(this.lastSeq());
+      const first = Math.min(this.pageSize || 500, FIRST_PAGE);
+      const { seqs, more } = await this.page("join_dialogue", { after_seq: after, latest: true }, first);
+      this.history.joined(after, seqs, more);
+      this.onHistory();
+      await this.pageFrom("catch_up", Math.max(after, ...seqs));
       if (generation !== this.generation || this.stopped) return;
       this.onStatus("live");
       this.onSynced();
@@ -191,11 +219,17 @@ export class LiveSocket {
     }
   }
 
-  /** Asks for everything after `afterSeq` (a gap noticed by `last_seq_seen`). */
-  async fill(afterSeq) {
+  /** Asks again for everything between `afterSeq` and `beforeSeq` (exclusive: around a seq named
+   * by a `last_seq_seen` and not held), going back page by page. */
+  async fill(afterSeq, beforeSeq) {
     this.onStatus("catching_up");
     try {
-      await this.pageFrom("catch_up", afterSeq);
+      let before = beforeSeq;
+      for (;;) {
+        const { seqs, more } = await this.page("catch_up", { after_seq: afterSeq, before_seq: before });
+        if (!more || !seqs.length) break;
+        before = Math.min(...seqs);
+      }
     } finally {
       if (!this.stopped) this.onStatus(this.connected ? "live" : "offline");
     }

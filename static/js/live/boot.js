@@ -9,7 +9,7 @@ import { explain } from "../dialogues/labels.js";
 import { liveTuning } from "../dialogues/low-bandwidth.js";
 import { offerWipe } from "../dialogues/wipe-offer.js";
 import { $, refuse, say } from "../dialogues/ui.js";
-import { problemMessage, statusLabel, stopMessage } from "./labels.js";
+import { problemMessage, statusLabel, stopMessage, waitingLabel } from "./labels.js";
 import { LiveRoom } from "./room.js";
 
 export { $ };
@@ -29,12 +29,35 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
   let scheduled = false;
   let live = null;
   let ticker = null;
+  /**
+   * The connection in words (never by colour alone): connecting, catching up, offline, or up to
+   * date, and how many of this device's messages wait to be sent. Live with older history still
+   * coming, it says so: the room's state (queue, speaker, item) is a replay of the whole log, so
+   * it may still change.
+   */
+  const showStatus = () => {
+    const holder = $("live-status");
+    if (!holder || !live) return;
+    const state = live.status;
+    const earlier = state === "live" && Boolean(live.hasOlder);
+    const waiting = live.outbox.length;
+    holder.dataset.state = state;
+    if (earlier) holder.dataset.older = "yes";
+    else delete holder.dataset.older;
+    holder.dataset.waiting = String(waiting);
+    const words = [statusLabel(earlier ? "live_earlier" : state)];
+    if (waiting) words.push(waitingLabel(waiting));
+    const text = words.join(" · ");
+    if (holder.textContent !== text) holder.textContent = text;
+  };
   const redraw = () => {
     if (scheduled || !live?.model) return;
     scheduled = true;
     window.setTimeout(() => {
       scheduled = false;
-      if (!live.stopped) render(live);
+      if (live.stopped) return;
+      showStatus();
+      render(live);
     }, 0);
   };
   const stop = (title, why) => {
@@ -54,16 +77,8 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
     pollMs: tuning.pollMs,
     pageSize: tuning.pageSize,
     onChange: redraw,
-    onStatus: (state) => {
-      const holder = $("live-status");
-      if (!holder) return redraw();
-      // Live with older history still coming: the room's state (queue, speaker, item) is a
-      // replay of the whole log, so it may still change.
-      const earlier = state === "live" && Boolean(live?.hasOlder);
-      holder.dataset.state = state;
-      if (earlier) holder.dataset.older = "yes";
-      else delete holder.dataset.older;
-      holder.textContent = statusLabel(earlier ? "live_earlier" : state);
+    onStatus: () => {
+      showStatus();
       redraw();
     },
     onStopped: (reason, error) => {

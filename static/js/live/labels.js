@@ -2,8 +2,7 @@
 // payloads carry codes only: a room mixes locales), and why an entry is shown as an error.
 // Every msgid is a literal so `pybabel extract` finds it.
 
-import { _ } from "../i18n.js";
-import { currentLocale, numberFormat } from "../i18n.js";
+import { _, currentLocale, ngettext, numberFormat } from "../i18n.js";
 
 const pick = (table, code, fallback) => (Object.hasOwn(table, code) ? table[code] : fallback);
 
@@ -12,7 +11,7 @@ export function statusLabel(state) {
     {
       connecting: _("Connecting…"),
       catching_up: _("Catching up…"),
-      live: _("Connected"),
+      live: _("Connected: up to date"),
       live_earlier: _("Connected, catching up on earlier messages…"),
       offline: _("Offline: reconnecting when the network is back…"),
       stopped: _("Disconnected"),
@@ -20,6 +19,11 @@ export function statusLabel(state) {
     state,
     String(state),
   );
+}
+
+/** How many of this device's messages wait for the connection. */
+export function waitingLabel(count) {
+  return ngettext("%(num)s message waiting to send", "%(num)s messages waiting to send", count);
 }
 
 /** A refused live request (`error_occurred` code), or a local problem, for people. */

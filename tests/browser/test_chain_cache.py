@@ -57,9 +57,11 @@ def chain_requests(page: Any) -> list[str]:
     seen: list[str] = []
     page.on(
         "request",
-        lambda request: seen.append(request.url.split("/api/v1", 1)[-1])
-        if "/epochs" in request.url or "wraps" in request.url
-        else None,
+        lambda request: (
+            seen.append(request.url.split("/api/v1", 1)[-1])
+            if "/epochs" in request.url or "wraps" in request.url
+            else None
+        ),
     )
     return seen
 
@@ -104,10 +106,16 @@ def test_a_returning_device_extends_its_sealed_chain(browser, origin, live_app, 
           return Array.from(b.slice(0, 4096)).map((c) => String.fromCharCode(c)).join(''); }""",
         dialogue_id,
     )
-    handles = [m["handle"] for m in json.loads(
-        page.evaluate("async (id) => JSON.stringify((await (await import("
-                      "'/static/js/dialogues/api.js')).get(`/dialogues/${id}`)).members)",
-                      dialogue_id))]
+    handles = [
+        m["handle"]
+        for m in json.loads(
+            page.evaluate(
+                "async (id) => JSON.stringify((await (await import("
+                "'/static/js/dialogues/api.js')).get(`/dialogues/${id}`)).members)",
+                dialogue_id,
+            )
+        )
+    ]
     assert handles and not any(h in raw for h in handles)
 
     # The second visit asks for the epochs from the tip on and the wraps after it, no more.

@@ -137,6 +137,8 @@ const settled = (outcome) => {
  * @throws {StateError | api.ApiError}
  */
 export async function openDialogue(dialogueId) {
+  // The dialogue's details need nothing from the device: asked for while it reads its store.
+  const asked = settle(api.get(`/dialogues/${dialogueId}`));
   const [keys, caching] = await Promise.all([getDialogueKeys(dialogueId), cacheAllowed(dialogueId)]);
   if (!keys?.member) throw new StateError("no_keys");
   if (!caching) await forgetCache(dialogueId).catch(() => undefined);
@@ -151,7 +153,7 @@ export async function openDialogue(dialogueId) {
   const teamRequest = (from) => settle(api.get(`/dialogues/${dialogueId}/team-wraps${after(from)}`));
   const early = teamBefore && isTeamRole(teamBefore.role) ? teamRequest(teamFrom) : null;
   const [info, served, wraps] = await Promise.all([
-    api.get(`/dialogues/${dialogueId}`),
+    asked.then(settled),
     api.get(`/dialogues/${dialogueId}/epochs${kept ? `?after=${tip - 1}` : ""}`),
     api.get(`/dialogues/${dialogueId}/wraps${after(wrapsFrom)}`),
   ]);

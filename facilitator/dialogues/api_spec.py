@@ -40,14 +40,20 @@ operation(
     status=201,
 )
 operation(
-    "GET", "/dialogues/{dialogue_id}/wraps", "The caller's epoch-secret wraps", s.WrapOut, many=True
+    "GET",
+    "/dialogues/{dialogue_id}/wraps",
+    "The caller's epoch-secret wraps, of epochs after `after` when given",
+    s.WrapOut,
+    many=True,
+    query=s.WrapQuery,
 )
 operation(
     "GET",
     "/dialogues/{dialogue_id}/team-wraps",
-    "The caller's team-secret wraps (the mediator team only)",
+    "The caller's team-secret wraps (the mediator team only), of epochs after `after` when given",
     s.WrapOut,
     many=True,
+    query=s.WrapQuery,
 )
 operation(
     "GET",

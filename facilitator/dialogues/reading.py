@@ -50,18 +50,25 @@ def epochs_after(db: DbSession, caller: Caller, dialogue_id: str, after: int) ->
     return list(db.scalars(query.order_by(Epoch.number)))
 
 
-def own_wraps(db: DbSession, caller: Caller, dialogue_id: str) -> list[Wrap]:
-    """The caller's wraps only: nobody fetches another member's."""
+def own_wraps(db: DbSession, caller: Caller, dialogue_id: str, after: int = -1) -> list[Wrap]:
+    """The caller's wraps only (of epochs above ``after``): nobody fetches another member's."""
     _dialogue, me = require_member(db, caller, dialogue_id, DialoguePermission.READ)
-    query = select(Wrap).where(Wrap.dialogue_id == dialogue_id, Wrap.member_handle == me.handle)
+    query = select(Wrap).where(
+        Wrap.dialogue_id == dialogue_id, Wrap.member_handle == me.handle, Wrap.epoch > after
+    )
     return list(db.scalars(query.order_by(Wrap.epoch)))
 
 
-def own_team_wraps(db: DbSession, caller: Caller, dialogue_id: str) -> list[TeamWrap]:
-    """The caller's team wraps: the mediator team only; participants and observers are refused
-    (they never have any: the server refuses team wraps addressed to them)."""
+def own_team_wraps(
+    db: DbSession, caller: Caller, dialogue_id: str, after: int = -1
+) -> list[TeamWrap]:
+    """The caller's team wraps (of epochs above ``after``): the mediator team only; participants
+    and observers are refused (they never have any: the server refuses team wraps addressed to
+    them)."""
     _dialogue, me = require_member(db, caller, dialogue_id, DialoguePermission.TEAM_CHANNEL)
     query = select(TeamWrap).where(
-        TeamWrap.dialogue_id == dialogue_id, TeamWrap.member_handle == me.handle
+        TeamWrap.dialogue_id == dialogue_id,
+        TeamWrap.member_handle == me.handle,
+        TeamWrap.epoch > after,
     )
     return list(db.scalars(query.order_by(TeamWrap.epoch)))

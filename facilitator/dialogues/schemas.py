@@ -47,6 +47,14 @@ class EpochQuery(ApiModel):
     after: int = Field(default=-1, ge=-1, le=MAX_SEQ)
 
 
+class WrapQuery(ApiModel):
+    """The query of ``GET …/wraps`` and ``…/team-wraps``: the caller's wraps of epochs numbered
+    above ``after`` (all of them by default), so a device that opened the older ones before
+    fetches only the new."""
+
+    after: int = Field(default=-1, ge=-1, le=MAX_SEQ)
+
+
 class RosterEntry(ApiModel):
     handle: Id
     x25519_public: Key

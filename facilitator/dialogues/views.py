@@ -39,6 +39,7 @@ from facilitator.dialogues.schemas import (
     Seq,
     StewardCert,
     WrapOut,
+    WrapQuery,
 )
 from facilitator.dialogues.signals import envelope_retracted
 from facilitator.extensions import db, limiter
@@ -132,7 +133,8 @@ def add_epoch(dialogue_id: str) -> Reply:
 @bp.get("/dialogues/<dialogue_id>/wraps")
 @devices_allowed
 def my_wraps(dialogue_id: str) -> Reply:
-    rows = reading.own_wraps(db.session, current_caller(), dialogue_id)
+    after = parse_query(WrapQuery).after
+    rows = reading.own_wraps(db.session, current_caller(), dialogue_id, after)
     return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
 
 
@@ -140,7 +142,8 @@ def my_wraps(dialogue_id: str) -> Reply:
 @devices_allowed
 def my_team_wraps(dialogue_id: str) -> Reply:
     """The caller's team-secret wraps: members of the mediator team only (403 for others)."""
-    rows = reading.own_team_wraps(db.session, current_caller(), dialogue_id)
+    after = parse_query(WrapQuery).after
+    rows = reading.own_team_wraps(db.session, current_caller(), dialogue_id, after)
     return respond([WrapOut(epoch=w.epoch, wrap=w.wrap) for w in rows])
 
 

@@ -535,6 +535,11 @@ def test_refusals_and_tampering_are_shown_never_hidden(browser, origin, live_app
     page.reload()
     expect(page.locator("#refusal")).to_contain_text("older key history", timeout=WAIT)
 
+    # A device that kept no chain (a new one, or an ephemeral one) verifies from the genesis.
+    page.evaluate(
+        "async (id) => (await import('/static/js/dialogues/device-cache.js')).forgetCache(id)",
+        dialogue_id,
+    )
     with sqlite3.connect(database) as connection:
         (signature,) = connection.execute(
             "SELECT signature FROM epoch WHERE dialogue_id = ? AND number = 0", (dialogue_id,)

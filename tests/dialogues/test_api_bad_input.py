@@ -206,3 +206,50 @@ def test_the_document_describes_after_and_channel(client):
     assert "pattern" in query["channel"]["schema"] and not query["channel"]["required"]
     epochs = document["paths"]["/dialogues/{dialogue_id}/epochs"]["get"]
     assert [p["name"] for p in epochs["parameters"] if p["in"] == "query"] == ["after"]
+
+
+@pytest.mark.parametrize("path", ["wraps", "team-wraps"])
+def test_wraps_after_an_epoch(app, workshop, path):
+    """A device that opened the older wraps fetches only those of later epochs, its own only."""
+    api = workshop.clients["facilitator"]
+    get = api.transport.client.get
+    d = workshop.dialogue_id
+    every = get(f"/api/v1/dialogues/{d}/{path}").get_json()
+    epochs = [w["epoch"] for w in every]
+    assert len(epochs) >= 2 and epochs == sorted(epochs)
+    assert get(f"/api/v1/dialogues/{d}/{path}?after=-1").get_json() == every
+    middle = epochs[len(epochs) // 2]
+    later = get(f"/api/v1/dialogues/{d}/{path}?after={middle}").get_json()
+    assert later == [w for w in every if w["epoch"] > middle]
+    assert get(f"/api/v1/dialogues/{d}/{path}?after={epochs[-1]}").get_json() == []
+    assert get(f"/api/v1/dialogues/{d}/{path}?after={2**63 - 1}").get_json() == []
+
+
+@pytest.mark.parametrize("path", ["wraps", "team-wraps"])
+@pytest.mark.parametrize("after", ["\u00b2", "-2", "+1", "", "9" * 30, str(2**63), "-1"])
+def test_bad_wraps_after_is_refused_clearly(app, workshop, path, after):
+    api = workshop.clients["facilitator"]
+    before = snapshot(app)
+    response = api.transport.client.get(
+        f"/api/v1/dialogues/{workshop.dialogue_id}/{path}", query_string={"after": after}
+    )
+    if after == "-1":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400, (after, response.status_code)
+        assert response.get_json()["error"] == "invalid_input"
+    assert snapshot(app) == before
+
+
+def test_wraps_after_needs_membership(app, workshop):
+    """``after`` opens nothing: a stranger is refused, a participant gets no team wraps."""
+    d = workshop.dialogue_id
+    stranger = workshop.clients["stranger"].transport.client.get
+    for path in ["wraps", "team-wraps"]:
+        assert stranger(f"/api/v1/dialogues/{d}/{path}?after=0").status_code == 404
+    participant = workshop.clients["participant"].transport.client.get
+    assert participant(f"/api/v1/dialogues/{d}/team-wraps?after=0").status_code == 403
+    mine = participant(f"/api/v1/dialogues/{d}/wraps?after=-1").get_json()
+    assert mine and participant(f"/api/v1/dialogues/{d}/wraps?after=0").get_json() == [
+        w for w in mine if w["epoch"] > 0
+    ]

@@ -1,12 +1,15 @@
 // Trusting a dialogue's epoch chain on this device: which steward key is pinned (this device's
 // own, the fingerprint from the invitation link, or the genesis steward's on first use), who may
-// sign each record, verifying the chain from genesis, and refusing a rollback or a fork of the
-// chain this device has already seen.
+// sign each record, verifying the chain from genesis or extending the chain verified on an
+// earlier visit (kept sealed on the device), and refusing a rollback or a fork of the chain this
+// device has already seen.
 
 import {
-  Td2ChainError, b64uDecode, b64uEncode, fingerprint, verifyChain, verifyEpochSignature, verifyStewardCert,
+  Td2ChainError, b64uDecode, b64uEncode, equalBytes, fingerprint, parseEpochRecord, verifyChain,
+  verifyEpochSignature, verifyStewardCert,
 } from "../td2/index.js";
 import * as store from "./store.js";
+import { loadSealed, saveSealed } from "./device-cache.js";
 import { rolesWith } from "../roles.js";
 
 /** Roles that may write `meta` documents and hold a steward key. */
@@ -71,18 +74,21 @@ export function stewardKeys(roster, certified, anchor) {
 }
 
 /**
- * The signers after each roster, following the steward certificates from the genesis: an epoch's
- * certificates introduce keys for handles its roster lists for the first time, signed by the
- * epoch's creator under the key already trusted for them.
+ * The signers after each new roster, following the steward certificates: an epoch's certificates
+ * introduce keys for handles its roster lists for the first time, signed by the epoch's creator
+ * under the key already trusted for them. `tip` is the verified epoch the new ones follow (null
+ * from the genesis) with its signers; `offset` the position of the first new epoch in the chain.
  */
-async function signersAlong(epochs, anchor, idBytes, certified) {
+async function signersAlong(tip, epochs, anchor, idBytes, certified, offset) {
   const signers = [];
-  for (const [index, epoch] of epochs.entries()) {
+  let previous = tip;
+  for (const [position, epoch] of epochs.entries()) {
+    const index = offset + position;
     const certs = Array.isArray(epoch.steward_certs) ? epoch.steward_certs : [];
-    if (index === 0 && certs.length) throw new StateError("chain", { reason: "signature", index });
-    if (index > 0) {
-      const signer = signers[index - 1].get(epoch.creator_handle);
-      const before = new Set(epochs[index - 1].roster.map((entry) => entry.handle));
+    if (previous === null && certs.length) throw new StateError("chain", { reason: "signature", index });
+    if (previous !== null) {
+      const signer = previous.signers.get(epoch.creator_handle);
+      const before = new Set(previous.epoch.roster.map((entry) => entry.handle));
       const listed = new Set(epoch.roster.map((entry) => entry.handle));
       for (const cert of certs) {
         let ok = Boolean(signer) && !certified.has(cert.handle) && !before.has(cert.handle) && listed.has(cert.handle);
@@ -100,39 +106,113 @@ async function signersAlong(epochs, anchor, idBytes, certified) {
         certified.set(cert.handle, b64uDecode(cert.ed25519_public, 32));
       }
     }
-    signers.push(stewardKeys(epoch.roster, certified, anchor));
+    const after = stewardKeys(epoch.roster, certified, anchor);
+    signers.push(after);
+    previous = { epoch, signers: after };
   }
   return signers;
+}
+
+function toRoster(epoch) {
+  return epoch.roster.map((entry) => ({
+    handle: b64uDecode(entry.handle, 16),
+    x25519Public: b64uDecode(entry.x25519_public, 32),
+    role: entry.role,
+  }));
 }
 
 function toLink(epoch, signers, anchor) {
   return {
     record: b64uDecode(epoch.record),
     signature: b64uDecode(epoch.signature),
-    roster: epoch.roster.map((entry) => ({
-      handle: b64uDecode(entry.handle, 16),
-      x25519Public: b64uDecode(entry.x25519_public, 32),
-      role: entry.role,
-    })),
+    roster: toRoster(epoch),
     // Who may sign the next record; the genesis itself verifies under the pinned key alone.
     stewardPublics: epoch.epoch === 0 ? [anchor.publicRaw] : [...signers.values()],
   };
 }
 
 /** Each record after the genesis is signed by its own creator's key, not merely by a steward's. */
-async function checkCreators(epochs, records, signers) {
-  for (let index = 1; index < epochs.length; index += 1) {
-    const creator = b64uEncode(records[index].creatorHandle);
-    const key = creator === epochs[index].creator_handle ? signers[index - 1].get(creator) : null;
+async function checkCreators(tip, epochs, records, signers, offset) {
+  for (const [position, epoch] of epochs.entries()) {
+    const before = position === 0 ? tip?.signers : signers[position - 1];
+    if (!before) continue; // the genesis: verified under the pinned key by verifyChain
+    const creator = b64uEncode(records[position].creatorHandle);
+    const key = creator === epoch.creator_handle ? before.get(creator) : null;
     let ok = Boolean(key);
     if (key) {
       try {
-        await verifyEpochSignature(key, b64uDecode(epochs[index].record), b64uDecode(epochs[index].signature));
+        await verifyEpochSignature(key, b64uDecode(epoch.record), b64uDecode(epoch.signature));
       } catch {
         ok = false;
       }
     }
-    if (!ok) throw new StateError("chain", { reason: "signature", index });
+    if (!ok) throw new StateError("chain", { reason: "signature", index: offset + position });
+  }
+}
+
+/**
+ * A verified chain: the epochs as served (`epochs`), their parsed `records`, the steward keys
+ * certified along it (`certified`, handle -> raw key) and who may sign after its newest roster
+ * (`signers`, handle -> raw key).
+ * @typedef {{epochs: any[], records: any[], certified: Map<string, Uint8Array>,
+ *   signers: Map<string, Uint8Array>}} VerifiedChain
+ */
+
+/**
+ * Verifies `epochs` as the continuation of the verified chain `base` (null: from the genesis)
+ * and returns the longer verified chain. Every new epoch passes the same checks whether the
+ * chain before it was verified just now or on an earlier visit: the hash link to the record
+ * before it, the next number, the roster its record commits to, the steward certificates, a
+ * signature by its own creator among the stewards of the roster before it; and the newest roster
+ * lists this member. `base` is not changed.
+ * @param {VerifiedChain | null} base
+ * @param {any[]} epochs
+ * @returns {Promise<VerifiedChain>}
+ */
+export async function extend(base, epochs, anchor, handleBytes, idBytes) {
+  const offset = base ? base.epochs.length : 0;
+  const certified = new Map(base?.certified ?? []);
+  const last = base ? base.epochs[base.epochs.length - 1] : null;
+  const tip = base ? { epoch: last, signers: base.signers } : null;
+  let signers = [];
+  let records = [];
+  try {
+    if (!base && !epochs.length) throw new StateError("chain", { reason: "empty" });
+    signers = await signersAlong(tip, epochs, anchor, idBytes, certified, offset);
+    if (epochs.length) {
+      const links = epochs.map((epoch, index) => toLink(epoch, signers[index], anchor));
+      const previous = base ? base.records[base.records.length - 1] : null;
+      const trust = previous && {
+        dialogueId: previous.dialogueId,
+        epoch: previous.epoch,
+        recordHash: previous.recordHash,
+        roster: toRoster(last),
+        stewardPublics: last.epoch === 0 ? [anchor.publicRaw] : [...base.signers.values()],
+      };
+      records = await verifyChain(links, { verifierHandle: handleBytes, anchor: trust });
+    } else if (!last.roster.some((entry) => entry.handle === b64uEncode(handleBytes))) {
+      throw new StateError("chain", { reason: "self", index: offset - 1 });
+    }
+  } catch (error) {
+    if (error instanceof StateError) throw error;
+    if (error instanceof Td2ChainError) {
+      throw new StateError("chain", { reason: error.reason, index: offset + error.index });
+    }
+    throw new StateError("chain", { reason: "malformed" });
+  }
+  await checkCreators(tip, epochs, records, signers, offset);
+  return {
+    epochs: [...(base?.epochs ?? []), ...epochs],
+    records: [...(base?.records ?? []), ...records],
+    certified,
+    signers: signers.length ? signers[signers.length - 1] : base.signers,
+  };
+}
+
+/** Refuses a chain whose newest record is older than the epoch the server says is current. */
+export function checkWithheld(chain, currentEpoch) {
+  if (chain.records[chain.records.length - 1].epoch < currentEpoch) {
+    throw new StateError("chain", { reason: "withheld" });
   }
 }
 
@@ -141,25 +221,9 @@ async function checkCreators(epochs, records, signers) {
  * the newest roster (`signers`, handle -> raw key).
  */
 export async function verify(epochs, anchor, handleBytes, currentEpoch, idBytes) {
-  let records;
-  let signers;
-  const certified = new Map();
-  try {
-    signers = await signersAlong(epochs, anchor, idBytes, certified);
-    const links = epochs.map((epoch, index) => toLink(epoch, signers[index], anchor));
-    records = await verifyChain(links, { verifierHandle: handleBytes });
-  } catch (error) {
-    if (error instanceof StateError) throw error;
-    if (error instanceof Td2ChainError) {
-      throw new StateError("chain", { reason: error.reason, index: error.index });
-    }
-    throw new StateError("chain", { reason: "malformed" });
-  }
-  await checkCreators(epochs, records, signers);
-  if (records[records.length - 1].epoch < currentEpoch) {
-    throw new StateError("chain", { reason: "withheld" });
-  }
-  return { records, signers: signers[signers.length - 1], certified };
+  const chain = await extend(null, epochs, anchor, handleBytes, idBytes);
+  checkWithheld(chain, currentEpoch);
+  return chain;
 }
 
 /** The chain must extend the newest record this device verified before: no rollback, no fork. */
@@ -187,3 +251,66 @@ export async function checkSeen(dialogueId, records, certified = new Map()) {
   }
 }
 
+
+/** The chain this device kept from an earlier visit (sealed, device-cache.js), as kept, or null. */
+export async function keptChain(dialogueId) {
+  const kept = await loadSealed(dialogueId, store.keys.chain(dialogueId)).catch(() => null);
+  const usable = kept?.v === 1 && Array.isArray(kept.epochs) && kept.epochs.length && Array.isArray(kept.certified);
+  return usable ? kept : null;
+}
+
+/**
+ * The kept chain as a verified chain for the member `handle` under the pinned key `anchor`; null
+ * when it was verified for another member or under another key. Its records are parsed again
+ * from the kept bytes.
+ * @returns {Promise<VerifiedChain | null>}
+ */
+export async function restoreChain(kept, handle, anchor) {
+  if (!kept || kept.handle !== handle || kept.anchor !== anchor.fingerprint) return null;
+  try {
+    const records = await Promise.all(kept.epochs.map((epoch) => parseEpochRecord(b64uDecode(epoch.record))));
+    const certified = new Map(kept.certified.map(([who, raw]) => [who, b64uDecode(raw, 32)]));
+    const last = kept.epochs[kept.epochs.length - 1];
+    return { epochs: kept.epochs, records, certified, signers: stewardKeys(last.roster, certified, anchor) };
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps a verified chain on the device, sealed. */
+export function keepChain(dialogueId, handle, anchor, chain) {
+  return saveSealed(dialogueId, store.keys.chain(dialogueId), {
+    v: 1,
+    handle,
+    anchor: anchor.fingerprint,
+    epochs: chain.epochs,
+    certified: [...chain.certified].map(([who, raw]) => [who, b64uEncode(raw)]),
+  });
+}
+
+/**
+ * The epochs the server served after the kept chain's tip. What it serves must include the tip
+ * itself, byte for byte, and anything older it sends must match too: a server that lost the tip
+ * (`rollback`) or serves another record in its place (`fork`) is refused, before any new epoch
+ * is looked at.
+ */
+export function beyondTip(chain, served, currentEpoch) {
+  const tip = chain.records[chain.records.length - 1].epoch;
+  if (!Array.isArray(served) || (Number.isInteger(currentEpoch) && currentEpoch < tip)) {
+    throw new StateError("chain", { reason: "rollback" });
+  }
+  let tipServed = false;
+  for (const epoch of served) {
+    if (!Number.isInteger(epoch?.epoch) || epoch.epoch > tip) continue;
+    let same;
+    try {
+      same = epoch.epoch >= 0 && equalBytes(b64uDecode(epoch.record), chain.records[epoch.epoch].record);
+    } catch {
+      same = false;
+    }
+    if (!same) throw new StateError("chain", { reason: "fork", index: epoch.epoch });
+    if (epoch.epoch === tip) tipServed = true;
+  }
+  if (!tipServed) throw new StateError("chain", { reason: "rollback" });
+  return served.filter((epoch) => !(Number.isInteger(epoch?.epoch) && epoch.epoch <= tip));
+}

@@ -1,5 +1,5 @@
 // A dialogue as this device sees it: the epoch chain verified from genesis against a pinned
-// steward key, this member's epoch secrets unwrapped with its non-extractable key, and the `meta`
+// steward key (or extended from what this device verified before), this member's epoch secrets unwrapped with its non-extractable key, and the `meta`
 // channel opened envelope by envelope. Nothing here trusts the server for content: a chain that
 // does not verify is refused with its reason, and an envelope that does not open becomes an
 // error entry, never content. See docs/dialogue-content.md for the documents themselves.
@@ -29,47 +29,155 @@ import {
 } from "../td2/index.js";
 import { getDialogueKeys } from "../keystore.js";
 import * as api from "./api.js";
-import { META_WRITERS, StateError, checkSeen, resolveAnchor, verify } from "./chain-trust.js";
+import * as store from "./store.js";
+import { cacheAllowed, forgetCache, seal, unseal } from "./device-cache.js";
+import {
+  META_WRITERS, StateError, beyondTip, checkSeen, checkWithheld, extend, keepChain, keptChain, resolveAnchor,
+  restoreChain,
+} from "./chain-trust.js";
 
 export { META_WRITERS, StateError };
 
-async function unwrapMetaKeys(state, wraps) {
+/**
+ * The subkeys this device derived on earlier visits (non-extractable CryptoKeys, stored by
+ * structured clone; which epoch and record each belongs to is sealed), or null.
+ */
+async function keptSubkeys(dialogueId) {
+  const kept = await store.load(store.keys.subkeys(dialogueId)).catch(() => null);
+  if (!kept || !Array.isArray(kept.keys)) return null;
+  const index = await unseal(dialogueId, store.keys.subkeys(dialogueId), kept.index);
+  return index?.v === 1 ? { ...index, keys: kept.keys } : null;
+}
+
+function keepSubkeys(state, to, teamTo) {
+  const keys = [];
+  const slot = (key) => keys.push(key) - 1;
+  const hashOf = (epoch) => b64uEncode(state.records[epoch].recordHash);
+  const epochs = [...state.metaKeys.keys()].map((epoch) => [
+    epoch, hashOf(epoch), slot(state.metaKeys.get(epoch)), slot(state.noteKeys.get(epoch)), slot(state.msgKeys.get(epoch)),
+  ]);
+  const team = [...state.teamKeys.keys()].map((epoch) => [epoch, hashOf(epoch), slot(state.teamKeys.get(epoch))]);
+  const name = store.keys.subkeys(state.id);
+  const index = { v: 1, handle: state.handle, to, teamTo, epochs, team, unopened: [...state.unopenedEpochs] };
+  return seal(state.id, name, index).then((sealed) => store.save(name, { keys, index: sealed }));
+}
+
+/** The kept subkeys whose epoch's record is the verified one; returns how far wraps were read. */
+function restoreSubkeys(state, kept) {
+  if (!kept || kept.handle !== state.handle) return { to: -1, teamTo: -1 };
+  const tip = state.epoch;
+  const matches = (epoch, hash) => epoch <= tip && b64uEncode(state.records[epoch].recordHash) === hash;
+  for (const [epoch, hash, meta, note, msg] of kept.epochs) {
+    if (!matches(epoch, hash)) continue;
+    state.metaKeys.set(epoch, kept.keys[meta]);
+    state.noteKeys.set(epoch, kept.keys[note]);
+    state.msgKeys.set(epoch, kept.keys[msg]);
+  }
+  for (const [epoch, hash, key] of kept.team) if (matches(epoch, hash)) state.teamKeys.set(epoch, kept.keys[key]);
+  for (const epoch of kept.unopened) if (epoch <= tip) state.unopenedEpochs.add(epoch);
+  return { to: Math.min(kept.to, tip), teamTo: Math.min(kept.teamTo, tip) };
+}
+
+/** Unwraps the wraps of epochs after `to` in the verified chain; returns the newest one read. */
+async function unwrapEpochKeys(state, wraps, to) {
   const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
+  let newest = to;
   for (const { epoch, wrap } of wraps) {
     const record = state.records[epoch];
-    if (!record || record.epoch !== epoch) continue;
+    if (epoch <= to || !record || record.epoch !== epoch) continue;
+    newest = Math.max(newest, epoch);
     try {
       const secret = await unwrapEpochSecret(
         pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap),
       );
-      state.metaKeys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, "meta"));
-      state.noteKeys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, "note"));
+      for (const [label, keys] of [["meta", state.metaKeys], ["note", state.noteKeys], ["msg", state.msgKeys]]) {
+        keys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, label));
+      }
       secret.fill(0);
     } catch {
       state.unopenedEpochs.add(epoch);
     }
   }
+  return newest;
 }
 
+/** K_team of every epoch after `to` this member of the mediator team holds a team wrap for. */
+async function unwrapTeamKeys(state, wraps, to) {
+  const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
+  let newest = to;
+  for (const { epoch, wrap } of wraps) {
+    const record = state.records[epoch];
+    if (epoch <= to || !record || record.epoch !== epoch) continue;
+    newest = Math.max(newest, epoch);
+    try {
+      const secret = await unwrapTeamSecret(pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap));
+      state.teamKeys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
+      secret.fill(0);
+    } catch {
+      // what was sealed under that epoch's team key (guidance, off-the-record notes) stays closed
+    }
+  }
+  return newest;
+}
+
+/** A request's outcome, kept for later so that starting it early never leaves a rejection unheard. */
+const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
+const settled = (outcome) => {
+  if ("error" in outcome) throw outcome.error;
+  return outcome.value;
+};
+
 /**
- * Loads and verifies a dialogue for this device.
+ * Loads and verifies a dialogue for this device. A device that verified the chain before keeps
+ * it (sealed, device-cache.js) and fetches only the epochs from its tip on, which must include
+ * the tip unchanged, each new one verified as the extension of the tip exactly as in a full
+ * verification; only the wraps of new epochs are opened. An ephemeral device keeps nothing and
+ * verifies from the genesis every time. The independent requests run in parallel.
  * @param {string} dialogueId base64url
  * @throws {StateError | api.ApiError}
  */
 export async function openDialogue(dialogueId) {
-  const keys = await getDialogueKeys(dialogueId);
+  // The dialogue's details need nothing from the device: asked for while it reads its store.
+  const asked = settle(api.get(`/dialogues/${dialogueId}`));
+  const [keys, caching] = await Promise.all([getDialogueKeys(dialogueId), cacheAllowed(dialogueId)]);
   if (!keys?.member) throw new StateError("no_keys");
-  const info = await api.get(`/dialogues/${dialogueId}`);
+  if (!caching) await forgetCache(dialogueId).catch(() => undefined);
+  const [kept, keptKeys] = caching
+    ? await Promise.all([keptChain(dialogueId), keptSubkeys(dialogueId)])
+    : [null, null];
+  const tip = kept ? kept.epochs.length - 1 : -1;
+  const wrapsFrom = kept && keptKeys ? Math.min(keptKeys.to, tip) : -1;
+  const teamFrom = kept && keptKeys ? Math.min(keptKeys.teamTo, tip) : -1;
+  const teamBefore = kept?.epochs[tip].roster.find((entry) => entry.handle === keys.memberHandle);
+  const after = (from) => (from >= 0 ? `?after=${from}` : "");
+  const teamRequest = (from) => settle(api.get(`/dialogues/${dialogueId}/team-wraps${after(from)}`));
+  const early = teamBefore && isTeamRole(teamBefore.role) ? teamRequest(teamFrom) : null;
+  const [info, served, wraps] = await Promise.all([
+    asked.then(settled),
+    api.get(`/dialogues/${dialogueId}/epochs${kept ? `?after=${tip - 1}` : ""}`),
+    api.get(`/dialogues/${dialogueId}/wraps${after(wrapsFrom)}`),
+  ]);
   const me = info.me;
   if (me.x25519_public !== b64uEncode(keys.member.publicRaw)) throw new StateError("key_mismatch");
   if (keys.memberHandle && keys.memberHandle !== me.handle) throw new StateError("key_mismatch");
-  const epochs = await api.get(`/dialogues/${dialogueId}/epochs`);
-  if (epochs.length === 0) throw new StateError("chain", { reason: "empty" });
-  const anchor = await resolveAnchor(dialogueId, keys, info.members, epochs);
   const idBytes = b64uDecode(dialogueId, 16);
   const handleBytes = b64uDecode(me.handle, 16);
-  const { records, signers, certified } = await verify(epochs, anchor, handleBytes, info.current_epoch, idBytes);
-  await checkSeen(dialogueId, records, certified);
+  let anchor = await resolveAnchor(dialogueId, keys, info.members, kept ? kept.epochs : served);
+  const base = await restoreChain(kept, me.handle, anchor);
+  let fresh = served;
+  if (base) {
+    fresh = beyondTip(base, served, info.current_epoch);
+  } else if (kept) {
+    // Kept for another member or key: verified again in full, as on a first visit.
+    fresh = await api.get(`/dialogues/${dialogueId}/epochs`);
+    anchor = await resolveAnchor(dialogueId, keys, info.members, fresh);
+  }
+  if (!base && fresh.length === 0) throw new StateError("chain", { reason: "empty" });
+  const chain = await extend(base, fresh, anchor, handleBytes, idBytes);
+  checkWithheld(chain, info.current_epoch);
+  await checkSeen(dialogueId, chain.records, chain.certified);
+  if (caching && (!base || fresh.length)) await keepChain(dialogueId, me.handle, anchor, chain).catch(() => undefined);
+  const { epochs, records, signers } = chain;
   const latest = epochs[epochs.length - 1];
   const mine = latest.roster.find((entry) => entry.handle === me.handle);
   const channel = await channelId("meta", idBytes);
@@ -93,29 +201,23 @@ export async function openDialogue(dialogueId) {
     channelText: b64uEncode(channel),
     metaKeys: new Map(),
     noteKeys: new Map(),
+    msgKeys: new Map(),
+    teamKeys: new Map(),
     unopenedEpochs: new Set(),
   };
-  await unwrapMetaKeys(state, await api.get(`/dialogues/${dialogueId}/wraps`));
-  state.teamKeys = isTeamRole(state.role) ? await loadTeamKeys(state) : new Map();
-  return state;
-}
-
-/** K_team of every epoch this member of the mediator team holds a team wrap for. */
-export async function loadTeamKeys(state) {
-  const keys = new Map();
-  const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
-  for (const { epoch, wrap } of await api.get(`/dialogues/${state.id}/team-wraps`)) {
-    const record = state.records[epoch];
-    if (!record || record.epoch !== epoch) continue;
-    try {
-      const secret = await unwrapTeamSecret(pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap));
-      keys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
-      secret.fill(0);
-    } catch {
-      // what was sealed under that epoch's team key (guidance, off-the-record notes) stays closed
-    }
+  const from = restoreSubkeys(state, base && keptKeys);
+  const allWraps = from.to === wrapsFrom ? wraps : await api.get(`/dialogues/${dialogueId}/wraps`);
+  const to = await unwrapEpochKeys(state, allWraps, from.to);
+  let teamTo = from.teamTo;
+  if (isTeamRole(state.role)) {
+    const teamWraps = settled(early && from.teamTo === teamFrom ? await early : await teamRequest(from.teamTo));
+    teamTo = await unwrapTeamKeys(state, teamWraps, from.teamTo);
+  } else {
+    state.teamKeys.clear();
   }
-  return keys;
+  const changed = to !== from.to || teamTo !== from.teamTo || !keptKeys;
+  if (caching && changed) await keepSubkeys(state, to, teamTo).catch(() => undefined);
+  return state;
 }
 
 // An agenda item's facilitator guidance is for the mediator team only, so it is sealed under the

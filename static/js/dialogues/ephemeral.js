@@ -13,6 +13,7 @@
 import { deleteDialogueKeys, listDialogues, wipeKeystore } from "../keystore.js";
 import * as api from "./api.js";
 import * as store from "./store.js";
+import { forgetCache } from "./device-cache.js";
 import { TEXT_ONLY_COOKIE } from "./low-bandwidth.js";
 
 /** The conveners' policy from the dialogue document: "ephemeral" or "keep". */
@@ -31,10 +32,14 @@ export async function ephemeralRecord(dialogueId) {
   return value && Number.isInteger(value.since) ? value : null;
 }
 
-/** Marks (or unmarks) this device as ephemeral for the dialogue, from `since` on. */
+/** Marks (or unmarks) this device as ephemeral for the dialogue, from `since` on. Marking it
+ * deletes what the device cached for the dialogue (device-cache.js): from then on it keeps the
+ * chain and the room's log in memory only. */
 export async function markEphemeral(dialogueId, on, { since = 0, by = "self" } = {}) {
-  if (on) await store.save(store.keys.ephemeral(dialogueId), { since, by });
-  else await store.forget(store.keys.ephemeral(dialogueId));
+  if (on) {
+    await store.save(store.keys.ephemeral(dialogueId), { since, by });
+    await forgetCache(dialogueId);
+  } else await store.forget(store.keys.ephemeral(dialogueId));
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   b64uDecode, b64uEncode, buildAad, channelId, isTeamRole, openJson, randomId, sealJson,
 } from "../td2/index.js";
 import * as api from "./api.js";
-import { StateError, loadTeamKeys } from "./crypto-state.js";
+import { StateError } from "./crypto-state.js";
 import { newestVersions } from "./docs.js";
 
 export const NOTE_KINDS = ["point", "idea", "proposal", "agreement", "disagreement", "question", "action"];
@@ -45,7 +45,7 @@ async function placeOf(state, team) {
   }
   if (!state.teamNotes) {
     const channel = await channelId("team", state.idBytes);
-    state.teamNotes = { channel, channelText: b64uEncode(channel), keys: await loadTeamKeys(state), team: true };
+    state.teamNotes = { channel, channelText: b64uEncode(channel), keys: state.teamKeys, team: true };
   }
   return state.teamNotes;
 }

@@ -1,6 +1,7 @@
 // What this device keeps besides its keys (keystore.js holds those): invitation secrets a steward
-// made here (to check knocks), the steward key fingerprint a dialogue is anchored on, and pending
-// knocks. One small IndexedDB database; "leave and wipe this device" deletes it with the keystore.
+// made here (to check knocks), the steward key fingerprint a dialogue is anchored on, pending
+// knocks, and the sealed device cache (device-cache.js). One IndexedDB database; "leave and wipe
+// this device" deletes it with the keystore.
 
 const DB_NAME = "facilitator-dialogues";
 const STORE = "records";
@@ -78,4 +79,8 @@ export const keys = {
   pendingJoin: (inviteId) => `join:${inviteId}`,
   contentLanguage: (dialogueId) => `lang:${dialogueId}`,
   ephemeral: (dialogueId) => `ephemeral:${dialogueId}`,
+  // The device cache (device-cache.js): sealed under the dialogue's own key, stored last.
+  chain: (dialogueId) => `chain:${dialogueId}`,
+  subkeys: (dialogueId) => `subkeys:${dialogueId}`,
+  cacheKey: (dialogueId) => `cache-key:${dialogueId}`,
 };

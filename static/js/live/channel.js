@@ -15,43 +15,26 @@ import {
   b64uEncode,
   buildAad,
   channelId,
-  deriveSubkey,
   openJson,
   randomId,
   sealJson,
   isTeamRole,
-  unwrapEpochSecret,
 } from "../td2/index.js";
-import * as api from "../dialogues/api.js";
-import { loadTeamKeys } from "../dialogues/crypto-state.js";
 
 /** The sealed plaintext must fit the server's 16 KiB blob limit (64 padding blocks, framed). */
 export const MAX_PLAINTEXT_BYTES = 16_000;
 
-/** Derives the live channel id and the `msg` subkeys of every epoch this member holds a wrap
- * for; for the mediator team (unless `team` is false: the projector) also the team channel's id
- * and K_team of every epoch. */
+/** Derives the live channel id and takes the `msg` subkeys of every epoch this member holds a
+ * wrap for, opened with the dialogue (crypto-state.openDialogue, which keeps them on the device);
+ * for the mediator team (unless `team` is false: the projector) also the team channel's id and
+ * K_team of every epoch. */
 export async function openChannel(state, { team: withTeam = true } = {}) {
   const channel = await channelId("live", state.idBytes);
-  const keys = new Map();
-  const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
-  for (const { epoch, wrap } of await api.get(`/dialogues/${state.id}/wraps`)) {
-    const record = state.records[epoch];
-    if (!record || record.epoch !== epoch) continue;
-    try {
-      const secret = await unwrapEpochSecret(
-        pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap),
-      );
-      keys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, "msg"));
-      secret.fill(0);
-    } catch {
-      // a wrap that does not open leaves that epoch unreadable; its envelopes become errors
-    }
-  }
+  const keys = new Map(state.msgKeys);
   const team = await channelId("team", state.idBytes);
   const live = { channel, channelText: b64uEncode(channel), keys, team: null };
   if (withTeam && isTeamRole(state.role)) {
-    live.team = { channel: team, channelText: b64uEncode(team), keys: await loadTeamKeys(state) };
+    live.team = { channel: team, channelText: b64uEncode(team), keys: new Map(state.teamKeys) };
   }
   return live;
 }

@@ -1,9 +1,13 @@
 // What the live room keeps on this device, in the dialogue store's IndexedDB database (so
-// "leave and wipe this device" deletes it too): the envelopes received, still sealed, in chunks
-// of 200 seqs; the last `seq` held, written only after the envelopes it covers; and this
-// member's last `sender_ctr` per epoch, written before a message using it is sent.
+// "leave and wipe this device" deletes it too): the envelopes received, in chunks of 200 seqs;
+// the last `seq` held, written only after the envelopes it covers; and this member's last
+// `sender_ctr` per epoch, written before a message using it is sent. Every value is sealed under
+// the dialogue's device key (device-cache.js), so the envelopes' metadata (seq, epoch, author)
+// is not readable from the disk. A device that is ephemeral for the dialogue keeps all of it in
+// memory only.
 
 import * as store from "../dialogues/store.js";
+import { cacheAllowed, loadSealed, saveSealed, unseal } from "../dialogues/device-cache.js";
 
 const CHUNK = 200;
 const logPrefix = (dialogueId) => `live-log:${dialogueId}:`;
@@ -13,13 +17,18 @@ const seqKey = (dialogueId) => `live-seq:${dialogueId}`;
 const counterKey = (dialogueId, handle, epoch, channel) =>
   channel === "team" ? `live-ctr:${dialogueId}:team:${handle}:${epoch}` : `live-ctr:${dialogueId}:${handle}:${epoch}`;
 
+/** Counters used on this page where nothing is stored (an ephemeral device). */
+const countersInMemory = new Map();
+
 /** The envelopes held for the dialogue (in `seq` order) and the last `seq` held. */
 export async function loadLog(dialogueId) {
+  if (!(await cacheAllowed(dialogueId))) return { envelopes: [], lastSeq: 0 };
   const [chunks, lastSeq] = await Promise.all([
     store.loadAll(logPrefix(dialogueId)),
-    store.load(seqKey(dialogueId)),
+    loadSealed(dialogueId, seqKey(dialogueId)),
   ]);
-  const envelopes = chunks.flatMap(([, value]) => (Array.isArray(value) ? value : []));
+  const opened = await Promise.all(chunks.map(([name]) => loadSealed(dialogueId, name)));
+  const envelopes = opened.flatMap((value) => (Array.isArray(value) ? value : []));
   envelopes.sort((a, b) => a.seq - b.seq);
   const held = envelopes.length ? envelopes[envelopes.length - 1].seq : 0;
   // Only what was written in full counts: never resume past an envelope that is not here.
@@ -45,6 +54,7 @@ export class LogWriter {
   }
 
   async write(batch, lastSeq) {
+    if (!(await cacheAllowed(this.dialogueId))) return; // ephemeral: the room holds it in memory
     const byChunk = new Map();
     for (const env of batch) {
       const chunk = Math.floor(env.seq / CHUNK);
@@ -53,12 +63,12 @@ export class LogWriter {
     }
     for (const [chunk, envs] of byChunk) {
       const key = `${logPrefix(this.dialogueId)}${String(chunk).padStart(8, "0")}`;
-      const existing = (await store.load(key)) ?? [];
+      const existing = (await loadSealed(this.dialogueId, key)) ?? [];
       const bySeq = new Map(existing.map((env) => [env.seq, env]));
       for (const env of envs) bySeq.set(env.seq, env);
-      await store.save(key, [...bySeq.values()].sort((a, b) => a.seq - b.seq));
+      await saveSealed(this.dialogueId, key, [...bySeq.values()].sort((a, b) => a.seq - b.seq));
     }
-    await store.save(seqKey(this.dialogueId), lastSeq);
+    await saveSealed(this.dialogueId, seqKey(this.dialogueId), lastSeq);
   }
 }
 
@@ -66,8 +76,16 @@ export class LogWriter {
  * anything used here or seen in the log. */
 export async function nextCounter(dialogueId, handle, epoch, seenMax, channel = "live") {
   const key = counterKey(dialogueId, handle, epoch, channel);
-  const used = await store.load(key).catch(() => null);
-  const next = Math.max(Number.isInteger(used) ? used : -1, seenMax) + 1;
-  await store.save(key, next).catch(() => undefined);
+  const keep = await cacheAllowed(dialogueId).catch(() => false);
+  let stored = null;
+  if (keep) {
+    const raw = await store.load(key).catch(() => null);
+    // A counter kept in clear by an older version of this page still counts.
+    stored = Number.isInteger(raw) ? raw : await unseal(dialogueId, key, raw);
+  }
+  const used = Math.max(Number.isInteger(stored) ? stored : -1, countersInMemory.get(key) ?? -1);
+  const next = Math.max(used, seenMax) + 1;
+  countersInMemory.set(key, next);
+  if (keep) await saveSealed(dialogueId, key, next).catch(() => undefined);
   return next;
 }

@@ -172,7 +172,7 @@ def test_a_new_device_shows_the_newest_first_then_holds_every_epoch(server, phon
 
     complete = page.locator('#live-status[data-state="live"]:not([data-older])')
     expect(complete).to_have_count(1, timeout=WAIT)
-    expect(status).to_have_text("Connected")
+    expect(status).to_have_text("Connected: up to date")
     # Live with older history coming, said as such, then live with all of it.
     states = page.evaluate("() => window.__states")
     assert "live+older" in states and states[-1] == "live", states

@@ -361,6 +361,11 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
     expect(console.locator("#speaker .who")).to_have_text("Yusuf", timeout=WAIT)
     send(arabic, FROM_AWAY)
     expect(arabic.locator("#messages li.pending")).to_have_count(1)
+    # The connection is said in words: offline, and one message waiting to be sent.
+    status = arabic.locator("#live-status")
+    expect(status).to_have_attribute("data-waiting", "1")
+    expect(status).to_contain_text("رسالة واحدة تنتظر الإرسال")
+    expect(status).to_contain_text("غير متصل بالشبكة")
     expect(texts(arabic)).to_have_text(MESSAGES)
     expect(texts(console)).to_have_text(MESSAGES + WHILE_AWAY, timeout=WAIT)
     ar_context.set_offline(False)
@@ -370,6 +375,8 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
     for page in (arabic, console, russian):
         expect(texts(page)).to_have_text(everything, timeout=WAIT)
     expect(arabic.locator("#messages li.pending")).to_have_count(0)
+    expect(status).to_have_attribute("data-waiting", "0")
+    expect(status).to_have_text("متصل: كل شيء محدّث")
     expect(arabic.locator("#speaker .who")).to_have_text("Yusuf")
     expect(arabic.locator("#queue li")).to_have_count(0)
     seqs = [

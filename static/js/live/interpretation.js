@@ -27,22 +27,28 @@ export function pairsOf(person) {
  * `roleOf(entry)` is the author's role in the entry's verified roster.
  */
 export function translationIndex(ordered, roleOf) {
-  const byOriginal = new Map();
-  const refused = new Set();
-  for (const entry of ordered) {
-    if (!isText(entry) || !isTranslation(entry)) continue;
-    if (!TRANSLATORS.has(roleOf(entry))) {
-      refused.add(entry.env.message_id);
-      continue;
-    }
-    const original = entry.content.translation_of;
-    const lang = langOf(entry);
-    if (!byOriginal.has(original)) byOriginal.set(original, new Map());
-    const languages = byOriginal.get(original);
-    const seen = languages.get(lang);
-    languages.set(lang, { entry, versions: (seen?.versions ?? 0) + 1 });
+  const index = { byOriginal: new Map(), refused: new Set() };
+  for (const entry of ordered) addToIndex(index, entry, roleOf);
+  return index;
+}
+
+/**
+ * Adds one entry, following every entry added so far in `seq` order, to a translation index.
+ * Returns the original's message_id when the entry is a translation it now holds, else null.
+ */
+export function addToIndex(index, entry, roleOf) {
+  if (!isText(entry) || !isTranslation(entry)) return null;
+  if (!TRANSLATORS.has(roleOf(entry))) {
+    index.refused.add(entry.env.message_id);
+    return null;
   }
-  return { byOriginal, refused };
+  const original = entry.content.translation_of;
+  const lang = langOf(entry);
+  if (!index.byOriginal.has(original)) index.byOriginal.set(original, new Map());
+  const languages = index.byOriginal.get(original);
+  const seen = languages.get(lang);
+  languages.set(lang, { entry, versions: (seen?.versions ?? 0) + 1 });
+  return original;
 }
 
 /**

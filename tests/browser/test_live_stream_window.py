@@ -152,13 +152,30 @@ def test_long_stream_is_windowed_and_keeps_the_readers_place(
     # Scrolling up moves the window back, page by page, keeping the reader's place.
     seqs = "[...document.querySelectorAll('#messages li.message')].map((li) => +li.dataset.seq)"
     oldest_shown = min(reader.evaluate(seqs))
+    top_message = """() => {
+        const list = document.getElementById("messages");
+        const node = list.querySelector("li.message");
+        return [+node.dataset.seq, node.getBoundingClientRect().top - list.getBoundingClientRect().top];
+    }"""
     for _ in range(3):
-        messages.evaluate("(list) => { list.scrollTop = 0; }")
+        # At the top of the window, the first message shown must stay where the reader sees it.
+        seq, top = messages.evaluate(
+            f"(list) => {{ list.scrollTop = 0; return ({top_message})(); }}"
+        )
         reader.wait_for_function(
             f"(before) => Math.min(...{seqs}) < before", arg=oldest_shown, timeout=WAIT
         )
         oldest_shown = min(reader.evaluate(seqs))
         assert messages.evaluate("(list) => list.scrollTop") > 0, "the place is kept, not the top"
+        moved = reader.evaluate(
+            """(seq) => {
+                const list = document.getElementById("messages");
+                const node = list.querySelector(`li.message[data-seq="${seq}"]`);
+                return node.getBoundingClientRect().top - list.getBoundingClientRect().top;
+            }""",
+            seq,
+        )
+        assert abs(moved - top) < 2, f"message {seq} moved from {top} to {moved}"
     assert messages.locator("li.message").count() <= 150, "rows far below are dropped"
 
     # The button, from the keyboard, reaches the very first message.

@@ -251,7 +251,7 @@ function streamOf(list) {
   return stream;
 }
 
-/** The rows of the entries from `stream.scanned` on (all of them after `reset`). */
+/** The rows of the entries from `stream.scanned` on (all of them when `fresh`). */
 function scan(stream, live, ordered, fresh) {
   const { index, readLang } = stream;
   const roleOf = (entry) => live.roles(entry.env.author_handle, entry.env.epoch);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { addToIndex, translationIndex } from "../../static/js/live/interpretation.js";
+import { liveTranslationIndex, translationIndex } from "../../static/js/live/interpretation.js";
 import { buildLog, extendLog } from "../../static/js/live/room-log.js";
 import { snapshot } from "../../static/js/live/state.js";
 
@@ -68,7 +68,6 @@ test("a log extended batch by batch equals the log built from everything held", 
   const held = new Map();
   let log = null;
   let index = null;
-  let indexed = null; // the `ordered` array the index was built over, and how far
   const declined = [];
   BATCHES.forEach((batch, i) => {
     const entries = batch.map((seq) => all.get(seq));
@@ -77,14 +76,9 @@ test("a log extended batch by batch equals the log built from everything held", 
       if (log) declined.push(i);
       log = buildLog([...held.values()], roles);
     }
-    // The translation index as the stream keeps it: extended while `ordered` only grows.
-    if (!index || indexed.array !== log.ordered) {
-      index = translationIndex(log.ordered, roleOf);
-      indexed = { array: log.ordered, length: log.ordered.length };
-    } else {
-      for (const x of log.ordered.slice(indexed.length)) addToIndex(index, x, roleOf);
-      indexed.length = log.ordered.length;
-    }
+    // The translation index, read after each batch as the pages do: extended while `ordered`
+    // only grows, made again when the log is.
+    index = liveTranslationIndex(log.ordered, roleOf);
   });
   assert.deepEqual(declined, DECLINED, "only the batches that do not follow are declined");
 

@@ -33,6 +33,24 @@ export function translationIndex(ordered, roleOf) {
 }
 
 /**
+ * The translation index of a room's `ordered` entries, kept per array: the room adds entries to
+ * the end of the same array while they come in order and makes a new array when it replays its
+ * log (room-log.js), so only the entries added since the last call are read.
+ */
+export function liveTranslationIndex(ordered, roleOf) {
+  const kept = indexes.get(ordered);
+  if (!kept) {
+    indexes.set(ordered, { length: ordered.length, index: translationIndex(ordered, roleOf) });
+    return indexes.get(ordered).index;
+  }
+  for (let i = kept.length; i < ordered.length; i += 1) addToIndex(kept.index, ordered[i], roleOf);
+  kept.length = ordered.length;
+  return kept.index;
+}
+
+const indexes = new WeakMap();
+
+/**
  * Adds one entry, following every entry added so far in `seq` order, to a translation index.
  * Returns the original's message_id when the entry is a translation it now holds, else null.
  */

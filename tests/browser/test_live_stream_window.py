@@ -235,3 +235,92 @@ def test_long_stream_is_windowed_and_keeps_the_readers_place(
     assert watch.problems == [], watch.problems
     reader_context.close()
     writer_context.close()
+
+
+OLDER_HISTORY = """async () => {
+    document.body.innerHTML =
+        '<ol id="messages" class="plain messages" style="max-height: 300px; overflow-y: auto;' +
+        ' overflow-anchor: none"></ol>';
+    const { renderStream } = await import("/js/live/views.js");
+    const list = document.getElementById("messages");
+    const entry = (seq) => ({
+        env: { seq, epoch: 1, author_handle: "ana", message_id: `m${seq}` },
+        content: { type: "text", text: `Message ${seq}`, lang: "en", at: 1800000000000 + seq },
+        error: null, refused: null, warning: null, channel: "live",
+    });
+    const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => entry(from + i));
+    const cache = new Map();
+    const calls = [];
+    let finish = null;
+    const live = {
+        me: "ben", model: { persons: [] }, state: {}, outbox: [], teamOrdered: [],
+        ordered: range(301, 500), hasOlder: true,
+        roles: () => "participant", roleNow: () => "participant", joinedEpoch: () => 0,
+        loadOlder() {
+            calls.push(Date.now());
+            return new Promise((resolve) => { finish = resolve; });
+        },
+    };
+    const render = () => renderStream(list, live, ["en"], cache);
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const seqs = () => [...list.querySelectorAll("li.message")].map((li) => +li.dataset.seq);
+    render();
+    const report = { first: { count: seqs().length, max: Math.max(...seqs()) } };
+    for (let i = 0; i < 20 && Math.min(...seqs()) > 301; i += 1) {
+        list.scrollTop = 0;
+        await frame();
+    }
+    report.atOldest = Math.min(...seqs());
+    for (let i = 0; i < 3; i += 1) {
+        list.scrollTop = 0;
+        await frame();
+    }
+    report.calls = calls.length;
+    report.loading = list.querySelector(".stream-earlier [role=status]")?.textContent ?? null;
+    // The page fetched: older entries arrive (a new log), then the promise settles.
+    live.ordered = [...range(201, 300), ...live.ordered];
+    live.hasOlder = false;
+    render();
+    finish();
+    await frame();
+    await frame();
+    report.afterLoad = { min: Math.min(...seqs()), count: seqs().length, calls: calls.length };
+    report.loadingAfter = list.querySelector(".stream-earlier [role=status]")?.hidden ?? true;
+    for (let i = 0; i < 20 && Math.min(...seqs()) > 201; i += 1) {
+        list.scrollTop = 0;
+        await frame();
+    }
+    report.end = {
+        min: Math.min(...seqs()),
+        count: seqs().length,
+        button: Boolean(list.querySelector(".show-earlier")),
+        calls: calls.length,
+    };
+    return report;
+}"""
+
+
+@pytest.mark.browser
+def test_stream_asks_for_older_history_once_at_the_oldest_held(browser, static_server):
+    """At the oldest message held, scrolling up asks the room for older history once, shows
+    that it is loading, and shows the older messages once they arrive."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(static_server + "/")
+    report = page.evaluate(OLDER_HISTORY)
+    assert report["first"]["max"] == 500
+    assert report["first"]["count"] <= 100
+    assert report["atOldest"] == 301
+    assert report["calls"] == 1, "one request while one is in flight"
+    assert report["loading"] == "Loading earlier messages…"
+    assert report["afterLoad"]["min"] < 301, "a page of the older history is shown at once"
+    assert report["afterLoad"]["calls"] == 1
+    assert report["loadingAfter"] is True
+    assert report["end"] == {
+        "min": 201,
+        "count": report["end"]["count"],
+        "button": False,
+        "calls": 1,
+    }
+    assert report["end"]["count"] <= 150
+    context.close()

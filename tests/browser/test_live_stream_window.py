@@ -324,3 +324,50 @@ def test_stream_asks_for_older_history_once_at_the_oldest_held(browser, static_s
     }
     assert report["end"]["count"] <= 150
     context.close()
+
+
+HIDDEN_FIRST = """async () => {
+    document.body.innerHTML =
+        '<div id="panels" hidden><ol id="messages" class="plain messages"' +
+        ' style="max-height: 300px; overflow-y: auto; overflow-anchor: none"></ol></div>';
+    const { renderStream } = await import("/js/live/views.js");
+    const list = document.getElementById("messages");
+    const entry = (seq) => ({
+        env: { seq, epoch: 1, author_handle: "ana", message_id: `m${seq}` },
+        content: { type: "text", text: `Message ${seq}`, lang: "en", at: 1800000000000 + seq },
+        error: null, refused: null, warning: null, channel: "live",
+    });
+    const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => entry(from + i));
+    const live = {
+        me: "ben", model: { persons: [] }, state: {}, outbox: [], teamOrdered: [],
+        ordered: range(1, 300),
+        roles: () => "participant", roleNow: () => "participant", joinedEpoch: () => 0,
+    };
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    renderStream(list, live, ["en"], new Map());  // the device's own log, before the page shows
+    document.getElementById("panels").hidden = false;
+    await frame();
+    live.ordered.push(...range(301, 800));  // the catch-up
+    renderStream(list, live, ["en"], new Map());
+    await frame();
+    const last = list.querySelector('li.message[data-seq="800"]');
+    const box = list.getBoundingClientRect();
+    return {
+        shown: Boolean(last),
+        inView: Boolean(last) && last.getBoundingClientRect().bottom <= box.bottom + 1,
+        count: list.querySelectorAll("li.message").length,
+    };
+}"""
+
+
+@pytest.mark.browser
+def test_stream_drawn_while_hidden_opens_at_the_newest(browser, static_server):
+    """A page draws the log it holds before it shows the room: once shown, and after the
+    catch-up, the stream is at the newest message, not at the top of its window."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(static_server + "/")
+    report = page.evaluate(HIDDEN_FIRST)
+    assert report["shown"] and report["inView"], report
+    assert report["count"] <= 100, report
+    context.close()

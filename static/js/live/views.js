@@ -238,9 +238,15 @@ function streamOf(list) {
       hint: null,
       hintCount: 0,
       frame: 0,
+      // Whether the list follows new messages: true until the reader scrolls away from the end
+      // (read from scroll events, not at each render: a list drawn while hidden has no
+      // scroll position yet, and must still open at the newest message once shown).
+      follow: true,
     };
     streams.set(list, stream);
     list.addEventListener("scroll", () => {
+      const fromEnd = list.scrollHeight - list.scrollTop - list.clientHeight;
+      stream.follow = stream.end === stream.rows.length && fromEnd < NEAR_END_PX;
       if (stream.frame) return;
       stream.frame = window.requestAnimationFrame(() => {
         stream.frame = 0;
@@ -395,6 +401,7 @@ function place(list, stream, { follow = false, anchor = null } = {}) {
 function earlier(list, stream, byButton = false) {
   const [live] = stream.args;
   if (stream.loading) return;
+  stream.follow = false;
   if (stream.start > 0) {
     stream.start = Math.max(0, stream.start - PAGE);
     stream.end = Math.min(stream.end, stream.start + MAX_ROWS);
@@ -447,7 +454,7 @@ export function renderStream(list, live, prefs, cache, { team = false, only = nu
   const joined = live.joinedEpoch();
   const oldLength = stream.rows.length;
   const atEnd = stream.end === oldLength;
-  const follow = atEnd && list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_END_PX;
+  const follow = atEnd && stream.follow;
   const fresh = stream.source !== ordered || stream.readLang !== readLang || stream.joined !== joined
     || stream.only !== only || ordered.length < stream.scanned;
   if (fresh) {

@@ -23,6 +23,7 @@ export async function loadCatalog(tag = locale) {
     languageNames = body.language_names ?? {};
   }
   FallbackDateTimeFormat = null;
+  formatters.clear();
   if (CLDR_FALLBACK.has(tag) && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 0) {
     ({ DateTimeFormat: FallbackDateTimeFormat } = await import(`../vendor/intl-${tag}.js`));
   }
@@ -50,7 +51,7 @@ export function pgettext(context, msgid, params = {}) {
 /** Plural: the form is picked by `Intl.PluralRules`, as the catalogue maps categories to forms. */
 export function ngettext(singular, plural, count, params = {}) {
   const found = messages[singular];
-  const category = new Intl.PluralRules(locale).select(count);
+  const category = remember(["plural", locale], () => new Intl.PluralRules(locale)).select(count);
   let text;
   if (found && typeof found === "object") {
     text = found[category] ?? found.other;
@@ -74,10 +75,20 @@ export function supportedLocales() {
 export function languageName(tag) {
   if (Object.hasOwn(languageNames, tag)) return languageNames[tag];
   try {
-    return new Intl.DisplayNames([locale], { type: "language" }).of(tag) || String(tag);
+    return remember(["names", locale], () => new Intl.DisplayNames([locale], { type: "language" })).of(tag) || String(tag);
   } catch {
     return String(tag);
   }
+}
+
+// Intl formatters are costly to make (tens of microseconds each, more on a slow phone) and
+// pages format many values with the same few: each is made once per locale and options.
+const formatters = new Map();
+
+function remember(key, make) {
+  const text = JSON.stringify(key);
+  if (!formatters.has(text)) formatters.set(text, make());
+  return formatters.get(text);
 }
 
 /**
@@ -86,12 +97,16 @@ export function languageName(tag) {
  * resolvedOptions).
  */
 export function dateTimeFormat(tag, options = {}) {
-  if (!FallbackDateTimeFormat) return new Intl.DateTimeFormat(tag, options);
-  return zonedFallback(options);
+  return remember(["date", tag, options], () =>
+    FallbackDateTimeFormat ? zonedFallback(options) : new Intl.DateTimeFormat(tag, options));
 }
 
 /** `new Intl.NumberFormat(tag, options)` in the digits of the page locale. */
 export function numberFormat(tag, options = {}) {
+  return remember(["number", tag, options], () => makeNumberFormat(tag, options));
+}
+
+function makeNumberFormat(tag, options) {
   if (!FallbackDateTimeFormat) return new Intl.NumberFormat(tag, options);
   const { numberingSystem } = new FallbackDateTimeFormat(locale).resolvedOptions();
   return new Intl.NumberFormat(`en-u-nu-${numberingSystem}`, options);

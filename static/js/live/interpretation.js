@@ -27,22 +27,46 @@ export function pairsOf(person) {
  * `roleOf(entry)` is the author's role in the entry's verified roster.
  */
 export function translationIndex(ordered, roleOf) {
-  const byOriginal = new Map();
-  const refused = new Set();
-  for (const entry of ordered) {
-    if (!isText(entry) || !isTranslation(entry)) continue;
-    if (!TRANSLATORS.has(roleOf(entry))) {
-      refused.add(entry.env.message_id);
-      continue;
-    }
-    const original = entry.content.translation_of;
-    const lang = langOf(entry);
-    if (!byOriginal.has(original)) byOriginal.set(original, new Map());
-    const languages = byOriginal.get(original);
-    const seen = languages.get(lang);
-    languages.set(lang, { entry, versions: (seen?.versions ?? 0) + 1 });
+  const index = { byOriginal: new Map(), refused: new Set() };
+  for (const entry of ordered) addToIndex(index, entry, roleOf);
+  return index;
+}
+
+/**
+ * The translation index of a room's `ordered` entries, kept per array: the room adds entries to
+ * the end of the same array while they come in order and makes a new array when it replays its
+ * log (room-log.js), so only the entries added since the last call are read.
+ */
+export function liveTranslationIndex(ordered, roleOf) {
+  const kept = indexes.get(ordered);
+  if (!kept) {
+    indexes.set(ordered, { length: ordered.length, index: translationIndex(ordered, roleOf) });
+    return indexes.get(ordered).index;
   }
-  return { byOriginal, refused };
+  for (let i = kept.length; i < ordered.length; i += 1) addToIndex(kept.index, ordered[i], roleOf);
+  kept.length = ordered.length;
+  return kept.index;
+}
+
+const indexes = new WeakMap();
+
+/**
+ * Adds one entry, following every entry added so far in `seq` order, to a translation index.
+ * Returns the original's message_id when the entry is a translation it now holds, else null.
+ */
+export function addToIndex(index, entry, roleOf) {
+  if (!isText(entry) || !isTranslation(entry)) return null;
+  if (!TRANSLATORS.has(roleOf(entry))) {
+    index.refused.add(entry.env.message_id);
+    return null;
+  }
+  const original = entry.content.translation_of;
+  const lang = langOf(entry);
+  if (!index.byOriginal.has(original)) index.byOriginal.set(original, new Map());
+  const languages = index.byOriginal.get(original);
+  const seen = languages.get(lang);
+  languages.set(lang, { entry, versions: (seen?.versions ?? 0) + 1 });
+  return original;
 }
 
 /**

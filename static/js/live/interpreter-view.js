@@ -8,7 +8,7 @@ import { _, languageName } from "../i18n.js";
 import { h, uiLabels, userText } from "../dialogues/ui.js";
 import { findTerms } from "../dialogues/glossary.js";
 import { pickText } from "../dialogues/docs.js";
-import { interpreterQueue, pairsOf, translationIndex } from "./interpretation.js";
+import { interpreterQueue, liveTranslationIndex, pairsOf } from "./interpretation.js";
 
 /** `text` as a paragraph, glossary terms marked; each mark names the agreed renderings. */
 export function withTerms(text, lang, terms) {
@@ -82,7 +82,7 @@ export function renderInterpreterPanel(holder, room, cache) {
   const pairs = myPairs(room);
   const terms = room.model?.terms ?? [];
   const roleOf = (entry) => room.roles(entry.env.author_handle, entry.env.epoch);
-  const index = translationIndex(room.ordered, roleOf);
+  const index = liveTranslationIndex(room.ordered, roleOf);
   const queue = interpreterQueue(room.ordered, index, pairs);
   const keys = [];
   const keep = (key, make) => {
@@ -101,8 +101,9 @@ export function renderInterpreterPanel(holder, room, cache) {
       )),
   );
   const mine = [];
+  const byId = new Map(room.ordered.map((e) => [e.env.message_id, e]));
   for (const [original, languages] of index.byOriginal) {
-    const source = room.ordered.find((e) => e.env.message_id === original);
+    const source = byId.get(original);
     for (const { entry } of languages.values()) {
       if (entry.env.author_handle !== room.me || !source) continue;
       mine.push(keep(`m:${entry.env.message_id}`, () => {

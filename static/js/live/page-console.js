@@ -27,6 +27,7 @@ const interpreterCache = new Map();
 const interpretersStreamCache = new Map();
 const isInterpreter = (live) => TRANSLATORS.has(live.role);
 const forInterpreters = (entry) => entry.content?.audience === "interpreters";
+const notForInterpreters = (entry) => !forInterpreters(entry);
 
 const isLead = (live) => LEADS.has(live.role);
 const prefs = (live) => preferences(live.model, $("message-lang").value || null);
@@ -201,7 +202,7 @@ function render(live) {
   renderStream($("messages"), live, prefs(live), streamCache);
   if (live.hasTeam) {
     // The interpreters' channel lives inside the team channel; interpreters read it in their panel.
-    const teamOnly = isInterpreter(live) ? (entry) => !forInterpreters(entry) : null;
+    const teamOnly = isInterpreter(live) ? notForInterpreters : null;
     renderStream($("team-messages"), live, prefs(live), teamCache, { team: true, only: teamOnly });
   }
   if (live.hasTeam && isInterpreter(live)) {

@@ -25,8 +25,8 @@ import { openChannel, openEnvelope, sealEnvelope } from "./channel.js";
 import { History } from "./history.js";
 import { LogWriter, loadLog, nextCounter } from "./log-store.js";
 import { LiveSocket } from "./socket.js";
+import { buildLog, extendLog } from "./room-log.js";
 import { jsonInt, replay } from "./state.js";
-import { isTeamRole } from "../td2/index.js";
 
 const POLL_MS = 8000;
 const GAP_WAIT_MS = 800;
@@ -66,6 +66,9 @@ export class LiveRoom {
     this.ordered = []; // held entries of this room's channel, in seq order
     this.teamOrdered = []; // held entries of the team channel (the mediator team only)
     this.room = replay([], {});
+    /** @type {import("./room-log.js").Log | null} */
+    this.log = null; // what `ordered`, `teamOrdered` and `room` come from
+    this.logState = null;
     this.outbox = []; // {content, envelope, error, team}
     this.usedCounters = new Map(); // channel:epoch -> last sender_ctr used on this page
     this.gaps = new Set();
@@ -150,6 +153,7 @@ export class LiveRoom {
     this.held.clear();
     this.ordered = [];
     this.teamOrdered = [];
+    this.log = null;
     this.outbox = [];
     this.gaps.clear();
     this.unchecked.clear();
@@ -219,7 +223,10 @@ export class LiveRoom {
         await this.reloadKeys();
       }
       for (const entry of opened) this.check(entry);
-      this.rebuild();
+      // A batch that follows everything held (the live case) extends the log in place; keys
+      // reloaded meanwhile (a new roster) or an entry out of order means computing it again.
+      if (this.log && this.logState === this.state && extendLog(this.log, opened)) this.useLog(this.log);
+      else this.rebuild();
     };
     this.chain = this.chain.then(work, work);
     return this.chain;
@@ -353,45 +360,18 @@ export class LiveRoom {
     }
   }
 
+  /** The room's log, state and refusals computed again from everything held (room-log.js). */
   rebuild() {
-    // A retraction (kind "retract", naming the message in `replaces`) removes that message from
-    // the room's log, here and on every device, as if it had not been sent.
-    const retracted = new Set();
-    for (const entry of this.held.values()) {
-      if (entry?.env.kind === "retract" && entry.channel !== null) retracted.add(entry.env.replaces);
-    }
-    const all = [...this.held.values()]
-      .filter((entry) => entry && entry.error !== "other_channel")
-      .filter((entry) => !retracted.has(entry.env.message_id))
-      .sort((a, b) => a.env.seq - b.env.seq);
-    this.ordered = all.filter((entry) => entry.channel !== "team");
-    this.teamOrdered = all.filter((entry) => entry.channel === "team");
-    this.rebuildTeam();
-    const log = this.ordered
-      .filter((entry) => entry.content)
-      .map((entry) => ({ seq: entry.env.seq, epoch: entry.env.epoch, author: entry.env.author_handle, content: entry.content }));
-    this.room = replay(log, this.roles);
-    const refused = new Map(this.room.errors.map(([seq, code]) => [seq, code]));
-    for (const entry of this.ordered) entry.refused = refused.get(entry.env.seq) ?? null;
-    this.onChange();
+    this.useLog(buildLog([...this.held.values()], this.roles));
   }
 
-  /** The team channel's checks: a team role in the message's epoch, counters of its own, texts only. */
-  rebuildTeam() {
-    const onTeam = (handle, epoch) => {
-      const role = this.roles(handle, epoch);
-      return role && isTeamRole(role) ? role : null;
-    };
-    const log = [];
-    for (const entry of this.teamOrdered) {
-      entry.refused = null;
-      if (!entry.content) continue;
-      if (!onTeam(entry.env.author_handle, entry.env.epoch)) entry.refused = "not_allowed";
-      else if (entry.content.type !== "text") entry.refused = "unknown_type";
-      else log.push({ seq: entry.env.seq, epoch: entry.env.epoch, author: entry.env.author_handle, content: entry.content });
-    }
-    const refused = new Map(replay(log, onTeam).errors.map(([seq, code]) => [seq, code]));
-    for (const entry of this.teamOrdered) entry.refused ??= refused.get(entry.env.seq) ?? null;
+  useLog(log) {
+    this.log = log;
+    this.logState = this.state; // the roster the log was checked against
+    this.ordered = log.ordered;
+    this.teamOrdered = log.teamOrdered;
+    this.room = log.room;
+    this.onChange();
   }
 
   async poll() {

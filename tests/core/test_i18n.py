@@ -20,7 +20,11 @@ TRANSLATED = [tag for tag in SUPPORTED_LOCALES if tag != "en"]
 
 
 def html_tag(response):
-    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+    """The page's <html> tag as its language and direction say it (other attributes aside)."""
+    tag = re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+    lang = re.search(r'lang="([^"]*)"', tag).group(1)
+    direction = re.search(r'dir="([^"]*)"', tag).group(1)
+    return f'<html lang="{lang}" dir="{direction}">'
 
 
 @pytest.mark.parametrize(

@@ -491,7 +491,7 @@ def test_team_pages_for_a_signed_in_account(app, client, make_member, sign_in):
         page = client.get(path, headers={"Accept-Language": "ar"})
         body = page.get_data(as_text=True)
         assert page.status_code == 200 and script_tag(app, script) in body
-        assert '<html lang="ar" dir="rtl">' in body
+        assert '<html lang="ar" dir="rtl"' in body
 
 
 @pytest.mark.parametrize("bad", ["short", "A" * 23, "AAAAAAAAAAAAAAAAAAAAAB", "..%2F..%2Fetc"])

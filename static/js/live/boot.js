@@ -24,11 +24,14 @@ export { $ };
  * @param {(live: LiveRoom) => void} options.tick every second (timers)
  */
 export async function boot({ rootId, mode, readOnly = false, setup, render, tick }) {
-  await loadCatalog();
+  // The catalogue and the room load side by side (on a 300 ms link, one round trip and the
+  // catalogue's transfer fewer before the page is ready); nothing is drawn before both are in.
+  const catalogue = loadCatalog();
   const root = $(rootId);
   let scheduled = false;
   let live = null;
   let ticker = null;
+  let ready = false; // the catalogue is in and the room open: drawing may start
   /**
    * The connection in words (never by colour alone): connecting, catching up, offline, or up to
    * date, and how many of this device's messages wait to be sent. Live with older history still
@@ -51,7 +54,7 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
     if (holder.textContent !== text) holder.textContent = text;
   };
   const redraw = () => {
-    if (scheduled || !live?.model) return;
+    if (scheduled || !ready || !live?.model) return;
     scheduled = true;
     window.setTimeout(() => {
       scheduled = false;
@@ -89,13 +92,16 @@ export async function boot({ rootId, mode, readOnly = false, setup, render, tick
     onProblem: (error) => say($("live-problem"), problemMessage(error), "error"),
   });
   try {
-    await live.start();
+    await Promise.all([catalogue, live.start()]);
   } catch (error) {
+    await catalogue.catch(() => undefined);
     if (api.isCutOff(error) && mode === "device") removed();
     else stop(_("This dialogue cannot be shown"), explain(error));
     console.warn("live room refused:", error?.name, error?.reason ?? error?.code ?? "");
     return null;
   }
+  ready = true;
+  showStatus(); // said again in the page's language, now that the catalogue is in
   await setup(live);
   $("loading").hidden = true;
   $("live-panels").hidden = false;

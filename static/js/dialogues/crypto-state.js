@@ -78,8 +78,12 @@ function restoreSubkeys(state, kept) {
   return { to: Math.min(kept.to, tip), teamTo: Math.min(kept.teamTo, tip) };
 }
 
-/** Unwraps the wraps of epochs after `to` in the verified chain; returns the newest one read. */
-async function unwrapEpochKeys(state, wraps, to) {
+/**
+ * Opens, with this member's key, each wrap of an epoch after `to` in the verified chain, bound
+ * to that epoch's record; `open(pair, epoch, record, wrap)` unwraps and keeps what it derives,
+ * `failed(epoch)` hears of a wrap that does not open. Returns the newest epoch read.
+ */
+async function unwrapAfter(state, wraps, to, open, failed) {
   const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
   let newest = to;
   for (const { epoch, wrap } of wraps) {
@@ -87,37 +91,34 @@ async function unwrapEpochKeys(state, wraps, to) {
     if (epoch <= to || !record || record.epoch !== epoch) continue;
     newest = Math.max(newest, epoch);
     try {
-      const secret = await unwrapEpochSecret(
-        pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap),
-      );
-      for (const [label, keys] of [["meta", state.metaKeys], ["note", state.noteKeys], ["msg", state.msgKeys]]) {
-        keys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, label));
-      }
-      secret.fill(0);
+      await open(pair, epoch, record, b64uDecode(wrap));
     } catch {
-      state.unopenedEpochs.add(epoch);
+      failed(epoch);
     }
   }
   return newest;
 }
 
-/** K_team of every epoch after `to` this member of the mediator team holds a team wrap for. */
-async function unwrapTeamKeys(state, wraps, to) {
-  const pair = { privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey };
-  let newest = to;
-  for (const { epoch, wrap } of wraps) {
-    const record = state.records[epoch];
-    if (epoch <= to || !record || record.epoch !== epoch) continue;
-    newest = Math.max(newest, epoch);
-    try {
-      const secret = await unwrapTeamSecret(pair, state.idBytes, epoch, state.handleBytes, record.recordHash, b64uDecode(wrap));
-      state.teamKeys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
-      secret.fill(0);
-    } catch {
-      // what was sealed under that epoch's team key (guidance, off-the-record notes) stays closed
+/** The meta, note and msg subkeys of every epoch after `to` this member holds a wrap for. */
+function unwrapEpochKeys(state, wraps, to) {
+  return unwrapAfter(state, wraps, to, async (pair, epoch, record, wrap) => {
+    const secret = await unwrapEpochSecret(pair, state.idBytes, epoch, state.handleBytes, record.recordHash, wrap);
+    for (const [label, keys] of [["meta", state.metaKeys], ["note", state.noteKeys], ["msg", state.msgKeys]]) {
+      keys.set(epoch, await deriveSubkey(secret, state.idBytes, epoch, record.recordHash, label));
     }
-  }
-  return newest;
+    secret.fill(0);
+  }, (epoch) => state.unopenedEpochs.add(epoch));
+}
+
+/** K_team of every epoch after `to` this member of the mediator team holds a team wrap for. */
+function unwrapTeamKeys(state, wraps, to) {
+  return unwrapAfter(state, wraps, to, async (pair, epoch, record, wrap) => {
+    const secret = await unwrapTeamSecret(pair, state.idBytes, epoch, state.handleBytes, record.recordHash, wrap);
+    state.teamKeys.set(epoch, await deriveTeamKey(secret, state.idBytes, epoch, record.recordHash));
+    secret.fill(0);
+  }, () => {
+    // what was sealed under that epoch's team key (guidance, off-the-record notes) stays closed
+  });
 }
 
 /** A request's outcome, kept for later so that starting it early never leaves a rejection unheard. */

@@ -180,13 +180,18 @@ def test_an_ephemeral_device_keeps_nothing(browser, origin, live_app, make_membe
       const writer = new logStore.LogWriter(id);
       await writer.append([{seq: 7, epoch: 1, author_handle: handle, blob: 'x'}], 7);
       const counter = await logStore.nextCounter(id, handle, 1, 3);
-      return {log: await logStore.loadLog(id), counter,
-              again: await logStore.nextCounter(id, handle, 1, 0)};
+      const again = await logStore.nextCounter(id, handle, 1, 0);
+      // Another page (a reload): a module instance of its own, nothing in memory.
+      const reloaded = await import('/static/js/live/log-store.js?reloaded');
+      return {log: await logStore.loadLog(id), counter, again,
+              afterReload: await reloaded.nextCounter(id, handle, 1, 0)};
     }"""
     handle = "QUJDREVGR0hJSktMTU5PUA"
     kept = page.evaluate(log, [dialogue_id, handle])
     assert kept["log"]["lastSeq"] == 7 and kept["log"]["envelopes"][0]["author_handle"] == handle
     assert (kept["counter"], kept["again"]) == (4, 5)
+    # Counters are stored ahead of use: a reload never reuses one, whatever it had not used.
+    assert kept["afterReload"] > 5
     stored = page.evaluate(STORED, dialogue_id)
     names = {key.split(":")[0] for key, _ in stored}
     assert {"chain", "subkeys", "cache-key", "live-log", "live-seq", "live-ctr"} <= names

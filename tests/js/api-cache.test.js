@@ -103,3 +103,22 @@ test("forget drops every validator", async () => {
   await api.get("/dialogues/a");
   assert.equal(calls.at(-1).ifNoneMatch, null);
 });
+
+test("a prefetched answer is taken by the next GET of its path, and only by that one", async () => {
+  api.prefetch("/dialogues/a");
+  api.prefetch("/dialogues/a"); // asked for once however often it is prefetched
+  assert.equal(calls.length, 1);
+  documents["/dialogues/a"] = { epoch: 2, members: [] };
+  assert.deepEqual(await api.get("/dialogues/a"), { epoch: 1, members: ["x", "y"] });
+  assert.equal(calls.length, 1);
+  assert.deepEqual(await api.get("/dialogues/a"), { epoch: 2, members: [] });
+  assert.equal(calls.length, 2);
+});
+
+test("a prefetch that fails is reported by the GET that takes it", async () => {
+  status = 404;
+  api.prefetch("/dialogues/a");
+  await assert.rejects(api.get("/dialogues/a"), (error) => error instanceof api.ApiError && error.code === "dialogue_not_found");
+  status = 200;
+  assert.deepEqual(await api.get("/dialogues/a"), { epoch: 1, members: ["x", "y"] });
+});

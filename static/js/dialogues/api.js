@@ -38,9 +38,13 @@ function csrfToken() {
 /** @type {Map<string, {etag: string, text: string}>} */
 const validators = new Map();
 
+/** Answers asked for ahead (`prefetch`), each taken by the next `get` of its path. */
+const early = new Map();
+
 /** Forgets every answer held for conditional GETs (signing out, wiping the device). */
 export function forget() {
   validators.clear();
+  early.clear();
 }
 
 /** The validator (ETag) of the answer to GET `path` this page holds, or null. */
@@ -117,7 +121,24 @@ export async function getIfChanged(path, known = versionOf(path)) {
   return known !== null && etag === known ? null : parse(text);
 }
 
-export const get = (path) => request("GET", path);
+/**
+ * Asks for `path` now, for a `get` the page will make once it can use the answer (a list it
+ * opens with keys it is still reading): the round trip overlaps that work.
+ */
+export function prefetch(path) {
+  if (early.has(path)) return;
+  const answer = request("GET", path);
+  answer.catch(() => undefined); // a failure is the later get's to report
+  early.set(path, answer);
+}
+
+export function get(path) {
+  const answer = early.get(path);
+  if (!answer) return request("GET", path);
+  early.delete(path);
+  return answer;
+}
+
 export const post = (path, body) => request("POST", path, body ?? {});
 export const del = (path) => request("DELETE", path);
 

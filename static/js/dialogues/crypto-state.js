@@ -299,10 +299,18 @@ async function openEnvelope(state, env) {
 }
 
 /** Every current `meta` envelope, opened: [{env, doc, error}] in `seq` order. */
+/** The list readMeta asks for: every current `meta` envelope of the dialogue. */
+export const metaPath = (state) =>
+  `/dialogues/${state.id}/envelopes?channel=${encodeURIComponent(state.channelText)}`;
+
+/** The same, known from the dialogue's id alone, so a page can ask for it before it is open. */
+export async function metaPathOf(dialogueId) {
+  const channel = await channelId("meta", b64uDecode(dialogueId, 16));
+  return metaPath({ id: dialogueId, channelText: b64uEncode(channel) });
+}
+
 export async function readMeta(state) {
-  const envelopes = await api.get(
-    `/dialogues/${state.id}/envelopes?channel=${encodeURIComponent(state.channelText)}`,
-  );
+  const envelopes = await api.get(metaPath(state));
   return Promise.all(envelopes.map((env) => openEnvelope(state, env)));
 }
 

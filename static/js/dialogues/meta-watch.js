@@ -3,10 +3,7 @@
 // and opens nothing again, however many documents the dialogue holds.
 
 import * as api from "./api.js";
-
-/** The list crypto-state.js's readMeta asks for: every current `meta` envelope. */
-export const metaPath = (state) =>
-  `/dialogues/${state.id}/envelopes?channel=${encodeURIComponent(state.channelText)}`;
+import { metaPath } from "./crypto-state.js";
 
 export class MetaWatch {
   /** @param {{id: string, channelText: string}} state whose documents were just opened */

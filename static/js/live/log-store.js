@@ -10,6 +10,8 @@ import * as store from "../dialogues/store.js";
 import { cacheAllowed, loadSealed, saveSealed, unseal } from "../dialogues/device-cache.js";
 
 const CHUNK = 200;
+const WRITE_DELAY_MS = 250;
+const COUNTERS_RESERVED = 16; // sender_ctr values stored as used at a time
 const logPrefix = (dialogueId) => `live-log:${dialogueId}:`;
 const seqKey = (dialogueId) => `live-seq:${dialogueId}`;
 // The team channel counts apart: a participant must not learn from gaps in a facilitator's
@@ -17,7 +19,7 @@ const seqKey = (dialogueId) => `live-seq:${dialogueId}`;
 const counterKey = (dialogueId, handle, epoch, channel) =>
   channel === "team" ? `live-ctr:${dialogueId}:team:${handle}:${epoch}` : `live-ctr:${dialogueId}:${handle}:${epoch}`;
 
-/** Counters used on this page where nothing is stored (an ephemeral device). */
+/** Per counter: the last value used on this page and the highest stored as used. */
 const countersInMemory = new Map();
 
 /** The envelopes held for the dialogue (in `seq` order) and the last `seq` held. */
@@ -35,22 +37,42 @@ export async function loadLog(dialogueId) {
   return { envelopes, lastSeq: Math.min(Number.isInteger(lastSeq) ? lastSeq : 0, held) };
 }
 
-/** Appends envelopes to the device's log, one write at a time, in the order given. */
+/**
+ * Appends envelopes to the device's log, one write at a time, in the order given. Appends made
+ * within WRITE_DELAY_MS, or while a write is under way, go out as one write, after the page has
+ * had the chance to draw what they brought: a message is shown first and stored just after. The
+ * chunk written last is kept open in memory, so a message joining it costs one sealing, not an
+ * unsealing of the two hundred before it too.
+ */
 export class LogWriter {
   constructor(dialogueId) {
     this.dialogueId = dialogueId;
     this.pending = [];
+    this.lastSeq = 0;
+    this.queued = null;
     this.chain = Promise.resolve();
     this.failed = false;
+    /** @type {{key: string, envelopes: any[]} | null} the chunk written last, as written */
+    this.recent = null;
   }
 
+  /** Resolves once `envelopes` (and `lastSeq`, the resume point they make good) are written. */
   append(envelopes, lastSeq) {
     this.pending.push(...envelopes);
-    const batch = this.pending.splice(0);
-    this.chain = this.chain.then(() => this.write(batch, lastSeq)).catch(() => {
-      this.failed = true; // private browsing or a full disk: the room still works, from memory
-    });
-    return this.chain;
+    this.lastSeq = lastSeq;
+    if (!this.queued) {
+      this.queued = this.chain
+        .then(() => new Promise((resolve) => window.setTimeout(resolve, WRITE_DELAY_MS)))
+        .then(() => {
+          this.queued = null;
+          return this.write(this.pending.splice(0), this.lastSeq);
+        })
+        .catch(() => {
+          this.failed = true; // private browsing or a full disk: the room still works, from memory
+        });
+      this.chain = this.queued;
+    }
+    return this.queued;
   }
 
   async write(batch, lastSeq) {
@@ -63,19 +85,32 @@ export class LogWriter {
     }
     for (const [chunk, envs] of byChunk) {
       const key = `${logPrefix(this.dialogueId)}${String(chunk).padStart(8, "0")}`;
-      const existing = (await loadSealed(this.dialogueId, key)) ?? [];
+      const existing = this.recent?.key === key ? this.recent.envelopes : ((await loadSealed(this.dialogueId, key)) ?? []);
       const bySeq = new Map(existing.map((env) => [env.seq, env]));
       for (const env of envs) bySeq.set(env.seq, env);
-      await saveSealed(this.dialogueId, key, [...bySeq.values()].sort((a, b) => a.seq - b.seq));
+      const envelopes = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+      this.recent = null; // while it is being written, what is on disk is not known
+      await saveSealed(this.dialogueId, key, envelopes);
+      this.recent = { key, envelopes };
     }
     await saveSealed(this.dialogueId, seqKey(this.dialogueId), lastSeq);
   }
 }
 
-/** The next `sender_ctr` for this member in `epoch` on `channel` ("live" or "team"): above
- * anything used here or seen in the log. */
+/**
+ * The next `sender_ctr` for this member in `epoch` on `channel` ("live" or "team"): above
+ * anything used here or seen in the log (`seenMax`). A counter must never be used twice, even
+ * after a reload, so it is stored before use; the store is written COUNTERS_RESERVED values
+ * ahead, and a send within the range reserved needs no storage at all. A reload skips what was
+ * reserved and not used: receivers ask only that counters increase.
+ */
 export async function nextCounter(dialogueId, handle, epoch, seenMax, channel = "live") {
   const key = counterKey(dialogueId, handle, epoch, channel);
+  const inMemory = countersInMemory.get(key);
+  if (inMemory && Math.max(inMemory.used, seenMax) + 1 <= inMemory.reserved) {
+    inMemory.used = Math.max(inMemory.used, seenMax) + 1;
+    return inMemory.used;
+  }
   const keep = await cacheAllowed(dialogueId).catch(() => false);
   let stored = null;
   if (keep) {
@@ -83,9 +118,11 @@ export async function nextCounter(dialogueId, handle, epoch, seenMax, channel = 
     // A counter kept in clear by an older version of this page still counts.
     stored = Number.isInteger(raw) ? raw : await unseal(dialogueId, key, raw);
   }
-  const used = Math.max(Number.isInteger(stored) ? stored : -1, countersInMemory.get(key) ?? -1);
+  const used = Math.max(Number.isInteger(stored) ? stored : -1, countersInMemory.get(key)?.used ?? -1);
   const next = Math.max(used, seenMax) + 1;
-  countersInMemory.set(key, next);
-  if (keep) await saveSealed(dialogueId, key, next).catch(() => undefined);
+  // Nothing stored (an ephemeral device): every counter is this page's to use.
+  const reserved = keep ? next + COUNTERS_RESERVED - 1 : Infinity;
+  if (keep) await saveSealed(dialogueId, key, reserved).catch(() => undefined);
+  countersInMemory.set(key, { used: next, reserved });
   return next;
 }

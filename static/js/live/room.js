@@ -18,10 +18,11 @@
 // own, and accepted only from authors whose role is on the team.
 
 import * as api from "../dialogues/api.js";
-import { openDialogue, readMeta, roleAt } from "../dialogues/crypto-state.js";
+import { metaPath, metaPathOf, openDialogue, readMeta, roleAt } from "../dialogues/crypto-state.js";
 import { signInDevice } from "../dialogues/device.js";
 import { buildModel } from "../dialogues/docs.js";
 import { openChannel, openEnvelope, sealEnvelope } from "./channel.js";
+import { Held } from "./held.js";
 import { History } from "./history.js";
 import { LogWriter, loadLog, nextCounter } from "./log-store.js";
 import { LiveSocket } from "./socket.js";
@@ -62,7 +63,7 @@ export class LiveRoom {
     this.state = null;
     this.live = null;
     this.model = null;
-    this.held = new Map(); // seq -> {env, content, error, warning}
+    this.held = new Held(); // seq -> {env, content, error, warning}
     this.ordered = []; // held entries of this room's channel, in seq order
     this.teamOrdered = []; // held entries of the team channel (the mediator team only)
     this.room = replay([], {});
@@ -110,15 +111,18 @@ export class LiveRoom {
     }
   }
 
-  /** Opens everything, replays what this device holds, then connects. */
+  /**
+   * Opens everything and replays what this device holds, while the socket connects and the
+   * dialogue's documents are asked for: on a slow network each of those is a round trip or
+   * more that need not wait for the keys. The room is joined once it is open.
+   */
   async start() {
-    this.state = await this.openState();
-    this.live = await openChannel(this.state, { team: !this.readOnly });
-    this.model = buildModel(await readMeta(this.state));
-    this.writer = new LogWriter(this.dialogueId);
-    const saved = await loadLog(this.dialogueId).catch(() => ({ envelopes: [], lastSeq: 0 }));
-    this.history = new History(saved.lastSeq);
-    await this.receive(saved.envelopes, false);
+    let open;
+    const opened = new Promise((resolve, reject) => {
+      open = { resolve, reject };
+    });
+    opened.catch(() => undefined);
+    this.opening = opened;
     this.socket = new LiveSocket({
       dialogueId: this.dialogueId,
       pageSize: this.pageSize,
@@ -132,7 +136,26 @@ export class LiveRoom {
       onError: (error) => this.onProblem(error),
       reauthenticate: () => this.reauthenticate(),
     });
-    this.socket.start();
+    this.socket.start(opened);
+    try {
+      metaPathOf(this.dialogueId).then(api.prefetch, () => undefined);
+      const [state, saved] = await Promise.all([
+        this.openState(),
+        loadLog(this.dialogueId).catch(() => ({ envelopes: [], lastSeq: 0 })),
+      ]);
+      this.state = state;
+      this.live = await openChannel(this.state, { team: !this.readOnly });
+      this.model = buildModel(await readMeta(this.state));
+      this.writer = new LogWriter(this.dialogueId);
+      this.history = new History(saved.lastSeq);
+      this.socket.history = this.history;
+      await this.receive(saved.envelopes, false);
+    } catch (error) {
+      open.reject(error);
+      this.socket.stop();
+      throw error;
+    }
+    open.resolve();
     this.timer = window.setInterval(() => this.poll(), this.pollMs);
   }
 
@@ -173,6 +196,9 @@ export class LiveRoom {
 
   /** Why the server refused us: null (try again), "removed" or "signed_out". */
   async reauthenticate() {
+    // A handshake refused while the page is still opening waits for it: opening signs a
+    // device in when it must, and two sign-ins at once would race.
+    await this.opening?.catch(() => undefined);
     try {
       if (this.mode === "device") await signInDevice(this.dialogueId);
       await api.get(`/dialogues/${this.dialogueId}`);
@@ -188,17 +214,13 @@ export class LiveRoom {
 
   /** The highest `seq` held (any live envelope, opened or not): the resume point. */
   lastSeq() {
-    let max = 0;
-    for (const seq of this.held.keys()) if (seq > max) max = seq;
-    return max;
+    return this.held.maxSeq;
   }
 
   /** The highest `seq` held outside the team channel: what a message to the room says it has
    * seen (people off the team never receive team envelopes, so naming one would look withheld). */
   lastRoomSeq() {
-    let max = 0;
-    for (const [seq, entry] of this.held) if (seq > max && entry?.channel !== "team") max = seq;
-    return max;
+    return this.held.maxRoomSeq;
   }
 
   /** True when this device holds the team channel (a member of the mediator team). */
@@ -387,11 +409,11 @@ export class LiveRoom {
       }
       // The list readMeta asks for (dialogues/meta-watch.js's metaPath); the first poll takes
       // the answer start() opened as the one seen.
-      const metaPath = `/dialogues/${this.dialogueId}/envelopes?channel=${encodeURIComponent(this.state.channelText)}`;
-      this.metaVersion ??= api.versionOf(metaPath);
-      if (!newEpoch && (await api.getIfChanged(metaPath, this.metaVersion)) === null) return;
+      const path = metaPath(this.state);
+      this.metaVersion ??= api.versionOf(path);
+      if (!newEpoch && (await api.getIfChanged(path, this.metaVersion)) === null) return;
       const entries = await readMeta(this.state);
-      this.metaVersion = api.versionOf(metaPath);
+      this.metaVersion = api.versionOf(path);
       const signature = JSON.stringify([this.state.epoch, entries.map((e) => e.env.message_id)]);
       if (signature !== this.metaSignature) {
         this.metaSignature = signature;
@@ -412,18 +434,13 @@ export class LiveRoom {
   send(content, { team = false } = {}) {
     if (this.readOnly || this.stopped || (team && !this.hasTeam)) return;
     this.outbox.push({ content: { ...content, at: Date.now() }, envelope: null, error: null, team });
-    this.onChange();
-    this.flush();
+    // When it can go at once, it is drawn as pending once it has left (flush): drawing first
+    // would hold the message back on a slow phone.
+    if (!this.flush()) this.onChange();
   }
 
   maxOwnCounter(epoch, channel) {
-    let max = this.usedCounters.get(`${channel}:${epoch}`) ?? -1;
-    for (const entry of this.held.values()) {
-      if (entry?.content && entry.channel === channel && entry.env.author_handle === this.me && entry.env.epoch === epoch) {
-        max = Math.max(max, jsonInt(entry.content.sender_ctr) ?? -1);
-      }
-    }
-    return max;
+    return Math.max(this.usedCounters.get(`${channel}:${epoch}`) ?? -1, this.held.lastCounter(this.me, channel, epoch));
   }
 
   async seal(item) {
@@ -436,28 +453,39 @@ export class LiveRoom {
     item.envelope = await sealEnvelope(this.state, this.live, content, { team: item.team });
   }
 
-  /** Sends the outbox in order while connected; an envelope is sealed once and resent as is. */
-  async flush() {
-    if (this.flushing) return;
+  /** True when the outbox can be sent now (connected, and not being sent already). */
+  canFlush() {
+    return !this.flushing && this.outbox.length > 0 && Boolean(this.socket?.connected) && this.status === "live";
+  }
+
+  /** Starts sending the outbox, in order, while connected; an envelope is sealed once and
+   * resent as is. False when it cannot start now. */
+  flush() {
+    if (!this.canFlush()) return false;
     this.flushing = true;
-    try {
-      while (this.outbox.length && this.socket?.connected && this.status === "live") {
-        const item = this.outbox[0];
-        try {
-          if (!item.envelope) await this.seal(item);
-          const ack = await this.socket.send(item.envelope);
-          await this.receive([{ seq: ack.seq, kind: "msg", ...item.envelope }], true);
-        } catch (error) {
-          if (error.code === "network") break; // stays first, for the next connection
-          if (await this.retryable(item, error)) continue;
-          // duplicate_id: stored before, its answer was lost; it arrives with the catch-up
-          if (error.code !== "duplicate_id") this.onProblem(error);
-        }
-        this.outbox.shift();
-        this.onChange();
-      }
-    } finally {
+    this.sendAll().finally(() => {
       this.flushing = false;
+    });
+    return true;
+  }
+
+  async sendAll() {
+    while (this.outbox.length && this.socket?.connected && this.status === "live") {
+      const item = this.outbox[0];
+      try {
+        if (!item.envelope) await this.seal(item);
+        const sent = this.socket.send(item.envelope);
+        this.onChange(); // shown as pending while the server answers
+        const ack = await sent;
+        await this.receive([{ seq: ack.seq, kind: "msg", ...item.envelope }], true);
+      } catch (error) {
+        if (error.code === "network") break; // stays first, for the next connection
+        if (await this.retryable(item, error)) continue;
+        // duplicate_id: stored before, its answer was lost; it arrives with the catch-up
+        if (error.code !== "duplicate_id") this.onProblem(error);
+      }
+      this.outbox.shift();
+      this.onChange();
     }
   }
 

@@ -70,7 +70,8 @@ export class LiveSocket {
     return Boolean(this.socket?.connected);
   }
 
-  start() {
+  /** Connects now; joins once `ready` resolves (the room open and able to take envelopes). */
+  start(ready = Promise.resolve()) {
     const socket = io({
       transports: ["websocket"],
       withCredentials: true,
@@ -79,7 +80,9 @@ export class LiveSocket {
       reconnectionDelayMax: 3000,
     });
     this.socket = socket;
-    socket.on("connect", () => this.sync());
+    socket.on("connect", () => {
+      ready.then(() => this.connected && !this.stopped && this.sync(), () => undefined);
+    });
     socket.on("disconnect", (reason) => this.dropped(reason));
     socket.on("connect_error", () => this.refused());
     socket.on("message_posted", (env) => this.onEnvelopes([env]));

@@ -89,7 +89,8 @@ def register_http_errors(app: Flask) -> None:
 def register_socket_errors(socketio: SocketIO) -> None:
     """Every event handler's domain error becomes one ``error_occurred`` event to the sender.
 
-    The payload has a code and parameters only: the client translates, since a room mixes locales.
+    The payload has a code, parameters and the event's name only: the client translates, since a
+    room mixes locales.
     Any other failure is logged by the event's name and ``describe_failure``, never with the
     event's arguments (they name dialogues and carry ciphertext), and the sender is told
     ``internal_error``. A failure in the handshake (``connect``) refuses the connection.
@@ -104,8 +105,9 @@ def register_socket_errors(socketio: SocketIO) -> None:
             current_app.logger.error("socket event %r failed: %s", name, describe_failure(error))
         if name == "connect":
             return False  # a handshake that failed, however, is refused
+        # The event's name tells a client with several requests in flight which one failed.
         if isinstance(error, DomainError):
-            emit("error_occurred", error.to_dict(with_message=False))
+            emit("error_occurred", {**error.to_dict(with_message=False), "event": name})
         else:
-            emit("error_occurred", {"error": "internal_error"})
+            emit("error_occurred", {"error": "internal_error", "event": name})
         return None

@@ -89,7 +89,7 @@ def test_a_socket_failure_is_logged_without_its_arguments(app, workshop, caplog,
         assert not live.emit("join_dialogue", {"dialogue_id": d, "channel_id": channel},
                              callback=True)
     received = [e["args"][0] for e in live.get_received() if e["name"] == "error_occurred"]
-    assert received == [{"error": "internal_error"}]
+    assert received == [{"error": "internal_error", "event": "join_dialogue"}]
     assert live.is_connected()
     logged = caplog.text
     assert "ValueError" in logged and "join_dialogue" in logged

@@ -94,6 +94,7 @@ def test_bad_messages_get_an_error_event_and_store_nothing(app, workshop):
         errors = events(live, "error_occurred")
         assert len(errors) == 1 and errors[0]["error"] in {
             "envelope_rejected", "invalid_input"}, (overrides, errors)
+        assert errors[0]["event"] == "send_message"  # which request it answers
     live = connect(app, facilitator)  # a fresh connection: the rate limit is per connection
     for payload in [None, "text", [], {"dialogue_id": d}, {"dialogue_id": "x", "envelope": {}}]:
         assert not live.emit("send_message", payload, callback=True)

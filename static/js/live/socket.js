@@ -60,10 +60,11 @@ export class LiveSocket {
     Object.assign(this, options);
     this.socket = null;
     this.stopped = false;
-    this.lastError = null;
-    this.queue = Promise.resolve();
+    /** @type {Map<string, Promise<unknown>>} lane -> its last request */
+    this.lanes = new Map();
+    /** @type {Map<string, LiveError | null>} event waiting for its answer -> the error it got */
+    this.waiting = new Map();
     this.generation = 0;
-    this.busy = false;
   }
 
   get connected() {
@@ -90,8 +91,10 @@ export class LiveSocket {
       if (payload?.dialogue_id === this.dialogueId) this.stopWith("removed");
     });
     socket.on("error_occurred", (payload) => {
-      this.lastError = new LiveError(String(payload?.error ?? "internal_error"), payload?.params ?? {});
-      if (!this.busy) this.onError(this.lastError);
+      const error = new LiveError(String(payload?.error ?? "internal_error"), payload?.params ?? {});
+      const event = typeof payload?.event === "string" ? payload.event : null;
+      if (event !== null && this.waiting.has(event)) this.waiting.set(event, error);
+      else this.onError(error);
     });
     window.addEventListener("offline", () => {
       if (this.stopped || !socket.active) return;
@@ -141,27 +144,31 @@ export class LiveSocket {
   }
 
   /**
-   * One acknowledged event at a time, so an `error_occurred` belongs to the request waiting for
-   * its answer. Rejects with LiveError (the server's code, or "network").
+   * One acknowledged event at a time per lane, so an `error_occurred` (which names its event)
+   * belongs to the request waiting for that event's answer. Sending has a lane of its own: a
+   * message never waits behind a page of older history on a slow network. Rejects with
+   * LiveError (the server's code, or "network").
    */
   request(event, payload) {
+    const lane = event === "send_message" ? "send" : "history";
     const run = async () => {
       if (!this.socket?.connected) throw new LiveError("network");
-      this.lastError = null;
-      this.busy = true;
+      this.waiting.set(event, null);
       let answer;
+      let error;
       try {
         answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
       } catch {
         throw new LiveError("network");
       } finally {
-        this.busy = false;
+        error = this.waiting.get(event);
+        this.waiting.delete(event);
       }
-      if (answer === undefined || answer === null) throw this.lastError ?? new LiveError("internal_error");
+      if (answer === undefined || answer === null) throw error ?? new LiveError("internal_error");
       return answer;
     };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
+    const result = (this.lanes.get(lane) ?? Promise.resolve()).then(run, run);
+    this.lanes.set(lane, result.catch(() => undefined));
     return result;
   }
 

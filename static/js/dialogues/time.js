@@ -55,6 +55,12 @@ export function isoToWall(iso, timeZone) {
   return `${p.year}-${p.month}-${p.day}T${String(+p.hour % 24).padStart(2, "0")}:${p.minute}`;
 }
 
+/** The calendar day ("2026-12-07") of an instant in `timeZone`. */
+export function dayIn(instantMs, timeZone) {
+  const p = wallParts(instantMs, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 export function isValidTimeZone(timeZone) {
   try {
     new Intl.DateTimeFormat("en", { timeZone });

@@ -7,7 +7,7 @@ import { pickText } from "../dialogues/docs.js";
 import { languageName, phaseLabel, roleLabel, ruleLabel } from "../dialogues/labels.js";
 import { displayLocale } from "../dialogues/time.js";
 import { h, uiLabels, userText } from "../dialogues/ui.js";
-import { describeWho, itemById, ruleOf, speakerElapsedMs, timerOf } from "./agenda.js";
+import { describeWho, dialogueTimeZone, floorOrder, itemById, ruleOf, speakerElapsedMs, timerOf } from "./agenda.js";
 import { addToIndex, forReader, translationIndex } from "./interpretation.js";
 import { entryError, formatDuration } from "./labels.js";
 
@@ -33,8 +33,9 @@ function describe(live, who) {
   return { ...person, name: role ? roleLabel(role) : pgettext("a person", "Someone") };
 }
 
-function whoBadges(live, person) {
+function whoBadges(live, person, { firstToday = false } = {}) {
   const badges = [];
+  if (firstToday) badges.push(h("span", { class: "badge first-today", text: _("First time today") }));
   if (person.handle && person.handle === live.me) badges.push(h("span", { class: "badge you", text: _("you") }));
   if (person.label) badges.push(h("span", { class: "badge", text: _("in the room, no device") }));
   else if (person.inRoom) badges.push(h("span", { class: "badge", text: _("in the room") }));
@@ -81,6 +82,11 @@ export function timerView(live, nowMs, { id = "item-timer" } = {}) {
   );
 }
 
+/** The queue as it is called: who has not spoken yet today first, marked. */
+export function queueOrder(live, nowMs = Date.now()) {
+  return floorOrder(live.room, dialogueTimeZone(live.model), nowMs);
+}
+
 /** The queue, in order. `controls(who, person)` may add buttons to each entry. */
 export function queueView(live, { id = "queue", controls = null } = {}) {
   if (!live.room.queue.length) {
@@ -89,13 +95,13 @@ export function queueView(live, { id = "queue", controls = null } = {}) {
   return h(
     "ol",
     { id, class: "queue" },
-    live.room.queue.map((who) => {
+    queueOrder(live).map(({ who, firstToday }) => {
       const person = nameOf(live, who);
       return h(
         "li",
-        { dataset: { who } },
+        { dataset: { who, firstToday: String(firstToday) } },
         userText("span", person.name, null, { class: "who" }),
-        whoBadges(live, person),
+        whoBadges(live, person, { firstToday }),
         controls ? controls(who, person) : null,
       );
     }),

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 
 globalThis.document = { documentElement: { lang: "en", dir: "ltr" } };
 globalThis.navigator = { languages: [] };
-const { FLOOR_MARGIN_MS, dialogueTimeZone, floorImbalance, floorOrder, itemSideTotals, spokeToday } =
+const { FLOOR_FAR, FLOOR_MARGIN_MS, dialogueTimeZone, floorImbalance, floorOrder, itemSideTotals, spokeToday } =
   await import("../../static/js/live/agenda.js");
 const { replay } = await import("../../static/js/live/state.js");
 const { dayIn } = await import("../../static/js/dialogues/time.js");
@@ -135,6 +135,7 @@ describe("one side markedly longer in the current item", () => {
     assert.equal(floorImbalance(totals(6 * MIN, 4 * MIN)).times, 1.5);
     assert.equal(floorImbalance(totals(8 * MIN, 4 * MIN)).times, 2);
     assert.equal(floorImbalance(totals(4 * MIN, 1 * MIN)).times, 4);
+    assert.equal(floorImbalance(totals(30 * MIN, 1 * MIN)).times, FLOOR_FAR, "far longer, without a number");
     assert.equal(floorImbalance(totals(4 * MIN, 4 * MIN)), null, "balanced");
   });
 

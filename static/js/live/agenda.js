@@ -103,6 +103,9 @@ export const FLOOR_RATIO = 1.5;
 /** …and at least this much more: a few seconds against none is no imbalance. */
 export const FLOOR_MARGIN_MS = 2 * 60_000;
 
+/** From this many times the other side's time on, the note says "far longer" rather than a number. */
+export const FLOOR_FAR = 5;
+
 /** The dialogue's time zone, whose calendar day is the room's "today"; else this device's. */
 export function dialogueTimeZone(model) {
   const zone = model?.dialogue?.doc.timezone;
@@ -156,13 +159,15 @@ export function itemSideTotals(model, room, roster, nowMs) {
  * Whether one side has had markedly more of the floor in the current item than the side with the
  * next most: at least FLOOR_RATIO times its time and FLOOR_MARGIN_MS more, with at least two
  * sides in the roster. {side, ms, other, otherMs, times} (times: the ratio to the nearest half
- * below 2, else to the nearest whole; null when the other side has not spoken), or null.
+ * below 2, else to the nearest whole, at most FLOOR_FAR; null when the other side has not
+ * spoken), or null.
  */
 export function floorImbalance(sideTotals) {
   if (sideTotals.length < 2) return null;
   const [lead, next] = sideTotals;
   if (lead.ms < FLOOR_RATIO * next.ms || lead.ms - next.ms < FLOOR_MARGIN_MS) return null;
   const ratio = next.ms > 0 ? lead.ms / next.ms : null;
-  const times = ratio === null ? null : ratio < 1.75 ? 1.5 : Math.round(ratio);
+  let times = null;
+  if (ratio !== null) times = ratio < 1.75 ? 1.5 : Math.min(Math.round(ratio), FLOOR_FAR);
   return { side: lead.side, ms: lead.ms, other: next.side, otherMs: next.ms, times };
 }

@@ -13,7 +13,7 @@ import { languageName, phaseLabel, ruleLabel } from "../dialogues/labels.js";
 import { displayLocale, isolate } from "../dialogues/time.js";
 import { h, options, uiLabels, userText } from "../dialogues/ui.js";
 import {
-  describeWho, floorImbalance, itemSideTotals, ruleOf, sessionItems, shownSession, speakingTotals,
+  FLOOR_FAR, describeWho, floorImbalance, itemSideTotals, ruleOf, sessionItems, shownSession, speakingTotals,
 } from "./agenda.js";
 import { $, boot, setupComposer, showTitle, workingLanguages } from "./boot.js";
 import { formatDuration } from "./labels.js";
@@ -202,6 +202,7 @@ function renderTotals(live, now) {
 function balanceText({ side, other, times }) {
   const names = { side: isolate(side), other: isolate(other) };
   if (times === null) return _("%(side)s has had the floor in this item and %(other)s has not spoken yet.", names);
+  if (times >= FLOOR_FAR) return _("%(side)s has spoken far longer than %(other)s in this item.", names);
   if (times === 2) return _("%(side)s has spoken about twice as long as %(other)s in this item.", names);
   const number = numberFormat(displayLocale(), { maximumFractionDigits: 1 }).format(times);
   return _("%(side)s has spoken about %(times)s times as long as %(other)s in this item.", { ...names, times: number });

@@ -116,9 +116,7 @@ def test_fair_floor_time(browser, origin, live_app, make_member, artifacts, tag,
     expect(queue_names(console)).to_have_count(1, timeout=WAIT)
     russian.click("#hand-button")
     expect(queue_names(console)).to_have_text([LAYLA["name"], DMITRI["name"]], timeout=WAIT)
-    expect(console.locator("#queue li .first-today")).to_have_text(
-        [translated(tag, FIRST)] * 2
-    )
+    expect(console.locator("#queue li .first-today")).to_have_text([translated(tag, FIRST)] * 2)
     expect(note).to_have_count(0)
 
     # Upper Vell has the floor for four minutes: the console says so, without waiting for them.

@@ -113,11 +113,11 @@ export function dialogueTimeZone(model) {
 }
 
 /** Whether `who` has had the floor on the calendar day of `nowMs` in `timeZone` (or speaks now). */
-export function spokeToday(room, who, timeZone, nowMs) {
+export function spokeToday(room, who, timeZone, nowMs, today = dayIn(nowMs, timeZone)) {
   if (room.speaker?.who === who) return true;
   const at = room.spokeAtMs.get(who);
   // ISO days compare as strings; a time ahead of this device's clock counts as today.
-  return at !== undefined && dayIn(at, timeZone) >= dayIn(nowMs, timeZone);
+  return at !== undefined && dayIn(at, timeZone) >= today;
 }
 
 /**
@@ -125,7 +125,8 @@ export function spokeToday(room, who, timeZone, nowMs) {
  * today first, then the others, each group in the order hands went up. [{who, firstToday}]
  */
 export function floorOrder(room, timeZone, nowMs) {
-  const rows = room.queue.map((who) => ({ who, firstToday: !spokeToday(room, who, timeZone, nowMs) }));
+  const today = dayIn(nowMs, timeZone);
+  const rows = room.queue.map((who) => ({ who, firstToday: !spokeToday(room, who, timeZone, nowMs, today) }));
   return [...rows.filter((row) => row.firstToday), ...rows.filter((row) => !row.firstToday)];
 }
 

@@ -178,6 +178,12 @@ def test_fair_floor_time(browser, origin, live_app, make_member, artifacts, tag,
     expect(console.locator("#speaker .who")).to_have_text(DMITRI["name"])
     assert axe_violations(console, origin) == []
 
+    # The next day in the dialogue's time zone, everyone waiting is a first-timer again.
+    expect(queue_names(console)).to_have_text([LAYLA["name"]])
+    expect(console.locator("#queue li .first-today")).to_have_count(0)
+    ahead(facilitator_context, console, 24 * 60)
+    expect(console.locator("#queue li .first-today")).to_have_count(1, timeout=WAIT)
+
     assert watch.problems == [], watch.problems
     for context in (convener_context, facilitator_context, ar_context, ru_context):
         context.close()

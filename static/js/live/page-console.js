@@ -19,7 +19,7 @@ import { $, boot, setupComposer, showTitle, workingLanguages } from "./boot.js";
 import { formatDuration } from "./labels.js";
 import { TRANSLATORS } from "./interpretation.js";
 import { LEADS } from "./state.js";
-import { itemView, nameOf, queueOrder, queueView, renderStream, speakerView, timerView } from "./views.js";
+import { itemView, nameOf, queueOrder, queueOutdated, queueView, renderStream, speakerView, timerView } from "./views.js";
 import { renderInterpreterPanel } from "./interpreter-view.js";
 
 let chosenSession = null;
@@ -132,6 +132,7 @@ function renderAgenda(live) {
 
 function renderTimers(live) {
   const now = Date.now();
+  if (queueOutdated(live, now)) renderQueue(live);
   $("timer-holder").replaceChildren(timerView(live, now));
   $("speaker-holder").replaceChildren(speakerView(live, now));
   const started = live.room.itemStartedMs !== null;

@@ -22,7 +22,7 @@ import { offerTextOnly, setTextOnly } from "../dialogues/low-bandwidth.js";
 import { announce, direction, h, options } from "../dialogues/ui.js";
 import { itemById, ruleOf } from "./agenda.js";
 import { $, boot, setupComposer, showTitle, workingLanguages } from "./boot.js";
-import { itemView, queueOrder, queueView, renderStream, speakerView, timerView } from "./views.js";
+import { itemView, queueOrder, queueOutdated, queueView, renderStream, speakerView, timerView } from "./views.js";
 
 let chosen = null;
 let baseline = false;
@@ -197,6 +197,7 @@ function renderHand(live) {
 
 function renderTimers(live) {
   const now = Date.now();
+  if (queueOutdated(live, now)) renderHand(live);
   $("timer-holder").replaceChildren(timerView(live, now));
   $("speaker-holder").replaceChildren(speakerView(live, now));
 }

@@ -5,7 +5,7 @@
 import { _, dateTimeFormat, ngettext, pgettext } from "../i18n.js";
 import { pickText } from "../dialogues/docs.js";
 import { languageName, phaseLabel, roleLabel, ruleLabel } from "../dialogues/labels.js";
-import { displayLocale } from "../dialogues/time.js";
+import { dayIn, displayLocale } from "../dialogues/time.js";
 import { h, uiLabels, userText } from "../dialogues/ui.js";
 import { describeWho, dialogueTimeZone, floorOrder, itemById, ruleOf, speakerElapsedMs, timerOf } from "./agenda.js";
 import { addToIndex, forReader, translationIndex } from "./interpretation.js";
@@ -82,20 +82,31 @@ export function timerView(live, nowMs, { id = "item-timer" } = {}) {
   );
 }
 
+/** The day (in the dialogue's time zone) each live room's queue was last drawn for. */
+const queueDays = new WeakMap();
+
+/** Whether the queue was drawn on another day than `nowMs`'s: at midnight everyone is a first-timer again. */
+export function queueOutdated(live, nowMs = Date.now()) {
+  return queueDays.has(live) && queueDays.get(live) !== dayIn(nowMs, dialogueTimeZone(live.model));
+}
+
 /** The queue as it is called: who has not spoken yet today first, marked. */
 export function queueOrder(live, nowMs = Date.now()) {
-  return floorOrder(live.room, dialogueTimeZone(live.model), nowMs);
+  const zone = dialogueTimeZone(live.model);
+  queueDays.set(live, dayIn(nowMs, zone));
+  return floorOrder(live.room, zone, nowMs);
 }
 
 /** The queue, in order. `controls(who, person)` may add buttons to each entry. */
 export function queueView(live, { id = "queue", controls = null } = {}) {
-  if (!live.room.queue.length) {
+  const order = queueOrder(live);
+  if (!order.length) {
     return h("p", { id, class: "hint queue-empty", text: _("No one is waiting to speak.") });
   }
   return h(
     "ol",
     { id, class: "queue" },
-    queueOrder(live).map(({ who, firstToday }) => {
+    order.map(({ who, firstToday }) => {
       const person = nameOf(live, who);
       return h(
         "li",

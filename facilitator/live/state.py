@@ -32,6 +32,10 @@ class RoomState:
     queue: list[str] = field(default_factory=list)
     speaker: Speaker | None = None
     totals_ms: dict[str, int] = field(default_factory=dict)
+    # The same for the current item only: emptied when an item starts.
+    item_totals_ms: dict[str, int] = field(default_factory=dict)
+    # The last time each person had the floor, by the ``at`` of the messages that gave and ended it.
+    spoke_at_ms: dict[str, int] = field(default_factory=dict)
     item: str | None = None
     item_started_ms: int | None = None
     paused_at_ms: int | None = None
@@ -87,10 +91,20 @@ def _called(content: dict[str, Any]) -> str | None:
     return None
 
 
+def _spoke(state: RoomState, who: str, at: int) -> None:
+    state.spoke_at_ms[who] = max(state.spoke_at_ms.get(who, at), at)
+
+
 def _finish_speaker(state: RoomState, at: int) -> None:
-    if state.speaker is not None:
-        spoken = max(0, at - state.speaker.since_ms)
-        state.totals_ms[state.speaker.who] = state.totals_ms.get(state.speaker.who, 0) + spoken
+    speaker = state.speaker
+    if speaker is not None:
+        who = speaker.who
+        state.totals_ms[who] = state.totals_ms.get(who, 0) + max(0, at - speaker.since_ms)
+        if state.item_started_ms is not None:
+            # A turn that began before the item counts in it from the item's start only.
+            since = max(speaker.since_ms, state.item_started_ms)
+            state.item_totals_ms[who] = state.item_totals_ms.get(who, 0) + max(0, at - since)
+        _spoke(state, who, at)
         state.speaker = None
 
 
@@ -120,12 +134,14 @@ def _apply(state: RoomState, author: str, role: str, content: dict[str, Any]) ->
         if who in state.queue:
             state.queue.remove(who)
         state.speaker = Speaker(who, at)
+        _spoke(state, who, at)
     elif kind == "speaker_done":
         _finish_speaker(state, at)
     elif kind == "item_started":
         if "item" not in content:
             return "malformed"
         state.item, state.item_started_ms = str(content["item"]), at
+        state.item_totals_ms = {}
         state.paused_at_ms, state.paused_total_ms = None, 0
         state.closed_at_ms = None
     elif kind == "session_closed":

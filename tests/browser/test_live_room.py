@@ -86,7 +86,8 @@ def test_room_cases_pass_in_chromium(browser, static_server):
         state, expect_ = result["state"], case["expect"]
         assert result["same"], case["name"]
         assert state["errors"] == expect_["errors"], case["name"]
-        for key in ("queue", "speaker", "totals_ms", "item", "closed_at_ms"):
+        keys = ("queue", "speaker", "totals_ms", "item_totals_ms", "spoke_at_ms", "item")
+        for key in (*keys, "closed_at_ms"):
             if key in expect_:
                 assert state[key] == expect_[key], (case["name"], key)
         if "item_elapsed_ms_at" in expect_:
@@ -166,6 +167,8 @@ def test_reducer_edges_match_python(browser, static_server):
     assert state["queue"] == expected.queue
     assert state["speaker"] == (expected.speaker.who if expected.speaker else None)
     assert state["totals_ms"] == expected.totals_ms
+    assert state["item_totals_ms"] == expected.item_totals_ms
+    assert state["spoke_at_ms"] == expected.spoke_at_ms
     assert state["item"] == expected.item
     assert state["item_elapsed_ms"] == expected.item_elapsed_ms(100)
     assert state["errors"] == [list(e) for e in expected.errors]

@@ -16,7 +16,7 @@ for (const c of CASES) {
     const now = expect.item_elapsed_ms_at ? expect.item_elapsed_ms_at[0] : null;
     const state = snapshot(replay(c.log, c.roles), now);
     assert.deepEqual(state.errors, expect.errors);
-    for (const key of ["queue", "speaker", "totals_ms", "item", "closed_at_ms"]) {
+    for (const key of ["queue", "speaker", "totals_ms", "item_totals_ms", "spoke_at_ms", "item", "closed_at_ms"]) {
       if (key in expect) assert.deepEqual(state[key], expect[key], key);
     }
     if (expect.item_elapsed_ms_at) assert.equal(state.item_elapsed_ms, expect.item_elapsed_ms_at[1]);

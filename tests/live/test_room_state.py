@@ -23,6 +23,10 @@ def test_room_case(case):
         assert (state.speaker.who if state.speaker else None) == expect["speaker"]
     if "totals_ms" in expect:
         assert state.totals_ms == expect["totals_ms"]
+    if "item_totals_ms" in expect:
+        assert state.item_totals_ms == expect["item_totals_ms"]
+    if "spoke_at_ms" in expect:
+        assert state.spoke_at_ms == expect["spoke_at_ms"]
     if "item" in expect:
         assert state.item == expect["item"]
         now, elapsed = expect["item_elapsed_ms_at"]

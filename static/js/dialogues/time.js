@@ -55,6 +55,19 @@ export function isoToWall(iso, timeZone) {
   return `${p.year}-${p.month}-${p.day}T${String(+p.hour % 24).padStart(2, "0")}:${p.minute}`;
 }
 
+const dayFormats = new Map(); // time zone -> formatter: a queue asks for the same zone again and again
+
+/** The calendar day ("2026-12-07") of an instant in `timeZone`. */
+export function dayIn(instantMs, timeZone) {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(instantMs)).map((part) => [part.type, part.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 export function isValidTimeZone(timeZone) {
   try {
     new Intl.DateTimeFormat("en", { timeZone });

@@ -10,14 +10,16 @@ import "../secure-context.js";
 import { _, numberFormat } from "../i18n.js";
 import { pickText, preferences } from "../dialogues/docs.js";
 import { languageName, phaseLabel, ruleLabel } from "../dialogues/labels.js";
-import { displayLocale } from "../dialogues/time.js";
+import { displayLocale, isolate } from "../dialogues/time.js";
 import { h, options, uiLabels, userText } from "../dialogues/ui.js";
-import { describeWho, ruleOf, sessionItems, shownSession, speakingTotals } from "./agenda.js";
+import {
+  FLOOR_FAR, describeWho, floorImbalance, itemSideTotals, ruleOf, sessionItems, shownSession, speakingTotals,
+} from "./agenda.js";
 import { $, boot, setupComposer, showTitle, workingLanguages } from "./boot.js";
 import { formatDuration } from "./labels.js";
 import { TRANSLATORS } from "./interpretation.js";
 import { LEADS } from "./state.js";
-import { itemView, nameOf, queueView, renderStream, speakerView, timerView } from "./views.js";
+import { itemView, nameOf, queueOrder, queueOutdated, queueView, renderStream, speakerView, timerView } from "./views.js";
 import { renderInterpreterPanel } from "./interpreter-view.js";
 
 let chosenSession = null;
@@ -67,7 +69,8 @@ function setup(live) {
   $("pause-timer").addEventListener("click", () => live.send({ type: "timer_paused" }));
   $("resume-timer").addEventListener("click", () => live.send({ type: "timer_resumed" }));
   $("next-speaker").addEventListener("click", () => {
-    const first = live.room.queue[0];
+    // The first in the order every screen shows: who has not spoken yet today first.
+    const first = queueOrder(live)[0]?.who;
     if (first) live.send({ type: "speaker_called", ...aboutFields(first, "handle") });
   });
   $("speaker-done").addEventListener("click", () => live.send({ type: "speaker_done" }));
@@ -129,6 +132,7 @@ function renderAgenda(live) {
 
 function renderTimers(live) {
   const now = Date.now();
+  if (queueOutdated(live, now)) renderQueue(live);
   $("timer-holder").replaceChildren(timerView(live, now));
   $("speaker-holder").replaceChildren(speakerView(live, now));
   const started = live.room.itemStartedMs !== null;
@@ -139,6 +143,7 @@ function renderTimers(live) {
   $("close-session").disabled = closed;
   $("session-closed").hidden = !closed;
   renderTotals(live, now);
+  renderBalance(live, now);
 }
 
 function queueControls(live) {
@@ -192,6 +197,30 @@ function renderTotals(live, now) {
     userText("span", side), " ",
     h("span", { dir: "ltr", class: "timer-digits", text: formatDuration(ms) }),
   ]));
+}
+
+/** The sentence for a side that has had markedly more of the item (floorImbalance). */
+function balanceText({ side, other, times }) {
+  const names = { side: isolate(side), other: isolate(other) };
+  if (times === null) return _("%(side)s has had the floor in this item and %(other)s has not spoken yet.", names);
+  if (times >= FLOOR_FAR) return _("%(side)s has spoken far longer than %(other)s in this item.", names);
+  if (times === 2) return _("%(side)s has spoken about twice as long as %(other)s in this item.", names);
+  const number = numberFormat(displayLocale(), { maximumFractionDigits: 1 }).format(times);
+  return _("%(side)s has spoken about %(times)s times as long as %(other)s in this item.", { ...names, times: number });
+}
+
+/**
+ * Fair floor time: a quiet note in words when one side has had markedly more of the current item.
+ * The note is a polite live region, written only when its words change (each second's tick
+ * leaves it alone), and gone when the balance returns or another item starts.
+ */
+function renderBalance(live, now) {
+  const imbalance = floorImbalance(itemSideTotals(live.model, live.room, live.state.roster, now));
+  const text = imbalance ? balanceText(imbalance) : "";
+  const holder = $("floor-balance");
+  if ((holder.textContent ?? "") === text) return;
+  const note = imbalance ? [h("p", { class: "floor-note", dataset: { side: imbalance.side, other: imbalance.other }, text })] : [];
+  holder.replaceChildren(...note);
 }
 
 function render(live) {

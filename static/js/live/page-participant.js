@@ -22,7 +22,7 @@ import { offerTextOnly, setTextOnly } from "../dialogues/low-bandwidth.js";
 import { announce, direction, h, options } from "../dialogues/ui.js";
 import { itemById, ruleOf } from "./agenda.js";
 import { $, boot, setupComposer, showTitle, workingLanguages } from "./boot.js";
-import { itemView, queueView, renderStream, speakerView, timerView } from "./views.js";
+import { itemView, queueOrder, queueOutdated, queueView, renderStream, speakerView, timerView } from "./views.js";
 
 let chosen = null;
 let baseline = false;
@@ -190,13 +190,14 @@ function renderHand(live) {
   let status = "";
   if (waiting) status = _("Waiting to send…");
   else if (live.room.speaker?.who === live.me) status = _("You have the floor.");
-  else if (raised) status = _("You are number %(position)s in the queue.", { position: live.room.queue.indexOf(live.me) + 1 });
+  else if (raised) status = _("You are number %(position)s in the queue.", { position: queueOrder(live).findIndex((row) => row.who === live.me) + 1 });
   $("hand-status").textContent = status;
   $("queue-holder").replaceChildren(queueView(live));
 }
 
 function renderTimers(live) {
   const now = Date.now();
+  if (queueOutdated(live, now)) renderHand(live);
   $("timer-holder").replaceChildren(timerView(live, now));
   $("speaker-holder").replaceChildren(speakerView(live, now));
 }

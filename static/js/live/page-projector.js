@@ -6,7 +6,7 @@ import { languageName } from "../dialogues/labels.js";
 import * as store from "../dialogues/store.js";
 import { direction, options } from "../dialogues/ui.js";
 import { $, boot, showTitle, workingLanguages } from "./boot.js";
-import { itemView, queueView, speakerView, timerView } from "./views.js";
+import { itemView, queueOutdated, queueView, speakerView, timerView } from "./views.js";
 
 let chosen = null;
 const languageKey = (id) => `live-projector-lang:${id}`;
@@ -27,6 +27,7 @@ async function setup(live) {
 
 function renderTimers(live) {
   const now = Date.now();
+  if (queueOutdated(live, now)) $("queue-holder").replaceChildren(queueView(live));
   $("timer-holder").replaceChildren(timerView(live, now));
   $("speaker-holder").replaceChildren(speakerView(live, now));
 }

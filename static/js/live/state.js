@@ -24,12 +24,18 @@ export function jsonInt(value) {
 const has = (object, key) => Object.hasOwn(object, key);
 const get = (object, key, fallback = undefined) => (has(object, key) ? object[key] : fallback);
 
-/** An empty room. `totalsMs` is a Map (who -> ms), in first-spoken order. */
+/**
+ * An empty room. `totalsMs` is a Map (who -> ms), in first-spoken order; `itemTotalsMs` the same
+ * for the current item only (emptied when an item starts); `spokeAtMs` (who -> ms) the last time
+ * each person had the floor, by the `at` of the messages that gave and ended it.
+ */
 export function createRoom() {
   return {
     queue: [],
     speaker: null, // {who, sinceMs}: a handle, or "label:<text>" for someone without a device
     totalsMs: new Map(),
+    itemTotalsMs: new Map(),
+    spokeAtMs: new Map(),
     item: null,
     itemStartedMs: null,
     pausedAtMs: null,
@@ -69,11 +75,24 @@ function called(content) {
   return null;
 }
 
+/** When the speaker's time in the current item began: a turn that began before the item
+ * counts in it from the item's start only. */
+export function speakerItemSinceMs(room) {
+  if (room.speaker === null) return null;
+  if (room.itemStartedMs === null) return room.speaker.sinceMs;
+  return Math.max(room.speaker.sinceMs, room.itemStartedMs);
+}
+
 function finishSpeaker(room, at) {
   if (room.speaker !== null) {
     const spoken = Math.max(0, at - room.speaker.sinceMs);
     const who = room.speaker.who;
     room.totalsMs.set(who, (room.totalsMs.get(who) ?? 0) + spoken);
+    if (room.itemStartedMs !== null) {
+      const inItem = Math.max(0, at - speakerItemSinceMs(room));
+      room.itemTotalsMs.set(who, (room.itemTotalsMs.get(who) ?? 0) + inItem);
+    }
+    room.spokeAtMs.set(who, Math.max(room.spokeAtMs.get(who) ?? at, at));
     room.speaker = null;
   }
 }
@@ -100,12 +119,14 @@ function apply(room, author, role, content) {
     const index = room.queue.indexOf(who);
     if (index >= 0) room.queue.splice(index, 1);
     room.speaker = { who, sinceMs: at };
+    room.spokeAtMs.set(who, Math.max(room.spokeAtMs.get(who) ?? at, at));
   } else if (kind === "speaker_done") {
     finishSpeaker(room, at);
   } else if (kind === "item_started") {
     if (!has(content, "item")) return "malformed";
     room.item = content.item;
     room.itemStartedMs = at;
+    room.itemTotalsMs = new Map();
     room.pausedAtMs = null;
     room.pausedTotalMs = 0;
     room.closedAtMs = null;
@@ -165,6 +186,8 @@ export function snapshot(room, nowMs = null) {
     queue: [...room.queue],
     speaker: room.speaker ? room.speaker.who : null,
     totals_ms: Object.fromEntries(room.totalsMs),
+    item_totals_ms: Object.fromEntries(room.itemTotalsMs),
+    spoke_at_ms: Object.fromEntries(room.spokeAtMs),
     item: room.item,
     item_elapsed_ms: nowMs === null ? null : itemElapsedMs(room, nowMs),
     closed_at_ms: room.closedAtMs,

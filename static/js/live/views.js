@@ -5,9 +5,9 @@
 import { _, dateTimeFormat, ngettext, pgettext } from "../i18n.js";
 import { pickText } from "../dialogues/docs.js";
 import { languageName, phaseLabel, roleLabel, ruleLabel } from "../dialogues/labels.js";
-import { displayLocale } from "../dialogues/time.js";
+import { dayIn, displayLocale } from "../dialogues/time.js";
 import { h, uiLabels, userText } from "../dialogues/ui.js";
-import { describeWho, itemById, ruleOf, speakerElapsedMs, timerOf } from "./agenda.js";
+import { describeWho, dialogueTimeZone, floorOrder, itemById, ruleOf, speakerElapsedMs, timerOf } from "./agenda.js";
 import { addToIndex, forReader, translationIndex } from "./interpretation.js";
 import { entryError, formatDuration } from "./labels.js";
 
@@ -33,8 +33,9 @@ function describe(live, who) {
   return { ...person, name: role ? roleLabel(role) : pgettext("a person", "Someone") };
 }
 
-function whoBadges(live, person) {
+function whoBadges(live, person, { firstToday = false } = {}) {
   const badges = [];
+  if (firstToday) badges.push(h("span", { class: "badge first-today", text: _("First time today") }));
   if (person.handle && person.handle === live.me) badges.push(h("span", { class: "badge you", text: _("you") }));
   if (person.label) badges.push(h("span", { class: "badge", text: _("in the room, no device") }));
   else if (person.inRoom) badges.push(h("span", { class: "badge", text: _("in the room") }));
@@ -81,21 +82,37 @@ export function timerView(live, nowMs, { id = "item-timer" } = {}) {
   );
 }
 
+/** The day (in the dialogue's time zone) each live room's queue was last drawn for. */
+const queueDays = new WeakMap();
+
+/** Whether the queue was drawn on another day than `nowMs`'s: at midnight everyone is a first-timer again. */
+export function queueOutdated(live, nowMs = Date.now()) {
+  return queueDays.has(live) && queueDays.get(live) !== dayIn(nowMs, dialogueTimeZone(live.model));
+}
+
+/** The queue as it is called: who has not spoken yet today first, marked. */
+export function queueOrder(live, nowMs = Date.now()) {
+  const zone = dialogueTimeZone(live.model);
+  queueDays.set(live, dayIn(nowMs, zone));
+  return floorOrder(live.room, zone, nowMs);
+}
+
 /** The queue, in order. `controls(who, person)` may add buttons to each entry. */
 export function queueView(live, { id = "queue", controls = null } = {}) {
-  if (!live.room.queue.length) {
+  const order = queueOrder(live);
+  if (!order.length) {
     return h("p", { id, class: "hint queue-empty", text: _("No one is waiting to speak.") });
   }
   return h(
     "ol",
     { id, class: "queue" },
-    live.room.queue.map((who) => {
+    order.map(({ who, firstToday }) => {
       const person = nameOf(live, who);
       return h(
         "li",
-        { dataset: { who } },
+        { dataset: { who, firstToday: String(firstToday) } },
         userText("span", person.name, null, { class: "who" }),
-        whoBadges(live, person),
+        whoBadges(live, person, { firstToday }),
         controls ? controls(who, person) : null,
       );
     }),

@@ -22,7 +22,7 @@ const COMPARE = () => _("Compare the codes and let in");
  * @param {HTMLElement} holder
  */
 function countLine(holder) {
-  const line = h("p", { class: "knock-count visually-hidden", role: "status" });
+  const line = h("p", { class: "knock-count visually-hidden", role: "status", "aria-live": "polite" });
   holder.replaceChildren(line);
   return (count) => {
     const text = count ? ngettext("%(num)s request to join", "%(num)s requests to join", count) : "";
@@ -54,8 +54,9 @@ export function knockLink(holder) {
  * steward, and decides them here. Letting someone in cuts a new epoch (steward.js), after which
  * `host.reopen()` opens the dialogue again as the page does when it sees a new epoch.
  * @param {HTMLElement} holder
- * @param {{dialogueId: string, state: () => any, model: () => any, reopen: () => Promise<void>}} host
- *   `state()` is the page's current dialogue state (crypto-state.openDialogue), null once stopped
+ * @param {{dialogueId: string, state: () => any, model: () => any, reopen: () => Promise<void>,
+ *   pollMs?: number}} host `state()` is the page's current dialogue state
+ *   (crypto-state.openDialogue), null once stopped; `pollMs` how often to ask (the page's pace)
  * @returns {{check: () => Promise<void>, stop: () => void}}
  */
 export function watchKnocks(holder, host) {
@@ -138,7 +139,7 @@ export function watchKnocks(holder, host) {
     window.clearInterval(timer);
   }
 
-  timer = window.setInterval(check, POLL_MS);
+  timer = window.setInterval(check, host.pollMs ?? POLL_MS);
   check();
   return { check, stop };
 }

@@ -41,7 +41,11 @@ function setup(live) {
   if (live.state.isSteward) {
     // Letting someone in cuts a new epoch: the room's poll opens it, as for anyone else's cut.
     watchKnocks($("knock-notice"), {
-      dialogueId: live.dialogueId, state: () => live.state, model: () => live.model, reopen: () => live.poll(),
+      dialogueId: live.dialogueId,
+      state: () => live.state,
+      model: () => live.model,
+      reopen: () => live.poll(),
+      pollMs: live.pollMs, // the room's own pace: slower in text-only mode
     });
   }
   const lead = isLead(live);

@@ -45,7 +45,9 @@ TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 def requests_to_join(page: Any, count: int) -> str:
     """The notice's words for ``count`` requests, from the page's own catalogue and digits."""
     tag = page.locator("html").get_attribute("lang")
-    num = page.evaluate("(n) => new Intl.NumberFormat(document.documentElement.lang).format(n)", count)
+    num = page.evaluate(
+        "(n) => new Intl.NumberFormat(document.documentElement.lang).format(n)", count
+    )
     catalogue = gettext.translation("messages", TRANSLATIONS, [tag], fallback=True)
     words = catalogue.ngettext("%(num)s request to join", "%(num)s requests to join", count)
     return words % {"num": num}

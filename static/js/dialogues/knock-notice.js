@@ -73,6 +73,7 @@ export function watchKnocks(holder, host) {
   let known = null; // the validator of the list shown
   let checking = false;
   let deciding = false;
+  let again = false;
   let timer = null;
 
   async function render(knocks) {
@@ -95,7 +96,11 @@ export function watchKnocks(holder, host) {
   async function check() {
     if (!holder.isConnected) return stop(); // the page stopped and replaced its content
     const state = host.state();
-    if (checking || deciding || !state?.isSteward) return undefined;
+    if (deciding || !state?.isSteward) return undefined;
+    if (checking) {
+      again = true; // the answer under way may predate a decision: ask once more after it
+      return undefined;
+    }
     checking = true;
     try {
       const knocks = await api.getIfChanged(path, known);
@@ -108,12 +113,19 @@ export function watchKnocks(holder, host) {
     } finally {
       checking = false;
     }
+    if (again) {
+      again = false;
+      return check();
+    }
     return undefined;
   }
 
   async function decide(knock, approve, name) {
     if (deciding) return;
     deciding = true;
+    const refocus = holder.contains(document.activeElement); // disabling the button drops focus
+    list.setAttribute("aria-busy", "true");
+    for (const button of list.querySelectorAll("button")) button.disabled = true;
     say(status, "");
     try {
       if (approve) {
@@ -131,8 +143,11 @@ export function watchKnocks(holder, host) {
       say(status, describe(error), "error");
     } finally {
       deciding = false;
+      list.removeAttribute("aria-busy");
+      known = null; // drawn again whatever the answer: the buttons come back, or their request goes
     }
     await check();
+    if (refocus && !details.hidden && !holder.contains(document.activeElement)) summary.focus();
   }
 
   function stop() {

@@ -85,7 +85,7 @@ def request_of(page: Any, fingerprint: str) -> Any:
 
 @pytest.mark.parametrize("locale", ["en", "he", "ur"])
 def test_a_steward_sees_and_decides_knocks_on_every_page(
-    browser, origin, live_app, make_member, locale
+    browser, origin, live_app, make_member, artifacts, locale
 ):
     watch = LiveWatch()
     convener = make_member("convener", username="samira")
@@ -142,6 +142,7 @@ def test_a_steward_sees_and_decides_knocks_on_every_page(
     layla_request = request_of(console, layla_fp)
     expect(layla_request).to_contain_text(LAYLA["name"])
     assert axe_violations(console, origin) == []
+    notice(console).screenshot(path=str(artifacts / f"knock-notice-{locale}-console.png"))
     layla_request.locator("button.primary").click()
     layla.wait_for_url(f"{origin}/p/{dialogue_id}", timeout=WAIT)
     for page in pages:

@@ -1,18 +1,9 @@
 // The key steward's panel: participant invitations (link and QR code drawn here, secret kept on
 // this device to check knocks), team seats, open invitations, and requests to join with the
-// newcomer's fingerprint and the proof checked against the kept secret.
+// newcomer's fingerprint and the proof checked against the kept secret (knock-view.js).
 
 import { _, currentLocale, dateTimeFormat, supportedLocales } from "../i18n.js";
-import {
-  b64uDecode,
-  b64uEncode,
-  fingerprint,
-  inviteFragment,
-  inviteSecretHash,
-  randomId,
-  randomInviteSecret,
-  verifyJoinProof,
-} from "../td2/index.js";
+import { b64uEncode, inviteFragment, inviteSecretHash, randomId, randomInviteSecret } from "../td2/index.js";
 import * as api from "./api.js";
 import { writeMeta } from "./crypto-state.js";
 import { ATTENDANCE, MEDIATOR_TYPES, PARTICIPANT_ROLES, STEWARD_ROLES, TEAM_ROLES, newDocId, parseLanguagePairs, parseLanguages, personFor } from "./docs.js";
@@ -20,8 +11,9 @@ import { attendanceLabel, languageName, mediatorTypeLabel, roleLabel } from "./l
 import { qrSvg } from "./qr.js";
 import { displayLocale, formatIsolated } from "./time.js";
 import { approveKnock } from "./steward.js";
+import { knockItem } from "./knock-view.js";
 import * as store from "./store.js";
-import { $, announce, copyText, fingerprintView, h, onSubmit, options, userText } from "./ui.js";
+import { $, announce, copyText, h, onSubmit, options, userText } from "./ui.js";
 
 const value = (id) => $(id).value.trim();
 
@@ -75,26 +67,8 @@ async function addSeat(ws) {
   announce(_("%(username)s can now join from their dialogues page.", { username }));
 }
 
-async function proofState(knock, invitation) {
-  if (invitation?.team_seat) return { ok: true, text: _("Team account, signed in.") };
-  const kept = await store.load(store.keys.inviteSecret(knock.invite_id));
-  if (!kept) return { ok: false, text: _("The invitation's secret is not on this device: the request cannot be checked here.") };
-  try {
-    const valid = await verifyJoinProof(kept.secret, b64uDecode(knock.x25519_public, 32), b64uDecode(knock.proof ?? "", 32));
-    return valid
-      ? { ok: true, text: _("The request carries the invitation's secret.") }
-      : { ok: false, text: _("The request does not carry the invitation's secret. Do not let it in.") };
-  } catch {
-    return { ok: false, text: _("The request does not carry the invitation's secret. Do not let it in.") };
-  }
-}
-
 async function knockView(ws, knock, invitations) {
-  const invitation = invitations.get(knock.invite_id);
-  const person = personFor(ws.model, { inviteId: knock.invite_id });
-  const name = person?.doc.display_name || roleLabel(knock.role);
-  const proof = await proofState(knock, invitation);
-  const decide = (approve) => ws.guard(async () => {
+  const decide = (approve, name) => ws.guard(async () => {
     if (approve) {
       await approveKnock(ws, knock);
       announce(_("%(name)s is now in the dialogue.", { name }));
@@ -104,14 +78,7 @@ async function knockView(ws, knock, invitations) {
     }
     await ws.refresh();
   });
-  return h("li", { class: "knock", dataset: { knockId: knock.knock_id } },
-    userText("p", name, null, { class: "knock-name" }),
-    h("p", { text: roleLabel(knock.role) }),
-    h("p", { class: "fingerprint-large" }, fingerprintView(await fingerprint(b64uDecode(knock.x25519_public, 32)), { "data-knock-fingerprint": "" })),
-    h("p", { class: proof.ok ? "notice" : "error", text: proof.text }),
-    h("div", { class: "row" },
-      h("button", { type: "button", class: "primary", disabled: !proof.ok, text: _("Codes match: let in"), "aria-label": _("Codes match: let in %(name)s", { name }), onclick: () => decide(true) }),
-      h("button", { type: "button", text: _("Refuse"), "aria-label": _("Refuse %(name)s", { name }), onclick: () => decide(false) })));
+  return knockItem(knock, { model: ws.model, invitation: invitations.get(knock.invite_id), decide });
 }
 
 /**

@@ -5,6 +5,7 @@
 // nothing said under it can reach a summary or an export; there the team's note takers (not
 // participants) get a form whose notes are sealed under the team key in the team channel, shown
 // to the mediator team only and marked as never exported. Polls for changes every few seconds.
+// A key steward also sees requests to join at the top and decides them here (knock-notice.js).
 
 import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
@@ -304,11 +305,20 @@ $("participant-notes").addEventListener("change", async (event) => {
   }
 });
 
+/** A key steward's notice of requests to join (loaded only on a steward's device). */
+async function watchKnocksHere() {
+  if (page.participant || !page.state.isSteward) return;
+  const { watchKnocks } = await import("./knock-notice.js");
+  // Letting someone in cuts a new epoch: the page's poll opens it, as for anyone else's cut.
+  watchKnocks($("knock-notice"), { dialogueId: page.id, state: () => page.state, model: () => page.model, reopen: poll });
+}
+
 try {
   page.state = await signedIn(() => openDialogue(page.id));
   await refresh(true);
   $("loading").hidden = true;
   life.poll(poll, POLL_MS, () => page.busy);
+  watchKnocksHere().catch((error) => console.warn("requests to join not shown:", error?.name));
 } catch (error) {
   life.fail(error);
 }

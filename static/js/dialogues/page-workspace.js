@@ -1,6 +1,7 @@
 // /dialogues/<id>: the team's workspace. Opens the dialogue on this device (chain verified,
 // secrets unwrapped), then renders the agenda editor, the roster with its balance, and for key
-// stewards the invitations and requests to join. Polls for changes every few seconds.
+// stewards the invitations and requests to join (counted at the top of the page). Polls for
+// changes every few seconds.
 
 import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
@@ -15,11 +16,13 @@ import { MetaWatch } from "./meta-watch.js";
 import { pageLife } from "./page-life.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
+import { knockLink } from "./knock-notice.js";
 import { isValidTimeZone, isolate, viewerTimeZone, zoneName } from "./time.js";
 import { $, fingerprintView, h, say } from "./ui.js";
 
 const POLL_MS = 4000;
 await loadCatalog();
+const showKnocks = knockLink($("knock-notice"));
 
 const ws = {
   id: $("workspace").dataset.dialogueId,
@@ -130,6 +133,7 @@ async function render() {
   renderDevicePolicy(ws);
   await renderRoster(ws);
   await renderStewardPanel(ws);
+  showKnocks(ws.isSteward ? ws.knocks.length : 0);
 }
 
 const life = pageLife({

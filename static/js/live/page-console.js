@@ -4,12 +4,14 @@
 // speaker's timer; speaking time per person (the equity indicator); the message stream.
 // Facilitators and conveners run the room (and may close the session); other team members
 // follow it and may speak. The mediator team also has the team channel, a panel of its own
-// that participants and observers never receive.
+// that participants and observers never receive. A key steward sees requests to join at the
+// top, and lets newcomers in (or refuses them) without leaving the room.
 
 import "../secure-context.js";
 import { _, numberFormat } from "../i18n.js";
 import { pickText, preferences } from "../dialogues/docs.js";
 import { languageName, phaseLabel, ruleLabel } from "../dialogues/labels.js";
+import { watchKnocks } from "../dialogues/knock-notice.js";
 import { displayLocale, isolate } from "../dialogues/time.js";
 import { h, options, uiLabels, userText } from "../dialogues/ui.js";
 import {
@@ -38,6 +40,16 @@ const aboutFields = (who, key) => (who.startsWith("label:") ? { label: who.slice
 const handRaised = (live) => live.room.queue.includes(live.me);
 
 function setup(live) {
+  if (live.state.isSteward) {
+    // Letting someone in cuts a new epoch: the room's poll opens it, as for anyone else's cut.
+    watchKnocks($("knock-notice"), {
+      dialogueId: live.dialogueId,
+      state: () => live.state,
+      model: () => live.model,
+      reopen: () => live.poll(),
+      pollMs: live.pollMs, // the room's own pace: slower in text-only mode
+    });
+  }
   const lead = isLead(live);
   for (const node of document.querySelectorAll(/** @type {".lead-only"} */ (".lead-only"))) {
     /** @type {HTMLElement} */ (node).hidden = !lead;

@@ -24,8 +24,6 @@ export class Tabs {
     this.tablist = tablist;
     /** @type {Tab[]} */
     this.tabs = [...tablist.querySelectorAll('[role="tab"]')].map((tab) => /** @type {Tab} */ (tab));
-    /** @type {Tab | null} */
-    this.current = null;
     this.started = false;
   }
 
@@ -84,7 +82,6 @@ export class Tabs {
   /** Selects `tab`, shows its panel and hides the others. */
   show(tab) {
     if (!tab) return;
-    this.current = tab;
     let lostFocus = false;
     for (const each of this.tabs) {
       const selected = each === tab;

@@ -30,6 +30,7 @@ from tests.browser.test_workspace import (
     knock_fingerprint,
     let_in,
     open_editor,
+    open_tab,
     participant_joins,
     sign_in,
 )
@@ -398,6 +399,7 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
     expect(arabic.locator("#current-item-title")).to_have_text(first_item["ar"])
 
     # The convener removes the participant in the room: their live view stops and says why.
+    open_tab(convener, "people")
     convener.once("dialog", lambda dialog: dialog.accept())
     convener.get_by_role("button", name=f"Remove {DMITRI['name']} from the dialogue").click()
     expect(russian.locator("#refusal")).to_contain_text("Вас исключили", timeout=WAIT)

@@ -50,7 +50,7 @@ def test_lead_facilitator_steward_admits_a_participant(browser, live_app, make_m
     let_in(convener_page)
 
     # The lead facilitator now holds a steward key: the steward panel is theirs too.
-    lead_page.goto(f"{origin}/dialogues/{dialogue_id}")
+    lead_page.goto(f"{origin}/dialogues/{dialogue_id}#invitations")
     expect(lead_page.locator("#steward-panel")).to_be_visible(timeout=WAIT)
     link = invite_participant(lead_page)
     participant_context = browser.new_context(locale="ar")

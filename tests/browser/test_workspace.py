@@ -144,8 +144,26 @@ def axe_violations(page: Any, origin: str) -> list[dict[str, Any]]:
     return list(found)
 
 
+def open_tab(page: Any, name: str) -> None:
+    """Shows a section of the workspace (overview, agenda, glossary, people, invitations) by
+    clicking its tab, as a person would."""
+    tab = page.locator(f"#tab-{name}")
+    if tab.get_attribute("aria-selected") != "true":
+        tab.click()
+    expect(page.locator(f"#{tab.get_attribute('aria-controls')}")).to_be_visible()
+
+
+def reveal(page: Any, selector: str) -> None:
+    """Shows the workspace section that holds ``selector`` (nothing to do on other pages)."""
+    panel = page.locator("[role=tabpanel]").filter(has=page.locator(selector))
+    if panel.count():
+        tab = page.locator(f"[role=tab][aria-controls='{panel.get_attribute('id')}']")
+        open_tab(page, str(tab.get_attribute("id")).removeprefix("tab-"))
+
+
 def open_editor(page: Any, name: str) -> None:
     """Unfolds one of the workspace's editors (a <details> element), as a person would."""
+    reveal(page, f"#{name}-editor")
     editor = page.locator(f"#{name}-editor")
     if editor.get_attribute("open") is None:
         editor.locator("summary").click()
@@ -246,12 +264,14 @@ def invite_participant(page: Any, affiliation: str | None = None, side: str | No
 
 
 def knock_fingerprint(page: Any) -> str:
-    shown = page.locator("[data-knock-fingerprint]")
+    open_tab(page, "invitations")
+    shown = page.locator("#knock-list [data-knock-fingerprint]")
     expect(shown).to_have_count(1, timeout=WAIT)
     return shown.inner_text()
 
 
 def let_in(page: Any) -> None:
+    open_tab(page, "invitations")
     page.locator("#knock-list li.knock button.primary").click()
     expect(page.locator("#knock-list li.knock")).to_have_count(0, timeout=WAIT)
 
@@ -394,9 +414,18 @@ def test_convener_participant_and_interpreter_share_an_encrypted_workspace(
     )
     expect(interpreter_page.locator("#agenda-forms")).to_be_hidden()
     expect(interpreter_page.locator("#steward-panel")).to_be_hidden()
+    # Not a key steward: no tab of invitations, even asked for by its address.
+    tabs = interpreter_page.get_by_role("tab")
+    expect(tabs).to_have_count(4)
+    open_tab(interpreter_page, "people")
+    interpreter_page.goto(f"{origin}/dialogues/{dialogue_id}#invitations")
+    expect(interpreter_page.locator("#panel-overview")).to_be_visible(timeout=WAIT)
+    expect(interpreter_page.locator("#steward-panel")).to_be_hidden()
+    expect(tabs.first).to_have_attribute("aria-selected", "true")
     expect(interpreter_page.locator("#anchor-fingerprint")).to_have_text(steward_fp)
 
     # The convener removes the participant, who is cut off: refused by the API, told on screen.
+    open_tab(convener_page, "people")
     convener_page.once("dialog", lambda dialog: dialog.accept())
     convener_page.get_by_role(
         "button", name=f"Remove {SCENARIO['participant']['display_name']} from the dialogue"
@@ -473,7 +502,7 @@ def test_canaries_never_reach_the_server(browser, origin, live_app, make_member,
 
 
 def dialogue_id_of(page: Any) -> str:
-    match = re.search(rf"/dialogues/({ID})$", page.url)
+    match = re.search(rf"/dialogues/({ID})(#[a-z-]*)?$", page.url)
     assert match, page.url
     return match.group(1)
 

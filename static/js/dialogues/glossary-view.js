@@ -106,7 +106,7 @@ export function renderGlossary(ws) {
     h("thead", {}, h("tr", {}, ...head.map((text) => h("th", { scope: "col", text })))),
     h("tbody", {}, ...terms.map((entry) => termRow(ws, entry))),
   );
-  $("terms-table").hidden = !terms.length;
+  $("terms-scroll").hidden = !terms.length;
   $("terms-empty").hidden = terms.length > 0;
   $("term-forms").hidden = !ws.canWrite;
 }

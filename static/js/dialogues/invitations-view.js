@@ -125,7 +125,6 @@ async function invitationView(ws, invitation) {
 
 /** Re-renders the knocks and invitations (already fetched into ws.knocks / ws.invitations). */
 export async function renderStewardPanel(ws) {
-  $("steward-panel").hidden = !ws.isSteward;
   if (!ws.isSteward) return;
   const invitations = new Map(ws.invitations.map((invitation) => [invitation.invite_id, invitation]));
   for (const invitation of ws.invitations) {

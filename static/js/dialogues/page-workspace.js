@@ -1,7 +1,7 @@
 // /dialogues/<id>: the team's workspace. Opens the dialogue on this device (chain verified,
 // secrets unwrapped), then renders the agenda editor, the roster with its balance, and for key
-// stewards the invitations and requests to join (counted at the top of the page). Polls for
-// changes every few seconds.
+// stewards the invitations and requests to join (counted at the top of the page), each section
+// a tab with its own address (#agenda...). Polls for changes every few seconds.
 
 import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
@@ -17,12 +17,15 @@ import { pageLife } from "./page-life.js";
 import { renderRoster } from "./roster-view.js";
 import { renderStewardPanel, setupStewardPanel } from "./invitations-view.js";
 import { knockLink } from "./knock-notice.js";
+import { Tabs } from "./tabs.js";
 import { isValidTimeZone, isolate, viewerTimeZone, zoneName } from "./time.js";
 import { $, fingerprintView, h, say } from "./ui.js";
 
 const POLL_MS = 4000;
 await loadCatalog();
 const showKnocks = knockLink($("knock-notice"));
+
+const tabs = new Tabs($("workspace-tabs"));
 
 const ws = {
   id: $("workspace").dataset.dialogueId,
@@ -134,6 +137,7 @@ async function render() {
   await renderRoster(ws);
   await renderStewardPanel(ws);
   showKnocks(ws.isSteward ? ws.knocks.length : 0);
+  tabs.offer("invitations", ws.isSteward);
 }
 
 const life = pageLife({
@@ -164,6 +168,7 @@ try {
   setupDevicePolicy(ws);
   setupStewardPanel(ws);
   await ws.refresh(true, false); // the documents just opened, unless they changed meanwhile
+  tabs.start();
   $("loading").hidden = true;
   $("panels").hidden = false;
   life.poll(poll, POLL_MS, () => ws.busy);

@@ -121,7 +121,7 @@ function renderPack() {
     const tag = typeof person?.language === "string" && person.language ? person.language : working[0];
     return invitationCard({
       inviteId: invitation.invite_id, link: linkOf(invitation.invite_id, secret), role: invitation.role,
-      name: person?.display_name || "", tag, expiresAt: invitation.expires_at,
+      name: person?.display_name || "", tag, expiresAt: invitation.expires_at, timeZone: timeZone(),
     });
   });
   const all = [...sheets, ...cardSheets(cards)];

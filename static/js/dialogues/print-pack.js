@@ -71,17 +71,19 @@ export function agendaSheet(model, session, tag, working, timeZone) {
 
 /**
  * One invitation's card, in the invitation's language: its QR code and link, the role, the
- * person's name when the team gave one, and how to use it.
+ * person's name when the team gave one, how to use it, and until when (in the dialogue's zone,
+ * where the card is used).
  * @param {{inviteId: string, link: string, role: string, name: string, tag: string,
- *   expiresAt: string}} card
+ *   expiresAt: string, timeZone: string}} card
  */
-export function invitationCard({ inviteId, link, role, name, tag, expiresAt }) {
+export function invitationCard({ inviteId, link, role, name, tag, expiresAt, timeZone }) {
   const dir = direction(tag);
   return inLocale(tag, dir, () => {
     const until = new Date(expiresAt);
-    const when = Number.isNaN(until.getTime())
-      ? ""
-      : formatIsolated(dateTimeFormat(displayLocale(), { dateStyle: "medium", timeStyle: "short" }), until);
+    const format = dateTimeFormat(displayLocale(), {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short", timeZone,
+    });
+    const when = Number.isNaN(until.getTime()) ? "" : formatIsolated(format, until);
     return h("article", { class: "invite-card", lang: tag, dir, dataset: { inviteId } },
       h("p", { class: "card-kind", text: _("Invitation to a dialogue") }),
       name ? userText("p", name, null, { class: "card-name" }) : null,

@@ -431,6 +431,18 @@ def test_print_pack_in_every_locale(world, tag, artifacts):
         expect(card).to_have_attribute("lang", person_tag)
         expect(card).to_have_attribute("dir", locale_info(person_tag).direction)
     assert axe_violations(page, world.origin) == [], tag
+    if tag == "en":
+        # What is left unticked is left out of the pack, and comes back when ticked again.
+        page.locator("#pack-languages input[value=he]").uncheck()
+        expect(sheets).to_have_count(len(LOCALES) - 1)
+        expect(page.locator('#pack .agenda-sheet[lang="he"]')).to_have_count(0)
+        page.locator("#pack-languages input[value=he]").check()
+        choice = page.locator("#card-list li", has_text=PEOPLE["ar"]).locator("input")
+        choice.uncheck()
+        expect(cards).to_have_count(len(PEOPLE) - 1)
+        choice.check()
+        expect(sheets).to_have_count(len(LOCALES))
+        expect(cards).to_have_count(len(PEOPLE))
 
     # "Print" asks the browser to print.
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")
@@ -489,5 +501,9 @@ def test_a_rapporteur_prints_agendas_and_no_cards(world, browser):
     assert page.locator("#pack .invite-card").count() == 0
     assert not [url for url in asked if url.endswith("/invitations")], asked
     assert axe_violations(page, world.origin) == []
+    # On a phone the preview fits the screen.
+    page.set_viewport_size({"width": 375, "height": 740})
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 1, "the print page scrolls sideways on a phone"
     assert world.watch.problems == [], world.watch.problems
     context.close()

@@ -49,6 +49,7 @@ export const GROUPS = {
     "pages/totp-qr.js",
     "dialogues/page-dashboard.js",
     "dialogues/page-new.js",
+    "dialogues/page-print.js",
     "dialogues/page-summary.js",
     "dialogues/page-workspace.js",
     "live/page-console.js",
@@ -56,7 +57,7 @@ export const GROUPS = {
   ],
 };
 /** The stylesheets, minified and hashed like the modules (they import nothing). */
-const STYLESHEETS = ["app", "dialogues", "live", "live-text", "notes", "print"].map((name) => `css/${name}.css`);
+const STYLESHEETS = ["app", "dialogues", "live", "live-text", "notes", "print", "print-pack"].map((name) => `css/${name}.css`);
 /** Manifest keys: each entry's path under static/ ("js/live/page-participant.js", "css/app.css"). */
 const ENTRIES = [...Object.values(GROUPS).flat().map((entry) => `js/${entry}`), ...STYLESHEETS];
 

@@ -7,9 +7,9 @@ pages are empty shells too: their scripts open (or reopen, after an idle timeout
 session by answering a key challenge, so a participant whose session lapsed is not sent to the
 team's sign-in page.
 
-The notes and summary pages are open to every team account: what a person may do there depends
-on their role *in the dialogue* (a facilitator's account may hold a dialogue's convener seat),
-which only the API knows and enforces. The pages show it and hide what the role cannot do.
+The notes, summary and print pages are open to every team account: what a person may do there
+depends on their role *in the dialogue* (a facilitator's account may hold a dialogue's convener
+seat), which only the API knows and enforces. The pages show it and hide what the role cannot do.
 """
 
 from __future__ import annotations
@@ -66,6 +66,17 @@ def notes(dialogue_id: str) -> str:
 def summary(dialogue_id: str) -> str:
     """A convener's summary: draft, anonymiser review, exports made on the device, archive key."""
     return render_template("dialogues/summary.html", dialogue_id=_checked(dialogue_id))
+
+
+@bp.get("/dialogues/<dialogue_id>/print")
+def print_pack(dialogue_id: str) -> str:
+    """A session's agenda per working language and invitation cards, made to print on the device.
+
+    The shell is for every team account, like the notes and summary pages: the API decides what
+    the dialogue role may read (every member the agenda, key stewards the invitations), and an
+    invitation's card needs its secret, which only the device that made it holds.
+    """
+    return render_template("dialogues/print.html", dialogue_id=_checked(dialogue_id))
 
 
 @bp.get("/j/<invite_id>")

@@ -12,22 +12,87 @@ let locale = document.documentElement.lang || "en";
 const CLDR_FALLBACK = new Set(["ps", "ckb"]);
 let FallbackDateTimeFormat = null;
 
-export async function loadCatalog(tag = locale) {
-  locale = tag;
+/** A locale's messages and, where the browser lacks its date data, FormatJS's formatter. */
+async function fetchCatalog(tag) {
   const response = await fetch(`/i18n/${encodeURIComponent(tag)}.json`, {
     credentials: "same-origin",
   });
-  if (response.ok) {
-    const body = await response.json();
-    messages = body.messages;
-    languageNames = body.language_names ?? {};
-  }
-  FallbackDateTimeFormat = null;
-  formatters.clear();
+  const body = response.ok ? await response.json() : null;
+  let fallback = null;
   if (CLDR_FALLBACK.has(tag) && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 0) {
-    ({ DateTimeFormat: FallbackDateTimeFormat } = await import(`../vendor/intl-${tag}.js`));
+    ({ DateTimeFormat: fallback } = await import(`../vendor/intl-${tag}.js`));
   }
+  return body ? { messages: body.messages, names: body.language_names ?? {}, fallback } : { fallback };
+}
+
+export async function loadCatalog(tag = locale) {
+  locale = tag;
+  const loaded = await fetchCatalog(tag);
+  if (loaded.messages) {
+    messages = loaded.messages;
+    languageNames = loaded.names;
+  }
+  FallbackDateTimeFormat = loaded.fallback;
+  formatters.clear();
   return messages;
+}
+
+// Other locales than the page's, for text made in several languages on one page (the print
+// pack): each one's messages, language names, date formatter and cached Intl formatters.
+const others = new Map();
+let directionOverride = null;
+
+/**
+ * Loads the catalogues of `tags` beside the page's own, for `inLocale`. A caller that must not
+ * tell the server which languages it needs (they can be a dialogue's, which is encrypted) asks
+ * for a list that does not depend on them, such as every supported locale.
+ * @param {string[]} tags
+ */
+export async function loadOtherCatalogs(tags) {
+  await Promise.all(tags.filter((tag) => !others.has(tag)).map(async (tag) => {
+    const loaded = await fetchCatalog(tag);
+    others.set(tag, {
+      locale: tag, messages: loaded.messages ?? {}, languageNames: loaded.names ?? {},
+      FallbackDateTimeFormat: loaded.fallback, formatters: new Map(),
+    });
+  }));
+}
+
+/**
+ * Runs `work()` (synchronous) as if the page were in `tag`, written in `dir`: `_`, `ngettext`,
+ * `languageName`, `dateTimeFormat`, `currentLocale` and `writingDirection` answer in that locale,
+ * then the page's own is back. A tag without a loaded catalogue keeps the msgids (English) but
+ * formats dates and numbers in its own language.
+ * @template T
+ * @param {string} tag
+ * @param {"ltr" | "rtl"} dir
+ * @param {() => T} work
+ * @returns {T}
+ */
+export function inLocale(tag, dir, work) {
+  const own = { locale, messages, languageNames, FallbackDateTimeFormat, formatters: new Map(formatters) };
+  const other = others.get(tag) ?? {
+    locale: tag, messages: {}, languageNames: {}, FallbackDateTimeFormat: null, formatters: new Map(),
+  };
+  const saved = directionOverride;
+  ({ locale, messages, languageNames, FallbackDateTimeFormat } = other);
+  formatters.clear();
+  other.formatters.forEach((value, key) => formatters.set(key, value));
+  directionOverride = dir;
+  try {
+    return work();
+  } finally {
+    other.formatters = new Map(formatters);
+    ({ locale, messages, languageNames, FallbackDateTimeFormat } = own);
+    formatters.clear();
+    own.formatters.forEach((value, key) => formatters.set(key, value));
+    directionOverride = saved;
+  }
+}
+
+/** The direction of the text being made: the page's, or the one `inLocale` runs in. */
+export function writingDirection() {
+  return directionOverride ?? (document.documentElement.dir === "rtl" ? "rtl" : "ltr");
 }
 
 function interpolate(text, params) {

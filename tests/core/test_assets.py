@@ -22,7 +22,8 @@ PARTICIPANT_PAGES = [f"/j/{SOME_ID}", f"/p/{SOME_ID}", f"/p/{SOME_ID}/notes", f"
 # The team's code, which no participant page may load.
 TEAM_ONLY = re.compile(
     r"^static/js/(live/page-console\.js|live/page-projector\.js|dialogues/page-summary\.js"
-    r"|dialogues/summary-[\w-]+\.js|dialogues/page-workspace\.js|export/)"
+    r"|dialogues/summary-[\w-]+\.js|dialogues/page-workspace\.js|dialogues/page-print\.js"
+    r"|dialogues/print-pack\.js|export/)"
 )
 SCRIPTS = re.compile(r'<script type="module" src="([^"]+)"></script>')
 PRELOADS = re.compile(r'<link rel="modulepreload" href="([^"]+)">')

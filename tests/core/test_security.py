@@ -189,6 +189,7 @@ EXPECTED = {
     # Shells for every team account: the dialogue role (convener, note taker) is the API's check.
     "dialogue_pages.notes": set(ROLES),
     "dialogue_pages.summary": set(ROLES),
+    "dialogue_pages.print_pack": set(ROLES),
     "live_pages.console": set(ROLES),
     "live_pages.projector": set(ROLES),
 }

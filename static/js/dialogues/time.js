@@ -1,7 +1,7 @@
 // Times: sessions are stored as ISO 8601 with the dialogue's UTC offset, edited as wall-clock time
 // in the dialogue's time zone, and shown in each viewer's own time zone and locale.
 
-import { currentLocale, dateTimeFormat } from "../i18n.js";
+import { currentLocale, dateTimeFormat, writingDirection } from "../i18n.js";
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
@@ -122,7 +122,7 @@ const ZONE_PARTS = new Set(["timeZoneName"]);
 export function isolate(text) {
   if (!text) return "";
   if (LETTER.test(text)) return `${FSI}${text}${PDI}`;
-  return `${document.documentElement.dir === "rtl" ? RLI : LRI}${text}${PDI}`;
+  return `${writingDirection() === "rtl" ? RLI : LRI}${text}${PDI}`;
 }
 
 function kindOf(part) {
@@ -167,9 +167,12 @@ export function formatIsolated(format, date) {
   return isolatedParts(format.formatToParts(date));
 }
 
-/** "Mon 7 Dec 2026, 06:00–14:00 GMT" in the viewer's own time zone and locale, its date, times
- * and zone isolated (above), so that it reads right inside right-to-left text. */
-export function formatRange(startIso, endIso) {
+/** "Mon 7 Dec 2026, 06:00–14:00 GMT" in the viewer's own time zone (or `timeZone`) and locale,
+ * its date, times and zone isolated (above), so that it reads right inside right-to-left text.
+ * @param {string} startIso
+ * @param {string} endIso
+ * @param {string} [timeZone] an IANA zone; the viewer's own when absent */
+export function formatRange(startIso, endIso, timeZone = undefined) {
   const start = new Date(startIso);
   const end = new Date(endIso);
   if (Number.isNaN(start.getTime())) return "";
@@ -181,6 +184,7 @@ export function formatRange(startIso, endIso) {
     hour: "2-digit",
     minute: "2-digit",
     timeZoneName: "short",
+    ...(timeZone ? { timeZone } : {}),
   });
   if (Number.isNaN(end.getTime()) || end < start) return formatIsolated(format, start);
   return isolatedParts(rangeParts(format, start, end));

@@ -27,7 +27,8 @@ means, and the stages after it work on these types only. Input::
         }],
     }
     context = {
-        "roster": [{"display_name": str, "affiliation": str, "side": str, "handle": str}],
+        "roster": [{"display_name": str, "affiliation": str, "side": str, "handle": str,
+                    "aliases": [str]}],                   # aliases: other spellings of the name
         "sides": [str], "terms": [str], "pseudonyms": [str],   # every list and key optional
     }
 
@@ -99,6 +100,7 @@ class Person:
     affiliation: str
     side: str
     handle: str
+    aliases: tuple[str, ...] = ()  # other spellings, a nickname, an abbreviation
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ def parse_context(context: Mapping[str, Any]) -> Context:
             _str(entry.get("affiliation")),
             _str(entry.get("side")),
             _str(entry.get("handle")),
+            _strings(entry.get("aliases")),
         )
         for _index, entry in _entries(context.get("roster"))
     )

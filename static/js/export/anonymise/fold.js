@@ -149,7 +149,7 @@ export function slice(chars, start, end) {
 }
 
 /** Lengths of the clitic prefixes a word may start with, shortest first. */
-function prefixLengths(word, script) {
+export function prefixLengths(word, script) {
   const lengths = [];
   if (script === "arabic") {
     for (const prefix of ARABIC_PREFIXES) {

@@ -15,7 +15,8 @@ const ISO_DAY = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/;
  *   bySide: Record<string, unknown> | null }} Item
  * @typedef {{ index: number, title: string, day: string | null, items: Item[] }} Session
  * @typedef {{ title: string, freeText: string | null, sessions: Session[] }} Summary
- * @typedef {{ displayName: string, affiliation: string, side: string, handle: string }} Person
+ * @typedef {{ displayName: string, affiliation: string, side: string, handle: string,
+ *   aliases: string[] }} Person
  * @typedef {{ roster: Person[], sides: string[], terms: string[], pseudonyms: string[] }} Context
  * @typedef {{ action: unknown, replacement: unknown }} Decision
  */
@@ -107,6 +108,7 @@ export function parseContext(context) {
       affiliation: str(entry.affiliation),
       side: str(entry.side),
       handle: str(entry.handle),
+      aliases: strings(entry.aliases),
     })),
     sides: strings(source.sides),
     terms: strings(source.terms),

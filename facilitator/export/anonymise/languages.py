@@ -38,6 +38,9 @@ UNASSIGNED_IN_14: tuple[tuple[int, int], ...] = tuple(
 )
 _TRANSLITERATION: dict[str, Any] = _DATA["transliteration"]
 TRANSLITERATED_SCRIPTS = frozenset(_TRANSLITERATION["scripts"])
+SKELETON_LETTERS: dict[str, tuple[str, ...]] = {
+    letter: tuple(alternatives) for letter, alternatives in _TRANSLITERATION["letters"].items()
+}
 SKELETON_RULES: dict[str, tuple[str, ...]] = {
     pattern: tuple(alternatives) for pattern, alternatives in _TRANSLITERATION["rules"]
 }

@@ -31,6 +31,7 @@ from facilitator.export.anonymise.languages import (
     MAX_SKELETONS,
     SEPARATORS,
     SKELETON_DROP,
+    SKELETON_LETTERS,
     SKELETON_MIN_SINGLE,
     SKELETON_MIN_TOTAL,
     SKELETON_RULES,
@@ -50,8 +51,22 @@ def latin(word: str) -> str:
     return "".join(char for char in anyascii(word).lower() if "a" <= char <= "z")
 
 
-def _rewritten(letters: str) -> list[str]:
-    """Every rewriting of ``letters`` by the rules, in order, at most MAX_SKELETONS."""
+def _segments(word: str) -> list[tuple[str, ...]]:
+    """The ASCII letters of a folded word in the pieces the rules see, each piece as its
+    alternatives: a Latin word whole (its digraphs are written as such; a final h may be a
+    written final vowel), any other word letter by letter, so that two letters never make a
+    digraph they do not spell, and by the letters table where it has the letter."""
+    if script_of(word[0]) == "latin":
+        letters = latin(word)
+        if len(letters) > 1 and letters.endswith("h") and letters[-2:] not in SKELETON_RULES:
+            return [(letters, letters[:-1])]
+        return [(letters,)]
+    pieces = [SKELETON_LETTERS.get(char) or (latin(char),) for char in word]
+    return [piece for piece in pieces if any(piece)]
+
+
+def _rules(letters: str) -> list[str]:
+    """Every rewriting of ``letters`` by the rules, in order."""
     variants = [""]
     at = 0
     while at < len(letters):
@@ -74,18 +89,16 @@ def _collapsed(text: str) -> str:
 def skeletons(word: str) -> tuple[str, ...]:
     """The consonant skeletons of a folded word, distinct, in a fixed order (none for a word
     of vowels only)."""
-    letters = latin(word)
-    forms = [letters]
-    # A final h after a vowel letter is often a written final vowel (ـه, ہ: "Samina", "ثمینہ").
-    if len(letters) > 1 and letters.endswith("h") and letters[-2:] not in SKELETON_RULES:
-        forms.append(letters[:-1])
+    variants = [""]
+    for piece in _segments(word):
+        rewritten = [r for alternative in piece for r in _rules(alternative)]
+        variants = [v + r for v in variants for r in rewritten][:MAX_SKELETONS]
     out: list[str] = []
-    for form in forms:
-        for variant in _rewritten(form):
-            skeleton = "".join(c for c in _collapsed(variant) if c not in SKELETON_DROP)
-            if skeleton and skeleton not in out:
-                out.append(skeleton)
-    return tuple(out[:MAX_SKELETONS])
+    for variant in variants:
+        skeleton = "".join(c for c in _collapsed(variant) if c not in SKELETON_DROP)
+        if skeleton and skeleton not in out:
+            out.append(skeleton)
+    return tuple(out)
 
 
 def _without_article(word: str) -> Iterator[str]:

@@ -13,6 +13,7 @@ import {
   MAX_SKELETONS,
   SEPARATORS,
   SKELETON_DROP,
+  SKELETON_LETTERS,
   SKELETON_MIN_SINGLE,
   SKELETON_MIN_TOTAL,
   SKELETON_RULES,
@@ -30,8 +31,23 @@ export function latin(word) {
   return [...anyAscii(word).toLowerCase()].filter((char) => char >= "a" && char <= "z").join("");
 }
 
-/** Every rewriting of `letters` by the rules, in order, at most MAX_SKELETONS. */
-function rewritten(letters) {
+/** The ASCII letters of a folded word (code points) in the pieces the rules see, each piece as
+ * its alternatives: a Latin word whole (a final h may be a written final vowel), any other word
+ * letter by letter (Hebrew כהן is k-h-n, not kh-n), by the letters table where it has one. */
+function segmentsOf(word) {
+  if (scriptOf(word[0]) === "latin") {
+    const letters = latin(word.join(""));
+    if (letters.length > 1 && letters.endsWith("h") && !SKELETON_RULES.has(letters.slice(-2))) {
+      return [[letters, letters.slice(0, -1)]];
+    }
+    return [[letters]];
+  }
+  const pieces = word.map((char) => SKELETON_LETTERS.get(char) ?? [latin(char)]);
+  return pieces.filter((piece) => piece.some((alternative) => alternative));
+}
+
+/** Every rewriting of `letters` by the rules, in order. */
+function rules(letters) {
   let variants = [""];
   let at = 0;
   while (at < letters.length) {
@@ -60,19 +76,16 @@ const skeletonCache = new Map();
 export function skeletons(word) {
   let out = skeletonCache.get(word);
   if (out === undefined) {
-    const letters = latin(word);
-    const forms = [letters];
-    if (letters.length > 1 && letters.endsWith("h") && !SKELETON_RULES.has(letters.slice(-2))) {
-      forms.push(letters.slice(0, -1));
+    let variants = [""];
+    for (const piece of segmentsOf([...word])) {
+      const rewritten = piece.flatMap(rules);
+      variants = variants.flatMap((v) => rewritten.map((r) => v + r)).slice(0, MAX_SKELETONS);
     }
     out = [];
-    for (const form of forms) {
-      for (const variant of rewritten(form)) {
-        const skeleton = [...collapsed(variant)].filter((char) => !SKELETON_DROP.has(char)).join("");
-        if (skeleton && !out.includes(skeleton)) out.push(skeleton);
-      }
+    for (const variant of variants) {
+      const skeleton = [...collapsed(variant)].filter((char) => !SKELETON_DROP.has(char)).join("");
+      if (skeleton && !out.includes(skeleton)) out.push(skeleton);
     }
-    out = out.slice(0, MAX_SKELETONS);
     skeletonCache.set(word, out);
   }
   return out;

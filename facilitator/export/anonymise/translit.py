@@ -56,7 +56,7 @@ def _segments(word: str) -> list[tuple[str, ...]]:
     alternatives: a Latin word whole (its digraphs are written as such; a final h may be a
     written final vowel), any other word letter by letter, so that two letters never make a
     digraph they do not spell, and by the letters table where it has the letter."""
-    if script_of(word[0]) == "latin":
+    if word and script_of(word[0]) == "latin":
         letters = latin(word)
         if len(letters) > 1 and letters.endswith("h") and letters[-2:] not in SKELETON_RULES:
             return [(letters, letters[:-1])]

@@ -35,7 +35,7 @@ export function latin(word) {
  * its alternatives: a Latin word whole (a final h may be a written final vowel), any other word
  * letter by letter (Hebrew כהן is k-h-n, not kh-n), by the letters table where it has one. */
 function segmentsOf(word) {
-  if (scriptOf(word[0]) === "latin") {
+  if (word.length && scriptOf(word[0]) === "latin") {
     const letters = latin(word.join(""));
     if (letters.length > 1 && letters.endsWith("h") && !SKELETON_RULES.has(letters.slice(-2))) {
       return [[letters, letters.slice(0, -1)]];

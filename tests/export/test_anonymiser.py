@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from facilitator.export.anonymise import apply, review
+from facilitator.export.anonymise import apply, review, script_of
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "anonymiser_cases.json").read_text(encoding="utf-8")
@@ -93,3 +93,31 @@ def test_cases_cover_every_rule():
         if any(ord(c) > 0xFFFF for c in text_at(case["summary"], f["where"])[: f["end"]])
     ]
     assert astral
+
+
+def _script(text: str) -> str:
+    return next((s for s in map(script_of, text) if s), "")
+
+
+def test_cases_cover_transliteration_between_every_pair_of_scripts():
+    """Roster names and affiliations are found written in each other script in use, in both
+    directions, and traps in every script find nothing across scripts."""
+    scripts = ("latin", "arabic", "hebrew", "cyrillic")
+    pairs = set()
+    kinds = set()
+    for case in CASES:
+        for finding in case["expect"]["findings"]:
+            if finding.get("via") == "transliteration":
+                pairs.add((_script(finding["source"]), _script(finding["match"])))
+                kinds.add(finding["kind"])
+            else:
+                assert "via" not in finding, case["name"]
+    assert {(a, b) for a in scripts for b in scripts if a != b} <= pairs
+    assert {"participant", "affiliation"} <= kinds
+    traps = [c for c in CASES if c["name"].startswith("translit_trap_")]
+    assert len(traps) >= 10
+    for trap in traps:
+        assert not [f for f in trap["expect"]["findings"] if "via" in f], trap["name"]
+    assert len(CASES) >= 90
+    aliased = [p for c in CASES for p in c["context"].get("roster", []) if p.get("aliases")]
+    assert aliased

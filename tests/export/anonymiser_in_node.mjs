@@ -2,6 +2,9 @@
 // (tests/export/test_anonymiser_parity.py): reads {"reviews": [{summary, context}], "latin":
 // [word], "skeletons": [word], "ascii": [text], "assigned": bool, "unknown": [code point]} as JSON on stdin and writes the same keys with the results.
 
+import { Buffer } from "node:buffer";
+import process from "node:process";
+
 import { review } from "../../static/js/export/anonymise.js";
 import { unknown } from "../../static/js/export/anonymise/fold.js";
 import anyAscii from "../../static/vendor/any-ascii.js";

@@ -99,7 +99,7 @@ def test_code_points_newer_than_unicode_14_are_listed_and_treated_as_unassigned(
     listed = [point for low, high in UNASSIGNED_IN_14 for point in range(low, high + 1)]
     assert all(category(chr(point)) == "Cn" and fold(chr(point)) == chr(point) for point in listed)
     assert all(script_of(chr(point)) == "" for point in listed)
-    sample = listed[:: max(1, len(listed) // 500)] + [0x41, 0x627, 0x5D0, 0x416, 0x10FFFF]
+    sample = [*listed[:: max(1, len(listed) // 500)], 0x41, 0x627, 0x5D0, 0x416, 0x10FFFF]
     assert in_node(unknown=sample)["unknown"] == [unknown(chr(point)) for point in sample]
 
 

@@ -70,7 +70,8 @@ def _rules(letters: str) -> list[str]:
     variants = [""]
     at = 0
     while at < len(letters):
-        length, alternatives = 1, (letters[at],)
+        length = 1
+        alternatives: tuple[str, ...] = (letters[at],)
         for size in range(min(LONGEST_RULE, len(letters) - at), 0, -1):
             rule = SKELETON_RULES.get(letters[at : at + size])
             if rule is not None:
@@ -177,10 +178,7 @@ class Readings:
         for start, end in folded.words:
             text = folded.text[start:end]
             script = script_of(text[0])
-            if script not in TRANSLITERATED_SCRIPTS:
-                readings = {}
-            else:
-                readings = _readings(text, script)
+            readings = _readings(text, script) if script in TRANSLITERATED_SCRIPTS else {}
             index = len(self.words)
             shifted = {start + at: found for at, found in readings.items()}
             self.words.append(_Word(start, end, script, text in FOLDED_ARTICLES, shifted))

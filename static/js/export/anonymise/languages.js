@@ -29,8 +29,12 @@ export const SCRIPTS = data.scripts.map(([low, high, name]) => [codePoint(low), 
 export const UNASSIGNED_IN_14 = data.unassigned_in_unicode_14.map(([low, high]) => [codePoint(low), codePoint(high)]);
 const transliteration = data.transliteration;
 export const TRANSLITERATED_SCRIPTS = new Set(transliteration.scripts);
+/** @type {Map<string, string[]>} */
 export const SKELETON_LETTERS = new Map(Object.entries(transliteration.letters));
-export const SKELETON_RULES = new Map(transliteration.rules);
+/** @type {Map<string, string[]>} */
+export const SKELETON_RULES = new Map(
+  transliteration.rules.map((rule) => /** @type {[string, string[]]} */ ([rule[0], rule[1]])),
+);
 export const SKELETON_DROP = new Set([...transliteration.drop]);
 export const ARTICLES = new Set(transliteration.articles);
 export const ARTICLE_PREFIXES = transliteration.article_prefixes;

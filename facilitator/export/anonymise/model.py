@@ -219,6 +219,24 @@ def parse_context(context: Mapping[str, Any]) -> Context:
     )
 
 
+ROSTER_KEYS = ("display_name", "affiliation", "side", "handle")
+
+
+def roster_entry(person: Mapping[str, Any]) -> dict[str, Any]:
+    """The roster entry for a person document: its name, affiliation, side and handle where they
+    are non-blank strings, and its non-blank ``aliases``. The browser builds the same entry
+    (``rosterEntry`` in static/js/export/anonymise/model.js)."""
+    out: dict[str, Any] = {
+        key: person[key]
+        for key in ROSTER_KEYS
+        if isinstance(person.get(key), str) and person[key].strip()
+    }
+    aliases = [a for a in _strings(person.get("aliases")) if a.strip()]
+    if aliases:
+        out["aliases"] = aliases
+    return out
+
+
 def parse_decisions(decisions: Sequence[Mapping[str, Any]]) -> dict[str, Decision]:
     """Decision by finding id; a later decision on the same id wins."""
     return {

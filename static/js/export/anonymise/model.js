@@ -116,6 +116,30 @@ export function parseContext(context) {
   };
 }
 
+const ROSTER_KEYS = ["display_name", "affiliation", "side", "handle"];
+
+/** The roster entry for a person document: its name, affiliation, side and handle where they are
+ * non-blank strings, and its non-blank `aliases` (as facilitator/export/anonymise/model.py's
+ * roster_entry). */
+export function rosterEntry(person) {
+  const source = mapping(person);
+  const out = {};
+  for (const key of ROSTER_KEYS) {
+    const value = source[key];
+    if (typeof value === "string" && value.trim()) out[key] = value;
+  }
+  const aliases = strings(source.aliases).filter((alias) => alias.trim());
+  if (aliases.length) out.aliases = aliases;
+  return out;
+}
+
+/** The aliases typed in one field: separated by commas (Latin, Arabic or ideographic),
+ * semicolons or line breaks, trimmed, blanks and repeats left out. */
+export function splitAliases(text) {
+  const parts = String(text ?? "").split(/[,،、;؛\n]/u).map((part) => part.trim());
+  return [...new Set(parts.filter(Boolean))];
+}
+
 /** Decision by finding id (one without a string id is ignored; a later one wins).
  * @returns {Map<string, Decision>} */
 export function parseDecisions(decisions) {

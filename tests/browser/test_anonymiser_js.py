@@ -39,3 +39,38 @@ def test_anonymiser_cases_pass_in_chromium(browser, static_server):
         assert result["again"] == [], case["name"]
         assert result["pure"], case["name"]
     context.close()
+
+
+@pytest.mark.browser
+def test_a_transliteration_finding_shows_the_roster_spelling(browser, static_server):
+    """The Latin "Ahmad al-Sharif" is found for the roster's "أحمد الشريف", and the reviewer's
+    finding says which roster spelling it stands for; a same-script finding says nothing more."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(static_server + "/")
+    shown = page.evaluate(
+        """async () => {
+            const { review } = await import("/js/export/anonymise.js");
+            const { findingView } = await import("/js/dialogues/summary-findings.js");
+            const summary = { sessions: [{ title: "Day 1", items: [{ title: "Harbour", rule: "on_record",
+              notes: [{ text: "Ahmad al-Sharif and أحمد الشريف agreed." }] }] }] };
+            const found = review(summary, { roster: [{ display_name: "أحمد الشريف" }] });
+            const list = document.createElement("ul");
+            document.body.append(list);
+            found.forEach((finding, index) => list.append(findingView(finding, index, summary, () => {})));
+            return found.map((finding, index) => ({
+              match: finding.match,
+              via: finding.via ?? null,
+              hint: list.children[index].querySelector(".finding-via")?.textContent ?? null,
+            }));
+        }"""
+    )
+    assert shown == [
+        {
+            "match": "Ahmad al-Sharif",
+            "via": "transliteration",
+            "hint": "In another script than “أحمد الشريف” on the roster",
+        },
+        {"match": "أحمد الشريف", "via": None, "hint": None},
+    ]
+    context.close()

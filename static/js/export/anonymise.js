@@ -12,9 +12,10 @@
 //   DEFAULT_LABELS)
 //
 // The stages, one module each under ./anonymise/: model (the inputs parsed once), fold (the form
-// in which names are compared), match (names in a text), review (findings) and apply (the
-// export). Offsets (`start`, `end`) count Unicode code points, as Python does, not UTF-16 code
-// units: every text is handled as an array of code points.
+// in which names are compared), match (names in a text), translit (roster names in other
+// scripts), review (findings) and apply (the export). Offsets (`start`, `end`) count Unicode
+// code points, as Python does, not UTF-16 code units: every text is handled as an array of code
+// points.
 
 import { Cleaner, DEFAULT_LABELS, exported, suppressed } from "./anonymise/apply.js";
 import { Folded, fold, foldChar, scriptOf, splitWords } from "./anonymise/fold.js";

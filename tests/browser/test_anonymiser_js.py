@@ -7,7 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import unicodedata
+
 import pytest
+
+from facilitator.export.anonymise import review
+from facilitator.export.anonymise.fold import unknown
+from tests.export.test_anonymiser_parity import random_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = json.loads(
@@ -73,4 +79,45 @@ def test_a_transliteration_finding_shows_the_roster_spelling(browser, static_ser
         },
         {"match": "أحمد الشريف", "via": None, "hint": None},
     ]
+    context.close()
+
+
+ASSIGNED = """() => {
+    const unassigned = /^\\p{Cn}$/u;
+    const ranges = [];
+    let start = -1;
+    for (let point = 0; point <= 0x110000; point += 1) {
+        const known = point <= 0x10ffff && !unassigned.test(String.fromCodePoint(point));
+        if (known && start < 0) start = point;
+        if (!known && start >= 0) { ranges.push([start, point - 1]); start = -1; }
+    }
+    return ranges;
+}"""
+
+
+@pytest.mark.browser
+def test_random_texts_give_the_same_findings_in_chromium_as_in_python(browser, static_server):
+    """The property test of tests/export/test_anonymiser_parity.py, in Chromium, whose Unicode
+    version is its own: the same random texts from every script in use, the same findings; and
+    every code point Chromium assigns that Python does not is treated as unknown."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(static_server + "/")
+    cases = random_cases()
+    found = page.evaluate(
+        """async (cases) => {
+            const { review } = await import("/js/export/anonymise.js");
+            return cases.map((c) => review(c.summary, c.context));
+        }""",
+        cases,
+    )
+    for case, theirs in zip(cases, found, strict=True):
+        assert theirs == review(case["summary"], case["context"]), case
+    newer = [
+        point
+        for low, high in page.evaluate(ASSIGNED)
+        for point in range(low, high + 1)
+        if unicodedata.category(chr(point)) == "Cn"
+    ]
+    assert all(unknown(chr(point)) for point in newer)
     context.close()

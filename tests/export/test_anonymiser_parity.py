@@ -167,7 +167,9 @@ def _random_case(rng: random.Random, alphabets: dict[str, list[str]]) -> dict[st
     return {"summary": summary, "context": {"roster": roster}}
 
 
-def test_random_texts_from_every_script_give_identical_findings():
+def random_cases(count: int = 150) -> list[dict[str, Any]]:
+    """``count`` random cases, the same on every run (tests/browser/test_anonymiser_js.py runs
+    them in Chromium)."""
     rng = random.Random(SEED)
     alphabets = {script: letters_of(script) for script in IN_USE}
     # Letters people write most, so that random words meet: the basic alphabets, weighted up.
@@ -175,7 +177,11 @@ def test_random_texts_from_every_script_give_identical_findings():
     alphabets["arabic"] += list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآپچژگکیۀہھےڕڵێۆ") * 6
     alphabets["hebrew"] += list("אבגדהוזחטיכלמנסעפצקרשתךםןףץ") * 6
     alphabets["cyrillic"] += list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ") * 6
-    cases = [_random_case(rng, alphabets) for _ in range(150)]
+    return [_random_case(rng, alphabets) for _ in range(count)]
+
+
+def test_random_texts_from_every_script_give_identical_findings():
+    cases = random_cases()
     python = [review(case["summary"], case["context"]) for case in cases]
     node = in_node(reviews=cases)["reviews"]
     assert sum(map(len, python)) > 100, "the random cases should find something"

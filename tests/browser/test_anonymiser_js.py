@@ -5,9 +5,8 @@ cases in tests/export/anonymiser_cases.json that the Python module passes too: t
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import unicodedata
+from pathlib import Path
 
 import pytest
 

@@ -9,8 +9,8 @@ set of consonant skeletons: folded, transliterated to ASCII by ``anyascii`` (its
 Arabic and Hebrew script do not write most vowels. Two words of different scripts match when
 their skeleton sets share one, word for word over the whole name: no part of a word is matched.
 Articles (al-, el-, Hebrew א-, Cyrillic аль-) are skipped as words and tried away as attached
-prefixes. Short skeletons meet ordinary words too often, so a one-word name needs a shared
-skeleton of ``min_single`` letters and a longer name ``min_total`` letters over its words.
+prefixes. Short skeletons meet ordinary words too often, so a word looked for alone needs
+``min_single`` letters in every skeleton and a longer name ``min_total`` letters over its words.
 
 Words in the same script are left to ``match``, which compares them exactly.
 """
@@ -136,8 +136,13 @@ def cross_needle(words: tuple[str, ...], kind: str, source: str) -> CrossNeedle 
         out.append((script, found))
     if not out:
         return None
-    longest = [max(map(len, found)) for _script, found in out]
-    if sum(longest) < (SKELETON_MIN_SINGLE if len(out) == 1 else SKELETON_MIN_TOTAL):
+    # A word alone must be long under every reading: "ثمینہ" reads smnh, smnt or smn, and smnt
+    # is also "cement". A longer name is checked by its longest readings, since the alignment of
+    # several words is evidence too.
+    if len(out) == 1:
+        if min(map(len, out[0][1])) < SKELETON_MIN_SINGLE:
+            return None
+    elif sum(max(map(len, found)) for _script, found in out) < SKELETON_MIN_TOTAL:
         return None
     return CrossNeedle(tuple(out), kind, source)
 

@@ -128,9 +128,15 @@ export function crossNeedle(tokens, kind, source) {
     words.push([script, found]);
   }
   if (!words.length) return null;
-  const longest = words.map(([, found]) => Math.max(...[...found].map((s) => s.length)));
-  const total = longest.reduce((a, b) => a + b, 0);
-  if (total < (words.length === 1 ? SKELETON_MIN_SINGLE : SKELETON_MIN_TOTAL)) return null;
+  // A word alone must be long under every reading ("ثمینہ" reads smnh, smnt or smn, and smnt is
+  // also "cement"); a longer name is checked by its longest readings.
+  const lengths = (found) => [...found].map((s) => s.length);
+  if (words.length === 1) {
+    if (Math.min(...lengths(words[0][1])) < SKELETON_MIN_SINGLE) return null;
+  } else {
+    const total = words.map(([, found]) => Math.max(...lengths(found))).reduce((a, b) => a + b, 0);
+    if (total < SKELETON_MIN_TOTAL) return null;
+  }
   const key = JSON.stringify(words.map(([script, found]) => [script, [...found].sort()]));
   return { words, kind, source, key };
 }

@@ -183,10 +183,13 @@ class Readings:
         for start, end in folded.words:
             text = folded.text[start:end]
             script = script_of(text[0])
-            readings = _readings(text, script) if script in TRANSLITERATED_SCRIPTS else {}
+            article = text in FOLDED_ARTICLES
+            # An article is skipped, never read as a word of a name ("al" is also "Ali"'s l).
+            translit = script in TRANSLITERATED_SCRIPTS and not article
+            readings = _readings(text, script) if translit else {}
             index = len(self.words)
             shifted = {start + at: found for at, found in readings.items()}
-            self.words.append(_Word(start, end, script, text in FOLDED_ARTICLES, shifted))
+            self.words.append(_Word(start, end, script, article, shifted))
             for at, found in readings.items():
                 for skeleton in sorted(found):
                     self.by_skeleton.setdefault(skeleton, []).append((index, start + at))

@@ -173,11 +173,14 @@ export class Readings {
     for (const [start, end] of folded.words) {
       const text = folded.text.slice(start, end);
       const script = scriptOf(text[0]);
-      const readings = TRANSLITERATED_SCRIPTS.has(script) ? readingsOf(text, script) : new Map();
+      const article = FOLDED_ARTICLES.has(text.join(""));
+      // An article is skipped, never read as a word of a name ("al" is also "Ali"'s l).
+      const translit = TRANSLITERATED_SCRIPTS.has(script) && !article;
+      const readings = translit ? readingsOf(text, script) : new Map();
       const index = this.words.length;
       const shifted = new Map();
       for (const [at, found] of readings) shifted.set(start + at, found);
-      this.words.push({ start, end, script, article: FOLDED_ARTICLES.has(text.join("")), readings: shifted });
+      this.words.push({ start, end, script, article, readings: shifted });
       for (const [at, found] of readings) {
         for (const skeleton of [...found].sort()) {
           if (!this.bySkeleton.has(skeleton)) this.bySkeleton.set(skeleton, []);

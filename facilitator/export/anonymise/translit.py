@@ -156,6 +156,7 @@ class _Word:
     readings: dict[int, frozenset[str]]  # where a name may begin in it -> skeletons from there
 
 
+@cache
 def _readings(word: str, script: str) -> dict[int, frozenset[str]]:
     """Where a name may begin in a folded word (its start, or after a clitic prefix) and the
     skeletons read from there, with and without an attached article."""

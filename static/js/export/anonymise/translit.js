@@ -143,7 +143,18 @@ export function crossNeedle(tokens, kind, source) {
 
 /** Where a name may begin in a folded word and the skeletons read from there:
  * Map(offset -> Set). */
+const readingsCache = new Map();
 function readingsOf(word, script) {
+  const key = `${script}:${word.join("")}`;
+  let readings = readingsCache.get(key);
+  if (readings === undefined) {
+    readings = wordReadings(word, script);
+    readingsCache.set(key, readings);
+  }
+  return readings;
+}
+
+function wordReadings(word, script) {
   const bases = new Map([[0, [word]]]);
   for (const length of prefixLengths(word, script)) {
     const rest = word.slice(length);

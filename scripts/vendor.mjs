@@ -41,6 +41,9 @@ const BUNDLES = {
   "hpke.js": 'export * from "@hpke/core";',
   "socket.io.js": 'export * from "socket.io-client";\nexport { default } from "socket.io-client";',
   "qrcode.js": 'export * from "qrcode-generator";\nexport { default } from "qrcode-generator";',
+  // The anonymiser's transliteration (static/js/export/anonymise/translit.js): the tables of the
+  // PyPI anyascii release that facilitator/export/anonymise/translit.py uses.
+  "any-ascii.js": 'export { default } from "any-ascii";',
   ...Object.fromEntries(CLDR_FALLBACK.map((tag) => [`intl-${tag}.js`, dateTimeFormatFor(tag)])),
 };
 
@@ -53,6 +56,7 @@ const DECLARATIONS = {
   "hpke.d.ts": 'export * from "@hpke/core";',
   "socket.io.d.ts": BUNDLES["socket.io.js"],
   "qrcode.d.ts": 'import qrcode from "qrcode-generator";\nexport default qrcode;',
+  "any-ascii.d.ts": 'import anyAscii from "any-ascii";\nexport default anyAscii;',
   ...Object.fromEntries(
     CLDR_FALLBACK.map((tag) => [`intl-${tag}.d.ts`, 'export { DateTimeFormat } from "@formatjs/intl-datetimeformat";']),
   ),

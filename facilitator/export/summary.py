@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from facilitator.export.anonymise.model import roster_entry
 from facilitator.export.bundle import OpenedDialogue
 
 # The agenda's codes (docs/dialogue-content.md) -> the anonymiser's rule names.
@@ -96,14 +97,7 @@ def build_summary(
             }
         )
     persons = _newest(opened.documents, "person")
-    roster = [
-        {
-            key: str(person[key])
-            for key in ("display_name", "affiliation", "side", "handle")
-            if isinstance(person.get(key), str) and person[key]
-        }
-        for person in persons
-    ]
+    roster = [roster_entry(person) for person in persons]
     sides = sorted({p["side"] for p in roster if "side" in p})
     summary: dict[str, Any] = {
         "dialogue": {"title": pick_text(dialogue.get("title"), prefs)},

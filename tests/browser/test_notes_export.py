@@ -60,8 +60,11 @@ OFF_RECORD_ITEM = "Fears and needs, without rebuttal"
 NO_NOTES_ITEM = "Side caucuses"
 FREE_TEXT = (
     "Yusuf Al-Mansour and the Lower Vell Irrigation Board agreed to share the gauge logs "
-    "before the site visit near the Kessa bridge."
+    "before the site visit near the Kessa bridge. Layla Nasser and Umm Sami will lead it."
 )
+# Found by the anonymiser: "Layla Nasser" is the roster's "ليلى ناصر" in another script, "Umm
+# Sami" her alias, typed in the invitation form.
+TRANSLITERATED, ALIAS = "Layla Nasser", "Umm Sami"
 
 
 @pytest.fixture
@@ -112,6 +115,8 @@ def list_participants(page: Any) -> str:
         page.select_option("#invite-language", person["language"])
         page.select_option("#invite-attendance", person["attendance"])
         page.select_option("#invite-role", person.get("role", "participant"))
+        if person["display_name"] == "ليلى ناصر":
+            page.fill("#invite-aliases", f"{ALIAS}، أم سامي")
         page.click("#participant-invite button[type=submit]")
         expect(page.locator("#invitation-list > li")).to_have_count(count, timeout=WAIT)
         if person["display_name"] == "ليلى ناصر":
@@ -398,7 +403,10 @@ def test_notes_summary_and_archive_key_in_the_browser(
     expect(findings.first).to_be_visible(timeout=WAIT)
     matched = set(findings.locator("mark").all_inner_texts())
     assert {"Yusuf Al-Mansour", "Anatoly Greshnev", "ليلى ناصر", "جامعة فيل العليا",
-            "پرستو رضایی", "Lower Vell Irrigation Board", "Kessa bridge"} <= matched, matched
+            "پرستو رضایی", "Lower Vell Irrigation Board", "Kessa bridge", TRANSLITERATED,
+            ALIAS} <= matched, matched
+    via = findings.filter(has=page.locator("mark", has_text=TRANSLITERATED)).locator(".finding-via")
+    expect(via).to_contain_text("ليلى ناصر")
     count = findings.count()
     for index in range(count):
         finding = findings.nth(index)
@@ -436,6 +444,7 @@ def test_notes_summary_and_archive_key_in_the_browser(
                    "CANARY-OFF", "CANARY-TEAM"):
         assert secret not in everything, secret
     assert "Kessa bridge" not in everything and "a bridge" in everything
+    assert TRANSLITERATED not in everything and ALIAS not in everything
     assert "[a participant]" in markdown and "[an organisation]" in markdown
     assert "shortfall was experienced as deliberate" in markdown
     assert FRENCH_TRANSLATION in markdown

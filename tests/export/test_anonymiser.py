@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from facilitator.export.anonymise import apply, review
+from facilitator.export.anonymise import apply, review, script_of
+from facilitator.export.anonymise.model import roster_entry
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "anonymiser_cases.json").read_text(encoding="utf-8")
@@ -93,3 +94,66 @@ def test_cases_cover_every_rule():
         if any(ord(c) > 0xFFFF for c in text_at(case["summary"], f["where"])[: f["end"]])
     ]
     assert astral
+
+
+def _script(text: str) -> str:
+    return next((s for s in map(script_of, text) if s), "")
+
+
+def test_cases_cover_transliteration_between_every_pair_of_scripts():
+    """Roster names and affiliations are found written in each other script in use, in both
+    directions, and traps in every script find nothing across scripts."""
+    scripts = ("latin", "arabic", "hebrew", "cyrillic")
+    pairs = set()
+    kinds = set()
+    for case in CASES:
+        for finding in case["expect"]["findings"]:
+            if finding.get("via") == "transliteration":
+                pairs.add((_script(finding["source"]), _script(finding["match"])))
+                kinds.add(finding["kind"])
+            else:
+                assert "via" not in finding, case["name"]
+    assert {(a, b) for a in scripts for b in scripts if a != b} <= pairs
+    assert {"participant", "affiliation"} <= kinds
+    traps = [c for c in CASES if c["name"].startswith("translit_trap_")]
+    assert len(traps) >= 10
+    for trap in traps:
+        assert not [f for f in trap["expect"]["findings"] if "via" in f], trap["name"]
+    assert len(CASES) >= 90
+    aliased = [p for c in CASES for p in c["context"].get("roster", []) if p.get("aliases")]
+    assert aliased
+
+
+def test_a_person_documents_roster_entry_keeps_non_blank_strings_and_aliases():
+    doc = {
+        "type": "person",
+        "display_name": "أحمد الشريف",
+        "side": " ",
+        "affiliation": 3,
+        "handle": "h",
+        "aliases": ["Abu Khalid", " ", 7],
+    }
+    assert roster_entry(doc) == {
+        "display_name": "أحمد الشريف",
+        "handle": "h",
+        "aliases": ["Abu Khalid"],
+    }
+    assert roster_entry({"display_name": "x", "aliases": "not a list"}) == {"display_name": "x"}
+
+
+def test_an_alias_is_found_like_the_name_and_names_the_person():
+    summary = {
+        "sessions": [
+            {
+                "items": [
+                    {"rule": "on_record", "notes": [{"text": "Abu Khalid and أبو خالد spoke."}]}
+                ]
+            }
+        ]
+    }
+    person = {"display_name": "أحمد الشريف", "aliases": ["أبو خالد الصياد", "Abu Khalid"]}
+    found = review(summary, {"roster": [roster_entry(person)]})
+    assert [(f["match"], f["source"], f.get("via", "")) for f in found] == [
+        ("Abu Khalid", "أحمد الشريف", ""),
+        ("أبو خالد", "أحمد الشريف", ""),
+    ]

@@ -17,6 +17,7 @@ Two steps, so that the convener reviews every passage before anything is written
 
 The stages, one module each: ``model`` parses the inputs (their shapes are described there),
 ``fold`` gives the form in which names are compared, ``match`` finds names in a text,
+``translit`` finds roster names and affiliations written in another script,
 ``review`` turns matches into findings (their shape is described there) and ``apply`` writes
 the export.
 """

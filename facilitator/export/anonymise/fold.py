@@ -10,6 +10,7 @@ digits of one script.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,24 +26,39 @@ from facilitator.export.anonymise.languages import (
     IGNORED,
     NAME_PARTICLES,
     SCRIPTS,
+    UNASSIGNED_IN_14,
     VARIANTS,
 )
 
 TATWEEL = "\u0640"
+_UNASSIGNED_LOWS = [low for low, _high in UNASSIGNED_IN_14]
+
+
+def unknown(char: str) -> bool:
+    """Whether ``char`` was assigned after Unicode 14: both implementations treat it as
+    unassigned, whatever their own Unicode version knows, so that they fold alike."""
+    at = bisect.bisect_right(_UNASSIGNED_LOWS, ord(char)) - 1
+    return at >= 0 and ord(char) <= UNASSIGNED_IN_14[at][1]
+
+
+@cache
+def category(char: str) -> str:
+    """The general category, "Cn" for code points assigned after Unicode 14."""
+    return "Cn" if unknown(char) else unicodedata.category(char)
 
 
 def _is_mark(char: str) -> bool:
-    return unicodedata.category(char).startswith("M")
+    return category(char).startswith("M")
 
 
 def _is_word(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LN"
+    return category(char)[0] in "LN"
 
 
 @cache
 def script_of(char: str) -> str:
     """The script class of a letter ("" for digits and letters of other scripts)."""
-    if not unicodedata.category(char).startswith("L"):
+    if not category(char).startswith("L"):
         return ""
     point = ord(char)
     for low, high, name in SCRIPTS:
@@ -57,6 +73,8 @@ def fold_char(char: str) -> str:
     controls, case-folded, Arabic-script variants unified. May be empty or several letters."""
     if char in IGNORED:
         return ""
+    if unknown(char):
+        return char
     out = []
     for part in unicodedata.normalize("NFKD", char):
         if _is_mark(part):

@@ -33,3 +33,20 @@ NAME_PARTICLES = frozenset(_DATA["name_particles"])
 SCRIPTS: tuple[tuple[int, int, str], ...] = tuple(
     (code_point(low), code_point(high), name) for low, high, name in _DATA["scripts"]
 )
+UNASSIGNED_IN_14: tuple[tuple[int, int], ...] = tuple(
+    (code_point(low), code_point(high)) for low, high in _DATA["unassigned_in_unicode_14"]
+)
+_TRANSLITERATION: dict[str, Any] = _DATA["transliteration"]
+TRANSLITERATED_SCRIPTS = frozenset(_TRANSLITERATION["scripts"])
+SKELETON_LETTERS: dict[str, tuple[str, ...]] = {
+    letter: tuple(alternatives) for letter, alternatives in _TRANSLITERATION["letters"].items()
+}
+SKELETON_RULES: dict[str, tuple[str, ...]] = {
+    pattern: tuple(alternatives) for pattern, alternatives in _TRANSLITERATION["rules"]
+}
+SKELETON_DROP = frozenset(_TRANSLITERATION["drop"])
+ARTICLES = frozenset(_TRANSLITERATION["articles"])
+ARTICLE_PREFIXES: tuple[str, ...] = tuple(_TRANSLITERATION["article_prefixes"])
+SKELETON_MIN_SINGLE: int = _TRANSLITERATION["min_single"]
+SKELETON_MIN_TOTAL: int = _TRANSLITERATION["min_total"]
+MAX_SKELETONS: int = _TRANSLITERATION["max_skeletons"]

@@ -21,6 +21,7 @@ from facilitator.export.anonymise.fold import (
 )
 from facilitator.export.anonymise.languages import ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS
 from facilitator.export.anonymise.model import Context
+from facilitator.export.anonymise.translit import CrossNeedle, cross_needle
 
 # Where two findings cover the same passage, the earlier kind wins.
 PRIORITY = ("handle", "pseudonym", "participant", "affiliation", "side", "term")
@@ -62,15 +63,33 @@ def _listed(context: Context) -> Iterator[tuple[tuple[str, ...], str, str]]:
     """(tokens, kind, source) for everything the context names, in a fixed order."""
     for pseudonym in context.pseudonyms:
         yield tokens(pseudonym), "pseudonym", pseudonym
-    for person in context.roster:
-        for run in _name_needles(person.display_name):
-            yield run, "participant", person.display_name
-    for person in context.roster:
-        yield tokens(person.affiliation), "affiliation", person.affiliation
+    yield from _roster(context)
     for side in [person.side for person in context.roster] + list(context.sides):
         yield tokens(side), "side", side
     for term in context.terms:
         yield tokens(term), "term", term
+
+
+def _roster(context: Context) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """(tokens, kind, source) for the roster's names, aliases and affiliations. An alias is
+    looked for like the name, and its findings name the person by the display name."""
+    for person in context.roster:
+        for name in (person.display_name, *person.aliases):
+            for run in _name_needles(name):
+                yield run, "participant", person.display_name or name
+    for person in context.roster:
+        yield tokens(person.affiliation), "affiliation", person.affiliation
+
+
+def cross_needles(context: Context) -> list[CrossNeedle]:
+    """The roster's names, aliases and affiliations as looked for in other scripts: one needle
+    per distinct set of skeletons, the first listed."""
+    best: dict[tuple[tuple[str, frozenset[str]], ...], CrossNeedle] = {}
+    for words, kind, source in _roster(context):
+        needle = cross_needle(words, kind, source) if words else None
+        if needle is not None and needle.words not in best:
+            best[needle.words] = needle
+    return list(best.values())
 
 
 def needles(context: Context) -> list[Needle]:

@@ -27,7 +27,8 @@ means, and the stages after it work on these types only. Input::
         }],
     }
     context = {
-        "roster": [{"display_name": str, "affiliation": str, "side": str, "handle": str}],
+        "roster": [{"display_name": str, "affiliation": str, "side": str, "handle": str,
+                    "aliases": [str]}],                   # aliases: other spellings of the name
         "sides": [str], "terms": [str], "pseudonyms": [str],   # every list and key optional
     }
 
@@ -99,6 +100,7 @@ class Person:
     affiliation: str
     side: str
     handle: str
+    aliases: tuple[str, ...] = ()  # other spellings, a nickname, an abbreviation
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ def parse_context(context: Mapping[str, Any]) -> Context:
             _str(entry.get("affiliation")),
             _str(entry.get("side")),
             _str(entry.get("handle")),
+            _strings(entry.get("aliases")),
         )
         for _index, entry in _entries(context.get("roster"))
     )
@@ -214,6 +217,24 @@ def parse_context(context: Mapping[str, Any]) -> Context:
         _strings(context.get("terms")),
         _strings(context.get("pseudonyms")),
     )
+
+
+ROSTER_KEYS = ("display_name", "affiliation", "side", "handle")
+
+
+def roster_entry(person: Mapping[str, Any]) -> dict[str, Any]:
+    """The roster entry for a person document: its name, affiliation, side and handle where they
+    are non-blank strings, and its non-blank ``aliases``. The browser builds the same entry
+    (``rosterEntry`` in static/js/export/anonymise/model.js)."""
+    out: dict[str, Any] = {
+        key: person[key]
+        for key in ROSTER_KEYS
+        if isinstance(person.get(key), str) and person[key].strip()
+    }
+    aliases = [a for a in _strings(person.get("aliases")) if a.strip()]
+    if aliases:
+        out["aliases"] = aliases
+    return out
 
 
 def parse_decisions(decisions: Sequence[Mapping[str, Any]]) -> dict[str, Decision]:

@@ -12,6 +12,10 @@ A finding::
      "source": "Yusuf Al-Mansour",       # the listed name that was found (a handle: itself)
      "context": "…"}                     # up to 24 code points either side, and the match
 
+A roster name or affiliation found written in another script (``translit``) has one more key,
+``"via": "transliteration"``, so that the reviewer sees that the spelling differs; its kind,
+label and default action are those of the same finding in the roster's script.
+
 Scanned, in this order: the dialogue's title, the free text, then each session's title, each
 kept item's title, each kept note's text and its translation's text.
 """
@@ -23,8 +27,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from facilitator.export.anonymise.fold import Folded
-from facilitator.export.anonymise.match import PRIORITY, Needle, find, find_handles, needles
+from facilitator.export.anonymise.match import (
+    PRIORITY,
+    Needle,
+    cross_needles,
+    find,
+    find_handles,
+    needles,
+)
 from facilitator.export.anonymise.model import Context, Summary
+from facilitator.export.anonymise.translit import CrossNeedle, Readings
+
+TRANSLITERATION = "transliteration"
 
 LABEL_OF_KIND = {
     "handle": "participant",
@@ -44,9 +58,13 @@ class _Hit:
     kind: str
     source: str
     order: int
+    via: str | None = None
 
-    def rank(self) -> tuple[int, int, int, int]:
-        return (self.start, self.start - self.end, PRIORITY.index(self.kind), self.order)
+    def rank(self) -> tuple[int, int, bool, int, int]:
+        """Earliest first, then the longest, then same-script before transliterated, then by
+        kind and listing order."""
+        via = self.via is not None
+        return (self.start, self.start - self.end, via, PRIORITY.index(self.kind), self.order)
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,7 @@ class Finding:
     end: int
     kind: str
     source: str
+    via: str | None = None
 
     @property
     def id(self) -> str:
@@ -71,7 +90,7 @@ class Finding:
         return LABEL_OF_KIND[self.kind]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "where": self.where,
             "start": self.start,
@@ -82,15 +101,27 @@ class Finding:
             "source": self.source,
             "context": self.text[max(0, self.start - CONTEXT_CHARS) : self.end + CONTEXT_CHARS],
         }
+        if self.via is not None:
+            out["via"] = self.via
+        return out
 
 
-def _hits(text: str, listed: list[Needle], handles: list[str]) -> list[_Hit]:
+def _hits(
+    text: str, listed: list[Needle], crossed: list[CrossNeedle], handles: list[str]
+) -> list[_Hit]:
     """The hits in one text: earliest first, the longest where several start together, never
-    overlapping."""
+    overlapping; a same-script hit before a transliterated one of the same span."""
     folded = Folded.of(text)
     found = [_Hit(s, e, "handle", text[s:e], -1) for s, e in find_handles(text, handles)]
     for order, needle in enumerate(listed):
         found += [_Hit(s, e, needle.kind, needle.source, order) for s, e in find(folded, needle)]
+    if crossed:
+        readings = Readings(folded)
+        for order, cross in enumerate(crossed, start=len(listed)):
+            found += [
+                _Hit(s, e, cross.kind, cross.source, order, TRANSLITERATION)
+                for s, e in readings.find(cross)
+            ]
     kept: list[_Hit] = []
     for hit in sorted(found, key=_Hit.rank):
         if not kept or hit.start >= kept[-1].end:
@@ -117,9 +148,10 @@ def fields(summary: Summary) -> Iterator[tuple[str, str]]:
 def findings(summary: Summary, context: Context) -> list[Finding]:
     """Every finding in what the export keeps, in reading order."""
     listed = needles(context)
+    crossed = cross_needles(context)
     handles = [person.handle for person in context.roster if person.handle]
     return [
-        Finding(where, text, hit.start, hit.end, hit.kind, hit.source)
+        Finding(where, text, hit.start, hit.end, hit.kind, hit.source, hit.via)
         for where, text in fields(summary)
-        for hit in _hits(text, listed, handles)
+        for hit in _hits(text, listed, crossed, handles)
     ]

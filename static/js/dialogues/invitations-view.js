@@ -4,6 +4,7 @@
 
 import { _, currentLocale, dateTimeFormat, supportedLocales } from "../i18n.js";
 import { b64uEncode, inviteFragment, inviteSecretHash, randomId, randomInviteSecret } from "../td2/index.js";
+import { splitAliases } from "../export/anonymise/model.js";
 import * as api from "./api.js";
 import { writeMeta } from "./crypto-state.js";
 import { ATTENDANCE, MEDIATOR_TYPES, PARTICIPANT_ROLES, STEWARD_ROLES, TEAM_ROLES, newDocId, parseLanguagePairs, parseLanguages, personFor } from "./docs.js";
@@ -38,11 +39,16 @@ async function inviteParticipant(ws) {
     invite_id: inviteId, role, secret_hash: b64uEncode(await inviteSecretHash(secret)), expires_in_s: hours * 3600,
   });
   await store.save(store.keys.inviteSecret(inviteId), { dialogueId: ws.id, secret });
-  await writeMeta(ws.state, {
+  const doc = {
     type: "person", id: newDocId(), invite_id: inviteId, display_name: value("invite-name"), role,
     side: value("invite-side"), affiliation: value("invite-affiliation"),
     language: $("invite-language").value, attendance: $("invite-attendance").value,
-  });
+  };
+  // Other spellings of the name, sealed with the rest of the document; the summary's anonymiser
+  // looks for them like the name.
+  const aliases = splitAliases(value("invite-aliases"));
+  if (aliases.length) doc.aliases = aliases;
+  await writeMeta(ws.state, doc);
   $("participant-invite").reset();
   showLink(ws, inviteId, secret);
   announce(_("Invitation link created."));

@@ -6,6 +6,7 @@
 // Items whose rule is "off the record" or "no notes" are left out here, before the anonymiser
 // sees anything: their titles and any note that names them never reach a review or an export.
 
+import { rosterEntry } from "../export/anonymise/model.js";
 import { _ } from "../i18n.js";
 import { b64uEncode } from "../td2/index.js";
 import { itemsOf, pickText } from "./docs.js";
@@ -98,14 +99,7 @@ export function buildSummary(model, notes, { prefs, freeText = "", includeNotes 
   const dialogueTitle = pickText(model.dialogue?.doc.title, prefs);
   const summary = { dialogue: { title: dialogueTitle?.text ?? "" }, sessions };
   if (freeText.trim()) summary.free_text = freeText;
-  const roster = model.persons.map((person) => {
-    const out = {};
-    for (const key of ["display_name", "affiliation", "side", "handle"]) {
-      const value = person.doc[key];
-      if (typeof value === "string" && value.trim()) out[key] = value;
-    }
-    return out;
-  }).filter((entry) => Object.keys(entry).length);
+  const roster = model.persons.map((person) => rosterEntry(person.doc)).filter((entry) => Object.keys(entry).length);
   const sides = [...new Set(roster.map((p) => p.side).filter(Boolean))].sort();
   const cleanTerms = [...new Set(terms.map((t) => String(t).trim()).filter(Boolean))];
   return { summary, context: { roster, sides, terms: cleanTerms, pseudonyms: [] } };

@@ -106,6 +106,10 @@ export function findingView(finding, index, summary, onDecide) {
   own.addEventListener("input", choose);
   item.append(
     h("p", { class: "finding-where", text: `${describeWhere(summary, finding.where)} · ${kindLabel(finding.kind)}` }),
+    // A match by sound across scripts: the reviewer sees the roster's own spelling.
+    finding.via === "transliteration"
+      ? h("p", { class: "hint finding-via", dir: "auto", text: _("In another script than “%(source)s” on the roster", { source: finding.source }) })
+      : "",
     contextView(finding),
     h("fieldset", {},
       h("legend", { text: _("“%(match)s”", { match: finding.match }) }),

@@ -1,5 +1,5 @@
 // The export anonymiser: who could be recognised in a summary, and the summary without them
-// (docs/export.md, "Anonymisation").
+// (docs/export.md, "Anonymisation"; names in other scripts: "Names in other scripts").
 //
 // Pure code, no DOM and no I/O: it runs in the convener's browser, next to the plaintext. The
 // command line runs the same rules in facilitator/export/anonymise/, with the same language
@@ -12,13 +12,14 @@
 //   DEFAULT_LABELS)
 //
 // The stages, one module each under ./anonymise/: model (the inputs parsed once), fold (the form
-// in which names are compared), match (names in a text), review (findings) and apply (the
-// export). Offsets (`start`, `end`) count Unicode code points, as Python does, not UTF-16 code
-// units: every text is handled as an array of code points.
+// in which names are compared), match (names in a text), translit (roster names in other
+// scripts), review (findings) and apply (the export). Offsets (`start`, `end`) count Unicode
+// code points, as Python does, not UTF-16 code units: every text is handled as an array of code
+// points.
 
 import { Cleaner, DEFAULT_LABELS, exported, suppressed } from "./anonymise/apply.js";
 import { Folded, fold, foldChar, scriptOf, splitWords } from "./anonymise/fold.js";
-import { PRIORITY, find, findHandles, needlesOf } from "./anonymise/match.js";
+import { PRIORITY, crossNeedlesOf, find, findHandles, needlesOf } from "./anonymise/match.js";
 import { dayOf, isMapping, mapping, parseContext, parseDecisions, parseSummary } from "./anonymise/model.js";
 import { LABEL_OF_KIND, fieldsOf, findingsOf } from "./anonymise/review.js";
 
@@ -42,7 +43,7 @@ export function suppressCounts(counts) {
 
 function findingsIn(summary, context) {
   const handles = context.roster.map((person) => person.handle).filter(Boolean);
-  return findingsOf(summary, needlesOf(context), handles);
+  return findingsOf(summary, needlesOf(context), crossNeedlesOf(context), handles);
 }
 
 /** Every finding in what the export keeps, in reading order. */

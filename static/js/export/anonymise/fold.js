@@ -12,13 +12,37 @@ import {
   IGNORED,
   NAME_PARTICLES,
   SCRIPTS,
+  UNASSIGNED_IN_14,
   VARIANTS,
 } from "./languages.js";
 
 const TATWEEL = "\u0640";
-const MARK = /^\p{M}$/u;
-const WORD = /^[\p{L}\p{N}]$/u;
-const LETTER = /^\p{L}$/u;
+const MARK_RE = /^\p{M}$/u;
+const WORD_RE = /^[\p{L}\p{N}]$/u;
+const LETTER_RE = /^\p{L}$/u;
+
+/** Whether `char` was assigned after Unicode 14: both implementations treat it as unassigned,
+ * whatever their own Unicode version knows (Python 3.11 knows Unicode 14), so that they fold
+ * alike. */
+export function unknown(char) {
+  const point = char.codePointAt(0);
+  let low = 0;
+  let high = UNASSIGNED_IN_14.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [first, last] = UNASSIGNED_IN_14[middle];
+    if (point < first) high = middle - 1;
+    else if (point > last) low = middle + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** A property test that says no for code points unknown to Unicode 14. */
+const known = (re) => ({ test: (char) => !unknown(char) && re.test(char) });
+const MARK = known(MARK_RE);
+const WORD = known(WORD_RE);
+const LETTER = known(LETTER_RE);
 
 const scriptCache = new Map();
 /** The script class of a letter ("" for digits and letters of other scripts). */
@@ -46,7 +70,9 @@ export function foldChar(char) {
   let folded = foldCache.get(char);
   if (folded === undefined) {
     folded = [];
-    if (!IGNORED.has(char)) {
+    if (unknown(char)) {
+      folded.push(char);
+    } else if (!IGNORED.has(char)) {
       for (const part of char.normalize("NFKD")) {
         if (MARK.test(part)) continue;
         for (const cased of part.toUpperCase().toLowerCase().normalize("NFKD")) {
@@ -123,7 +149,7 @@ export function slice(chars, start, end) {
 }
 
 /** Lengths of the clitic prefixes a word may start with, shortest first. */
-function prefixLengths(word, script) {
+export function prefixLengths(word, script) {
   const lengths = [];
   if (script === "arabic") {
     for (const prefix of ARABIC_PREFIXES) {

@@ -24,3 +24,20 @@ export const CYRILLIC_ADJECTIVE_FINALS = data.cyrillic_adjective_finals;
 export const NAME_PARTICLES = data.name_particles;
 /** [low, high, script] code point ranges. */
 export const SCRIPTS = data.scripts.map(([low, high, name]) => [codePoint(low), codePoint(high), name]);
+/** [low, high] code point ranges both implementations treat as unassigned (Python 3.11 knows
+ * Unicode 14 only). */
+export const UNASSIGNED_IN_14 = data.unassigned_in_unicode_14.map(([low, high]) => [codePoint(low), codePoint(high)]);
+const transliteration = data.transliteration;
+export const TRANSLITERATED_SCRIPTS = new Set(transliteration.scripts);
+/** @type {Map<string, string[]>} */
+export const SKELETON_LETTERS = new Map(Object.entries(transliteration.letters));
+/** @type {Map<string, string[]>} */
+export const SKELETON_RULES = new Map(
+  transliteration.rules.map((rule) => /** @type {[string, string[]]} */ ([rule[0], rule[1]])),
+);
+export const SKELETON_DROP = new Set([...transliteration.drop]);
+export const ARTICLES = new Set(transliteration.articles);
+export const ARTICLE_PREFIXES = transliteration.article_prefixes;
+export const SKELETON_MIN_SINGLE = transliteration.min_single;
+export const SKELETON_MIN_TOTAL = transliteration.min_total;
+export const MAX_SKELETONS = transliteration.max_skeletons;

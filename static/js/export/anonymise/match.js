@@ -12,6 +12,7 @@ import {
   tokensOf,
 } from "./fold.js";
 import { ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS } from "./languages.js";
+import { crossNeedle } from "./translit.js";
 
 // Where two findings cover the same passage, the earlier kind wins.
 export const PRIORITY = Object.freeze(["handle", "pseudonym", "participant", "affiliation", "side", "term"]);
@@ -44,13 +45,32 @@ function* nameNeedles(name) {
   }
 }
 
+/** [tokens, kind, source] for the roster's names, aliases and affiliations. An alias is looked for
+ * like the name, and its findings name the person by the display name. */
+function* rosterListed(context) {
+  for (const person of context.roster) {
+    for (const name of [person.displayName, ...person.aliases]) {
+      for (const tokens of nameNeedles(name)) yield [tokens, "participant", person.displayName || name];
+    }
+  }
+  for (const person of context.roster) yield [tokensOf(person.affiliation), "affiliation", person.affiliation];
+}
+
+/** The roster's names, aliases and affiliations as looked for in other scripts: one needle per
+ * distinct set of skeletons, the first listed. */
+export function crossNeedlesOf(context) {
+  const best = new Map();
+  for (const [tokens, kind, source] of rosterListed(context)) {
+    const needle = tokens.length ? crossNeedle(tokens, kind, source) : null;
+    if (needle !== null && !best.has(needle.key)) best.set(needle.key, needle);
+  }
+  return [...best.values()];
+}
+
 /** [tokens, kind, source] for everything the parsed context names, in a fixed order. */
 function* listed(context) {
   for (const pseudonym of context.pseudonyms) yield [tokensOf(pseudonym), "pseudonym", pseudonym];
-  for (const person of context.roster) {
-    for (const tokens of nameNeedles(person.displayName)) yield [tokens, "participant", person.displayName];
-  }
-  for (const person of context.roster) yield [tokensOf(person.affiliation), "affiliation", person.affiliation];
+  yield* rosterListed(context);
   for (const side of [...context.roster.map((person) => person.side), ...context.sides]) {
     yield [tokensOf(side), "side", side];
   }

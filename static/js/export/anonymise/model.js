@@ -15,7 +15,8 @@ const ISO_DAY = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/;
  *   bySide: Record<string, unknown> | null }} Item
  * @typedef {{ index: number, title: string, day: string | null, items: Item[] }} Session
  * @typedef {{ title: string, freeText: string | null, sessions: Session[] }} Summary
- * @typedef {{ displayName: string, affiliation: string, side: string, handle: string }} Person
+ * @typedef {{ displayName: string, affiliation: string, side: string, handle: string,
+ *   aliases: string[] }} Person
  * @typedef {{ roster: Person[], sides: string[], terms: string[], pseudonyms: string[] }} Context
  * @typedef {{ action: unknown, replacement: unknown }} Decision
  */
@@ -107,11 +108,36 @@ export function parseContext(context) {
       affiliation: str(entry.affiliation),
       side: str(entry.side),
       handle: str(entry.handle),
+      aliases: strings(entry.aliases),
     })),
     sides: strings(source.sides),
     terms: strings(source.terms),
     pseudonyms: strings(source.pseudonyms),
   };
+}
+
+const ROSTER_KEYS = ["display_name", "affiliation", "side", "handle"];
+
+/** The roster entry for a person document: its name, affiliation, side and handle where they are
+ * non-blank strings, and its non-blank `aliases` (as facilitator/export/anonymise/model.py's
+ * roster_entry). */
+export function rosterEntry(person) {
+  const source = mapping(person);
+  const out = {};
+  for (const key of ROSTER_KEYS) {
+    const value = source[key];
+    if (typeof value === "string" && value.trim()) out[key] = value;
+  }
+  const aliases = strings(source.aliases).filter((alias) => alias.trim());
+  if (aliases.length) out.aliases = aliases;
+  return out;
+}
+
+/** The aliases typed in one field: separated by commas (Latin, Arabic or ideographic),
+ * semicolons or line breaks, trimmed, blanks and repeats left out. */
+export function splitAliases(text) {
+  const parts = String(text ?? "").split(/[,،、;؛\n]/u).map((part) => part.trim());
+  return [...new Set(parts.filter(Boolean))];
 }
 
 /** Decision by finding id (one without a string id is ignored; a later one wins).

@@ -3,6 +3,9 @@
 
 import { Folded, slice } from "./fold.js";
 import { PRIORITY, find, findHandles } from "./match.js";
+import { Readings } from "./translit.js";
+
+export const TRANSLITERATION = "transliteration";
 
 export const LABEL_OF_KIND = Object.freeze({
   handle: "participant",
@@ -18,24 +21,34 @@ function compareHits(a, b) {
   return (
     a.start - b.start ||
     b.end - b.start - (a.end - a.start) ||
+    Number(a.via !== null) - Number(b.via !== null) ||
     PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind) ||
     a.order - b.order
   );
 }
 
 /** The hits in one text: earliest first, the longest where several start together, never
- * overlapping. */
-function hitsIn(text, needleList, handles) {
+ * overlapping; a same-script hit before a transliterated one of the same span. */
+function hitsIn(text, needleList, crossList, handles) {
   const folded = new Folded(text);
   const chars = folded.original;
   const found = findHandles(chars, handles).map(([start, end]) => ({
-    start, end, kind: "handle", source: slice(chars, start, end), order: -1,
+    start, end, kind: "handle", source: slice(chars, start, end), order: -1, via: null,
   }));
   needleList.forEach((needle, order) => {
     for (const [start, end] of find(folded, needle)) {
-      found.push({ start, end, kind: needle.kind, source: needle.source, order });
+      found.push({ start, end, kind: needle.kind, source: needle.source, order, via: null });
     }
   });
+  if (crossList.length) {
+    const readings = new Readings(folded);
+    crossList.forEach((needle, at) => {
+      const order = needleList.length + at;
+      for (const [start, end] of readings.find(needle)) {
+        found.push({ start, end, kind: needle.kind, source: needle.source, order, via: TRANSLITERATION });
+      }
+    });
+  }
   found.sort(compareHits);
   const kept = [];
   for (const hit of found) {
@@ -62,7 +75,7 @@ export function* fieldsOf(summary) {
 }
 
 function finding(where, chars, hit) {
-  return {
+  const out = {
     id: `${where}:${hit.start}-${hit.end}`,
     where,
     start: hit.start,
@@ -73,14 +86,17 @@ function finding(where, chars, hit) {
     source: hit.source,
     context: slice(chars, Math.max(0, hit.start - CONTEXT_CHARS), hit.end + CONTEXT_CHARS),
   };
+  if (hit.via !== null) out.via = hit.via;
+  return out;
 }
 
-/** Every finding in the parsed summary, in reading order, for the needles and roster handles. */
-export function findingsOf(summary, needleList, handles) {
+/** Every finding in the parsed summary, in reading order, for the needles (same-script and
+ * cross-script) and roster handles. */
+export function findingsOf(summary, needleList, crossList, handles) {
   const findings = [];
   for (const [where, text] of fieldsOf(summary)) {
     const chars = [...text];
-    for (const hit of hitsIn(text, needleList, handles)) findings.push(finding(where, chars, hit));
+    for (const hit of hitsIn(text, needleList, crossList, handles)) findings.push(finding(where, chars, hit));
   }
   return findings;
 }

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from facilitator.core.i18n import SUPPORTED_LOCALES, locale_info
 from tests.browser.test_live_room import LAYLA, LiveWatch, admit, wait_live
+from tests.browser.test_notes_export import BULLET_ROOM, add_note
 from tests.browser.test_workspace import add_agenda, axe_violations, create_dialogue, sign_in
 
 pytestmark = pytest.mark.browser
@@ -232,6 +233,25 @@ def check_zone_name(page: Any, tag: str) -> None:
         assert shown and shown != ident and "/" not in shown, f"{tag}: the zone shows as {shown!r}"
 
 
+# Two notes of one item, each in its own direction, on the summary's draft in every locale.
+NOTED_ITEM = "Opening and ground rules"
+BULLET_NOTES = {
+    "en": "Both delegations asked for the gauge readings to be shared weekly.",
+    "ar": "طلب الوفدان مشاركة قراءات المقياس كل أسبوع.",
+}
+
+
+def check_bullets(page: Any, tag: str) -> None:
+    """Each note's bullet stands beside its own first line, whatever the page's direction: the
+    item takes the note's direction and leaves room for the bullet on that side."""
+    draft = page.locator("#draft-notes")
+    for lang, text in BULLET_NOTES.items():
+        bullet = draft.locator("li", has_text=text).evaluate(BULLET_ROOM)
+        expected = "rtl" if locale_info(lang).is_rtl else "ltr"
+        assert bullet["direction"] == expected, (tag, lang, bullet)
+        assert bullet["text_to_item"] < 2 and bullet["room"] >= 10, (tag, lang, bullet)
+
+
 @pytest.mark.skipif(not TRANSLATED, reason="no translated locale")
 def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
     watch = LiveWatch()
@@ -245,6 +265,10 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
         locale="en-GB", timezone_id="Asia/Amman", viewport={"width": 390, "height": 844}
     )
     participant = admit(convener, participant_context, watch, LAYLA, origin, dialogue_id)
+    convener.goto(f"{origin}/dialogues/{dialogue_id}/notes")
+    expect(convener.locator("#notes-content")).to_be_visible(timeout=WAIT)
+    for lang, text in BULLET_NOTES.items():
+        add_note(convener, NOTED_ITEM, "point", text, lang)
 
     team_pages = {
         "home": ("/", "main"),
@@ -272,6 +296,8 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
             check_page(convener, tag, english, where, origin)
             if where == "workspace":
                 check_zone_name(convener, tag)
+            if where == "summary" and locale_info(tag).is_rtl:
+                check_bullets(convener, tag)
         participant.goto(f"{origin}/p/{dialogue_id}")
         switch_locale(participant, tag)
         for where, (path, ready) in participant_pages.items():

@@ -68,13 +68,19 @@ export function dayIn(instantMs, timeZone) {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
+/** Zones already asked about: making a formatter to find out costs a slow phone a millisecond. */
+const validZones = new Map();
+
 export function isValidTimeZone(timeZone) {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return true;
-  } catch {
-    return false;
+  if (!validZones.has(timeZone)) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone });
+      validZones.set(timeZone, true);
+    } catch {
+      validZones.set(timeZone, false);
+    }
   }
+  return validZones.get(timeZone);
 }
 
 /** Every IANA zone this browser knows, for a picker. */
@@ -86,8 +92,16 @@ export function timeZones() {
   }
 }
 
+/** This device's zone, read again at most once a minute (a traveller's phone may change it). */
+const viewerZone = { zone: "", readAt: -Infinity };
+
 export function viewerTimeZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const now = Date.now();
+  if (now - viewerZone.readAt > 60_000 || now < viewerZone.readAt) {
+    viewerZone.zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    viewerZone.readAt = now;
+  }
+  return viewerZone.zone;
 }
 
 /**

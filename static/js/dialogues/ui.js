@@ -183,3 +183,13 @@ export function onSubmit(form, status, work) {
     });
   });
 }
+
+/**
+ * Shows `node` as `holder`'s only child, unless an equal one is there already: a panel drawn
+ * again unchanged is then not laid out and painted again, which on a slow phone is most of
+ * what drawing costs.
+ */
+export function show(holder, node) {
+  if (holder.childElementCount === 1 && holder.firstElementChild?.isEqualNode(node)) return;
+  holder.replaceChildren(node);
+}

@@ -11,7 +11,7 @@ import { cacheAllowed, loadSealed, saveSealed, unseal } from "../dialogues/devic
 
 const CHUNK = 200;
 const WRITE_DELAY_MS = 250;
-const COUNTERS_RESERVED = 16; // sender_ctr values stored as used at a time
+const COUNTERS_RESERVED = 16; // sender_ctr values stored as used ahead of their use
 const logPrefix = (dialogueId) => `live-log:${dialogueId}:`;
 const seqKey = (dialogueId) => `live-seq:${dialogueId}`;
 // The team channel counts apart: a participant must not learn from gaps in a facilitator's
@@ -19,7 +19,7 @@ const seqKey = (dialogueId) => `live-seq:${dialogueId}`;
 const counterKey = (dialogueId, handle, epoch, channel) =>
   channel === "team" ? `live-ctr:${dialogueId}:team:${handle}:${epoch}` : `live-ctr:${dialogueId}:${handle}:${epoch}`;
 
-/** Per counter: the last value used on this page and the highest stored as used. */
+/** Per counter: the last value used on this page and the highest stored as reserved. */
 const countersInMemory = new Map();
 
 /** The envelopes held for the dialogue (in `seq` order) and the last `seq` held. */
@@ -98,31 +98,73 @@ export class LogWriter {
 }
 
 /**
- * The next `sender_ctr` for this member in `epoch` on `channel` ("live" or "team"): above
- * anything used here or seen in the log (`seenMax`). A counter must never be used twice, even
- * after a reload, so it is stored before use; the store is written COUNTERS_RESERVED values
- * ahead, and a send within the range reserved needs no storage at all. A reload skips what was
- * reserved and not used: receivers ask only that counters increase.
+ * Counters are stored before use, so that none is used twice even after a reload: the store
+ * holds the highest value reserved, COUNTERS_RESERVED ahead, and is moved on in the background
+ * when fewer than TOP_UP_AT remain, so a send normally touches no storage at all. A reload
+ * skips what was reserved and not used: receivers ask only that counters increase.
  */
-export async function nextCounter(dialogueId, handle, epoch, seenMax, channel = "live") {
-  const key = counterKey(dialogueId, handle, epoch, channel);
-  const inMemory = countersInMemory.get(key);
-  if (inMemory && Math.max(inMemory.used, seenMax) + 1 <= inMemory.reserved) {
-    inMemory.used = Math.max(inMemory.used, seenMax) + 1;
-    return inMemory.used;
+const TOP_UP_AT = 8;
+
+/** A counter's state on this page; `chain` orders its storage work. */
+function counterState(key) {
+  let state = countersInMemory.get(key);
+  if (!state) {
+    state = { used: -1, reserved: -1, loaded: false, topping: false, chain: Promise.resolve() };
+    countersInMemory.set(key, state);
   }
+  return state;
+}
+
+/** Reserves counters above `seenMax` unless enough are already; one storage write at most. */
+async function reserve(state, dialogueId, key, seenMax) {
   const keep = await cacheAllowed(dialogueId).catch(() => false);
-  let stored = null;
-  if (keep) {
+  if (!keep) {
+    state.reserved = Infinity; // an ephemeral device stores nothing: every counter is the page's
+    state.loaded = true;
+    return;
+  }
+  if (!state.loaded) {
     const raw = await store.load(key).catch(() => null);
     // A counter kept in clear by an older version of this page still counts.
-    stored = Number.isInteger(raw) ? raw : await unseal(dialogueId, key, raw);
+    const stored = Number.isInteger(raw) ? raw : await unseal(dialogueId, key, raw);
+    if (Number.isInteger(stored)) state.used = Math.max(state.used, stored);
+    state.loaded = true;
   }
-  const used = Math.max(Number.isInteger(stored) ? stored : -1, countersInMemory.get(key)?.used ?? -1);
-  const next = Math.max(used, seenMax) + 1;
-  // Nothing stored (an ephemeral device): every counter is this page's to use.
-  const reserved = keep ? next + COUNTERS_RESERVED - 1 : Infinity;
-  if (keep) await saveSealed(dialogueId, key, reserved).catch(() => undefined);
-  countersInMemory.set(key, { used: next, reserved });
-  return next;
+  const base = Math.max(state.used, seenMax);
+  if (state.reserved !== Infinity && state.reserved - base > TOP_UP_AT) return;
+  const reserved = base + COUNTERS_RESERVED;
+  // Storage that fails (private browsing, a full disk) leaves the room working from memory.
+  await saveSealed(dialogueId, key, reserved).catch(() => undefined);
+  state.reserved = reserved;
+}
+
+function queued(state, work) {
+  state.chain = state.chain.then(work, work);
+  return state.chain;
+}
+
+/** Reserves this member's next counters ahead of a send (when the room opens). */
+export function reserveCounters(dialogueId, handle, epoch, seenMax, channel = "live") {
+  const key = counterKey(dialogueId, handle, epoch, channel);
+  const state = counterState(key);
+  return queued(state, () => reserve(state, dialogueId, key, seenMax));
+}
+
+/** The next `sender_ctr` for this member in `epoch` on `channel` ("live" or "team"): above
+ * anything used here or seen in the log (`seenMax`). */
+export async function nextCounter(dialogueId, handle, epoch, seenMax, channel = "live") {
+  const key = counterKey(dialogueId, handle, epoch, channel);
+  const state = counterState(key);
+  while (!state.loaded || Math.max(state.used, seenMax) + 1 > state.reserved) {
+    await queued(state, () => reserve(state, dialogueId, key, seenMax));
+    if (state.reserved === Infinity) break;
+  }
+  state.used = Math.max(state.used, seenMax) + 1;
+  if (state.reserved - state.used < TOP_UP_AT && !state.topping) {
+    state.topping = true;
+    queued(state, () => reserve(state, dialogueId, key, state.used)).finally(() => {
+      state.topping = false;
+    });
+  }
+  return state.used;
 }

@@ -19,7 +19,7 @@ import {
   policyApplies,
 } from "../dialogues/ephemeral.js";
 import { offerTextOnly, setTextOnly } from "../dialogues/low-bandwidth.js";
-import { announce, direction, h, options } from "../dialogues/ui.js";
+import { announce, direction, h, options, show } from "../dialogues/ui.js";
 import { itemById, ruleOf } from "./agenda.js";
 import { $, boot, setupComposer, showTitle, workingLanguages } from "./boot.js";
 import { itemView, queueOrder, queueOutdated, queueView, renderStream, speakerView, timerView } from "./views.js";
@@ -173,7 +173,7 @@ function renderNow(live) {
   const now = itemView(live, prefs(live), { headingLevel: "h3" });
   now.lang = chosen;
   now.dir = direction(chosen);
-  $("now-holder").replaceChildren(now);
+  show($("now-holder"), now);
   const notice = $("rule-notice");
   notice.textContent = rule ? ruleExplanation(rule) : "";
   notice.className = `rule-notice rule-${rule ?? "none"}`;
@@ -198,8 +198,8 @@ function renderHand(live) {
 function renderTimers(live) {
   const now = Date.now();
   if (queueOutdated(live, now)) renderHand(live);
-  $("timer-holder").replaceChildren(timerView(live, now));
-  $("speaker-holder").replaceChildren(speakerView(live, now));
+  show($("timer-holder"), timerView(live, now));
+  show($("speaker-holder"), speakerView(live, now));
 }
 
 function render(live) {

@@ -24,7 +24,7 @@ import { buildModel } from "../dialogues/docs.js";
 import { openChannel, openEnvelope, sealEnvelope } from "./channel.js";
 import { Held } from "./held.js";
 import { History } from "./history.js";
-import { LogWriter, loadLog, nextCounter } from "./log-store.js";
+import { LogWriter, loadLog, nextCounter, reserveCounters } from "./log-store.js";
 import { LiveSocket } from "./socket.js";
 import { buildLog, extendLog } from "./room-log.js";
 import { jsonInt, replay } from "./state.js";
@@ -156,6 +156,7 @@ export class LiveRoom {
       throw error;
     }
     open.resolve();
+    this.reserveCounters();
     this.timer = window.setInterval(() => this.poll(), this.pollMs);
   }
 
@@ -373,10 +374,20 @@ export class LiveRoom {
     this.fillOlder();
   }
 
+  /** Stores this member's next counters in the current epoch ahead of the first send in it. */
+  reserveCounters() {
+    if (this.readOnly) return;
+    const epoch = this.state.epoch;
+    for (const channel of this.hasTeam ? ["live", "team"] : ["live"]) {
+      reserveCounters(this.dialogueId, this.me, epoch, this.maxOwnCounter(epoch, channel), channel).catch(() => undefined);
+    }
+  }
+
   /** Re-verifies the dialogue (a new epoch: new keys, new roster), then reopens what did not open. */
   async reloadKeys() {
     this.state = await this.openState();
     this.live = await openChannel(this.state, { team: !this.readOnly });
+    this.reserveCounters();
     for (const [seq, entry] of this.held) {
       if (entry?.error === "no_key") this.held.set(seq, await openEnvelope(this.state, this.live, entry.env));
     }

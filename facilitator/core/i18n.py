@@ -8,12 +8,14 @@ text direction that ``base.html`` puts on ``<html lang dir>``.
 from __future__ import annotations
 
 import gettext
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
+from babel.dates import get_timezone_name
 from babel.messages.pofile import read_po
 from flask import request, session
 from flask_babel import get_locale
@@ -86,6 +88,26 @@ def browser_language_names(tag: str) -> dict[str, str]:
         return {}
     names = Locale.parse(tag).languages
     return {code: str(name) for code, name in names.items() if code.isalpha() and len(code) <= 3}
+
+
+# Zone ids a browser may be asked to name: the canonical regions, not the POSIX-style aliases.
+_NOT_ZONES = ("Etc/", "posix/", "right/", "SystemV/")
+
+
+def browser_zone_names(tag: str) -> dict[str, str]:
+    """Time zone names in ``tag`` ("بەکاتی ئوردن" for Asia/Amman) for browsers that cannot
+    name zones in it themselves: without them a Kurdish or Pashto page names the dialogue's
+    zone in English."""
+    if tag not in BROWSER_CLDR_FALLBACK:
+        return {}
+    zones = sorted(
+        zone
+        for zone in zoneinfo.available_timezones()
+        if "/" in zone and not zone.startswith(_NOT_ZONES)
+    )
+    return {
+        zone: get_timezone_name(zone, "long", locale=tag, zone_variant="generic") for zone in zones
+    }
 
 
 def format_count(value: float) -> str:

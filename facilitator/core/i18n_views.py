@@ -18,6 +18,7 @@ from facilitator.core.i18n import (
     SUPPORTED_LOCALES,
     browser_catalog,
     browser_language_names,
+    browser_zone_names,
 )
 
 bp = Blueprint("i18n", __name__)
@@ -66,6 +67,9 @@ def _catalog_json(translations: Path, tag: str) -> tuple[bytes, bytes]:
     names = browser_language_names(tag)
     if names:
         body["language_names"] = names
+    zones = browser_zone_names(tag)
+    if zones:
+        body["zone_names"] = zones
     raw = current_app.json.dumps(body).encode()
     return raw, gzip.compress(raw, compresslevel=9, mtime=0)
 

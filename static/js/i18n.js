@@ -4,6 +4,7 @@
 
 let messages = {};
 let languageNames = {};
+let zoneNames = {};
 let locale = document.documentElement.lang || "en";
 
 // Browsers' built-in ICU lacks CLDR data for some of our locales (Chromium formats `ps` and `ckb`
@@ -22,7 +23,9 @@ async function fetchCatalog(tag) {
   if (CLDR_FALLBACK.has(tag) && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 0) {
     ({ DateTimeFormat: fallback } = await import(`../vendor/intl-${tag}.js`));
   }
-  return body ? { messages: body.messages, names: body.language_names ?? {}, fallback } : { fallback };
+  return body
+    ? { messages: body.messages, names: body.language_names ?? {}, zones: body.zone_names ?? {}, fallback }
+    : { fallback };
 }
 
 export async function loadCatalog(tag = locale) {
@@ -31,6 +34,7 @@ export async function loadCatalog(tag = locale) {
   if (loaded.messages) {
     messages = loaded.messages;
     languageNames = loaded.names;
+    zoneNames = loaded.zones;
   }
   FallbackDateTimeFormat = loaded.fallback;
   formatters.clear();
@@ -52,7 +56,7 @@ export async function loadOtherCatalogs(tags) {
   await Promise.all(tags.filter((tag) => !others.has(tag)).map(async (tag) => {
     const loaded = await fetchCatalog(tag);
     others.set(tag, {
-      locale: tag, messages: loaded.messages ?? {}, languageNames: loaded.names ?? {},
+      locale: tag, messages: loaded.messages ?? {}, languageNames: loaded.names ?? {}, zoneNames: loaded.zones ?? {},
       FallbackDateTimeFormat: loaded.fallback, formatters: new Map(),
     });
   }));
@@ -70,12 +74,12 @@ export async function loadOtherCatalogs(tags) {
  * @returns {T}
  */
 export function inLocale(tag, dir, work) {
-  const own = { locale, messages, languageNames, FallbackDateTimeFormat, formatters: new Map(formatters) };
+  const own = { locale, messages, languageNames, zoneNames, FallbackDateTimeFormat, formatters: new Map(formatters) };
   const other = others.get(tag) ?? {
-    locale: tag, messages: {}, languageNames: {}, FallbackDateTimeFormat: null, formatters: new Map(),
+    locale: tag, messages: {}, languageNames: {}, zoneNames: {}, FallbackDateTimeFormat: null, formatters: new Map(),
   };
   const saved = directionOverride;
-  ({ locale, messages, languageNames, FallbackDateTimeFormat } = other);
+  ({ locale, messages, languageNames, zoneNames, FallbackDateTimeFormat } = other);
   formatters.clear();
   other.formatters.forEach((value, key) => formatters.set(key, value));
   directionOverride = dir;
@@ -83,11 +87,21 @@ export function inLocale(tag, dir, work) {
     return work();
   } finally {
     other.formatters = new Map(formatters);
-    ({ locale, messages, languageNames, FallbackDateTimeFormat } = own);
+    ({ locale, messages, languageNames, zoneNames, FallbackDateTimeFormat } = own);
     formatters.clear();
     own.formatters.forEach((value, key) => formatters.set(key, value));
     directionOverride = saved;
   }
+}
+
+/**
+ * A time zone's name from the catalogue, for a locale whose names the browser lacks (the
+ * server sends them with `ps` and `ckb`, from CLDR); null elsewhere, where Intl names it.
+ * @param {string} timeZone
+ * @returns {string | null}
+ */
+export function catalogZoneName(timeZone) {
+  return Object.hasOwn(zoneNames, timeZone) ? zoneNames[timeZone] : null;
 }
 
 /** The direction of the text being made: the page's, or the one `inLocale` runs in. */

@@ -119,6 +119,16 @@ def test_browser_catalogue_comes_from_the_same_catalogue(client, tag):
     assert "Sign in" not in messages, "only strings used by JavaScript are sent"
 
 
+def test_zone_names_come_with_the_locales_browsers_cannot_name_zones_in(client):
+    kurdish = client.get("/i18n/ckb.json").get_json()["zone_names"]
+    pashto = client.get("/i18n/ps.json").get_json()["zone_names"]
+    assert kurdish["Asia/Amman"] == "بەکاتی ئوردن"
+    assert pashto["Asia/Kabul"] == "د افغانستان په وخت"
+    assert "Etc/GMT+5" not in kurdish and "Europe/Istanbul" in kurdish
+    # Where the browser names zones itself, nothing is sent.
+    assert "zone_names" not in client.get("/i18n/ar.json").get_json()
+
+
 def test_unknown_catalogue_is_404_json(client):
     response = client.get("/i18n/xx.json")
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"

@@ -1,7 +1,7 @@
 // Times: sessions are stored as ISO 8601 with the dialogue's UTC offset, edited as wall-clock time
 // in the dialogue's time zone, and shown in each viewer's own time zone and locale.
 
-import { currentLocale, dateTimeFormat, writingDirection } from "../i18n.js";
+import { catalogZoneName, currentLocale, dateTimeFormat, writingDirection } from "../i18n.js";
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
@@ -223,6 +223,8 @@ function rangeParts(format, start, end) {
 /** A time zone's name in the viewer's language ("שעון טורקיה" for "Europe/Istanbul"), else its
  * id: ids are English city names that a reader of another language may not recognise. */
 export function zoneName(timeZone) {
+  const named = catalogZoneName(timeZone);
+  if (named) return named;
   for (const style of ["longGeneric", "long"]) {
     try {
       const parts = dateTimeFormat(displayLocale(), { timeZone, timeZoneName: style }).formatToParts(new Date());

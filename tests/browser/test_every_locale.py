@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from facilitator.core.i18n import SUPPORTED_LOCALES, locale_info
+from tests.browser.test_live_floor import translated
 from tests.browser.test_live_room import LAYLA, LiveWatch, admit, wait_live
 from tests.browser.test_notes_export import BULLET_ROOM, add_note
 from tests.browser.test_workspace import add_agenda, axe_violations, create_dialogue, sign_in
@@ -254,6 +255,36 @@ def check_bullets(page: Any, tag: str) -> None:
         assert bullet["text_to_item"] < 2 and bullet["room"] >= 10, (tag, lang, bullet)
 
 
+def check_language_choices(page: Any, tag: str) -> None:
+    """The new dialogue's working languages are ticked from the supported locales, each named
+    in its own language, and a title field follows each choice as it is made."""
+    boxes = page.locator("#language-boxes input[type=checkbox]")
+    expect(boxes).to_have_count(len(SUPPORTED_LOCALES))
+    titles = page.locator("#title-fields input")
+    before = titles.count()
+    extra = "uk" if tag != "uk" else "tr"
+    page.locator(f"#language-boxes input[value='{extra}']").check()
+    expect(page.locator(f"#title-{extra}")).to_be_visible()
+    expect(titles).to_have_count(before + 1)
+    page.locator(f"#language-boxes input[value='{extra}']").uncheck()
+    expect(titles).to_have_count(before)
+
+
+def check_invitation_languages(page: Any) -> None:
+    """A participant's own language is any supported locale, not only a working language."""
+    offered = page.locator("#invite-language option").evaluate_all(
+        "(options) => options.map((option) => option.value)"
+    )
+    assert set(SUPPORTED_LOCALES) <= set(offered), offered
+
+
+def check_connection_words(page: Any, tag: str) -> None:
+    """The live view says in words, in the reader's language, that all is current."""
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "live", timeout=WAIT)
+    expect(status).to_have_text(translated(tag, "Connected: up to date"), timeout=WAIT)
+
+
 @pytest.mark.skipif(not TRANSLATED, reason="no translated locale")
 def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
     watch = LiveWatch()
@@ -298,6 +329,9 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
             check_page(convener, tag, english, where, origin)
             if where == "workspace":
                 check_zone_name(convener, tag)
+                check_invitation_languages(convener)
+            if where == "new dialogue":
+                check_language_choices(convener, tag)
             if where == "summary" and locale_info(tag).is_rtl:
                 check_bullets(convener, tag)
         participant.goto(f"{origin}/p/{dialogue_id}")
@@ -310,6 +344,8 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
                 check_dates(participant, tag)
                 if locale_info(tag).is_rtl:
                     check_time_order(participant, tag)
+            if where == "participant live":
+                check_connection_words(participant, tag)
             if tag in AXE_LOCALES:
                 check_focus_order(participant, tag, where)
         wait_live(participant)
@@ -325,4 +361,25 @@ def test_every_page_in_every_locale(browser, origin, make_member, artifacts):
             page.goto(origin + path)
             check_page(page, tag, english, where, origin)
         signed_out.close()
+
+    # A participant removed from the dialogue is told so and offered the wipe there and then,
+    # in their language, left to right and right to left.
+    convener.goto(origin + "/")
+    switch_locale(convener, "en")
+    convener.goto(f"{origin}/dialogues/{dialogue_id}#people")
+    convener.once("dialog", lambda dialog: dialog.accept())
+    convener.get_by_role("button", name=f"Remove {LAYLA['name']} from the dialogue").click()
+    for tag in ("en", "he", "ur"):
+        participant.goto(f"{origin}/p/{dialogue_id}")
+        switch_locale(participant, tag)
+        participant.goto(f"{origin}/p/{dialogue_id}/live")
+        expect(participant.locator("#refusal #wipe")).to_have_text(
+            translated(tag, "Leave and wipe this device"), timeout=WAIT
+        )
+        assert participant.locator("html").get_attribute("dir") == locale_info(tag).direction
+    participant.once("dialog", lambda dialog: dialog.accept())
+    participant.locator("#refusal #wipe").click()
+    expect(participant.locator("#wipe-status")).to_have_text(
+        translated("ur", "This device has left the dialogue and holds no key any more."), timeout=WAIT
+    )
     assert watch.problems == []

@@ -103,9 +103,7 @@ def _ask(finding: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
     return {"id": finding["id"], "action": "replace"}
 
 
-def _every_occurrence(
-    findings: list[dict[str, Any]], decided: dict[str, Any]
-) -> dict[str, Any]:
+def _every_occurrence(findings: list[dict[str, Any]], decided: dict[str, Any]) -> dict[str, Any]:
     """A decision with ``"every": true`` stands for every finding of the same listed name and
     kind (one person, affiliation, side or term) that has no decision of its own; of two such
     decisions for one person, the first in the findings' order wins. Kind and name are read from

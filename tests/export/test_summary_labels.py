@@ -76,10 +76,18 @@ def test_one_decision_for_every_occurrence_of_a_person(tmp_path: Path) -> None:
     yusuf = [f for f in findings if f["source"] == "Yusuf Al-Mansour"]
     anatoly = [f for f in findings if f["source"] == "Anatoly Greshnev"]
     assert len(yusuf) == 2 and len(anatoly) == 1
-    path = review_file(tmp_path, [
-        {"id": yusuf[0]["id"], "action": "replace", "replacement": "the delegate", "every": True},
-        {"id": anatoly[0]["id"], "action": "keep"},
-    ])
+    path = review_file(
+        tmp_path,
+        [
+            {
+                "id": yusuf[0]["id"],
+                "action": "replace",
+                "replacement": "the delegate",
+                "every": True,
+            },
+            {"id": anatoly[0]["id"], "action": "keep"},
+        ],
+    )
     decisions = _decisions(findings, path, Labels("fa").neutral())
     assert decisions is not None
     out = anonymise.apply(SUMMARY, CONTEXT, decisions, Labels("fa").neutral())
@@ -91,11 +99,14 @@ def test_one_decision_for_every_occurrence_of_a_person(tmp_path: Path) -> None:
 def test_a_decision_of_its_own_wins_over_every_occurrence(tmp_path: Path) -> None:
     findings = anonymise.review(SUMMARY, CONTEXT)
     first, anatoly, second = findings
-    path = review_file(tmp_path, [
-        {"id": first["id"], "action": "keep", "every": True},
-        {"id": second["id"], "action": "replace"},
-        {"id": anatoly["id"], "action": "replace"},
-    ])
+    path = review_file(
+        tmp_path,
+        [
+            {"id": first["id"], "action": "keep", "every": True},
+            {"id": second["id"], "action": "replace"},
+            {"id": anatoly["id"], "action": "replace"},
+        ],
+    )
     decisions = _decisions(findings, path, Labels("fa").neutral())
     assert decisions is not None
     out = anonymise.apply(SUMMARY, CONTEXT, decisions, Labels("fa").neutral())
@@ -107,7 +118,17 @@ def test_a_decision_of_its_own_wins_over_every_occurrence(tmp_path: Path) -> Non
 def test_every_occurrence_never_reaches_another_person(tmp_path: Path) -> None:
     findings = anonymise.review(SUMMARY, CONTEXT)
     yusuf = next(f for f in findings if f["source"] == "Yusuf Al-Mansour")
-    path = review_file(tmp_path, [{"id": yusuf["id"], "action": "keep", "every": True,
-                                   "kind": "participant", "source": "Anatoly Greshnev"}])
+    path = review_file(
+        tmp_path,
+        [
+            {
+                "id": yusuf["id"],
+                "action": "keep",
+                "every": True,
+                "kind": "participant",
+                "source": "Anatoly Greshnev",
+            }
+        ],
+    )
     with pytest.raises(click.ClickException, match="no decision for 1 finding"):
         _decisions(findings, path, Labels("en").neutral())

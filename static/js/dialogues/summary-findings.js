@@ -145,7 +145,8 @@ export function findingView(finding, index, summary, onDecide, { labels: names =
     contextView(finding),
     h("fieldset", {},
       h("legend", { text: _("“%(match)s”", { match: finding.match }) }),
-      radio("replace", _("Replace with %(label)s", { label })),
+      // Isolated: the label is in the summary's language, which may run the other way.
+      radio("replace", _("Replace with %(label)s", { label: `\u2068${label}\u2069` })),
       ALWAYS_REPLACED.has(finding.kind)
         ? h("span", { class: "hint", text: _("Member handles and pseudonyms are always replaced.") })
         : radio("keep", _("Keep as written")),

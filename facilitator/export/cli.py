@@ -103,6 +103,25 @@ def _ask(finding: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
     return {"id": finding["id"], "action": "replace"}
 
 
+def _every_occurrence(findings: list[dict[str, Any]], decided: dict[str, Any]) -> dict[str, Any]:
+    """A decision with ``"every": true`` stands for every finding of the same listed name and
+    kind (one person, affiliation, side or term) that has no decision of its own; of two such
+    decisions for one person, the first in the findings' order wins. Kind and name are read from
+    the findings, not from the file, so an edited file cannot widen a decision."""
+    by_id = {f["id"]: f for f in findings}
+    every: dict[tuple[str, str], dict[str, Any]] = {}
+    for finding in findings:
+        decision = decided.get(finding["id"])
+        if isinstance(decision, dict) and decision.get("every") is True:
+            every.setdefault((finding["kind"], finding["source"]), decision)
+    spread = dict(decided)
+    for finding_id, finding in by_id.items():
+        key = (finding["kind"], finding["source"])
+        if finding_id not in spread and key in every:
+            spread[finding_id] = {**every[key], "id": finding_id}
+    return spread
+
+
 def _decisions(
     findings: list[dict[str, Any]], review: Path | None, labels: dict[str, str]
 ) -> list[dict[str, Any]] | None:
@@ -121,11 +140,14 @@ def _decisions(
         review.write_text(json.dumps(proposed, ensure_ascii=False, indent=2) + "\n")
         click.echo(
             f"{len(findings)} passage(s) may identify someone. Review {review} "
-            '("action": "replace", "keep", or "replace" with a "replacement"), then run again.'
+            '("action": "replace", "keep", or "replace" with a "replacement"; "every": true '
+            "applies a decision to every occurrence of the same person), then run again."
         )
         return None
     data = json.loads(review.read_text())
-    decided = {d["id"]: d for d in data if isinstance(d, dict) and "id" in d}
+    decided = _every_occurrence(
+        findings, {d["id"]: d for d in data if isinstance(d, dict) and "id" in d}
+    )
     missing = [f["id"] for f in findings if f["id"] not in decided]
     if missing:
         raise click.ClickException(

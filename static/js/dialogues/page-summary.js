@@ -11,7 +11,7 @@
 // under the team key, never reach this page, the anonymiser or an export.
 
 import "../secure-context.js";
-import { _, loadCatalog, ngettext } from "../i18n.js";
+import { _, currentLocale, languageName, loadCatalog, loadOtherCatalogs, ngettext, supportedLocales } from "../i18n.js";
 import * as anonymiser from "../export/anonymise.js";
 import * as api from "./api.js";
 import { renderArchiveKey, setupArchivePanel } from "./archive-panel.js";
@@ -24,7 +24,7 @@ import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
 } from "./summary-export.js";
-import { decided, findingView, labels } from "./summary-findings.js";
+import { decided, findingView, labelsIn, sameSource } from "./summary-findings.js";
 import { $, announce, h, say, textDirection, userText } from "./ui.js";
 
 const root = $("summary-page");
@@ -56,7 +56,19 @@ const page = {
 
 const DRAFT_KEY = `summary-draft:${page.id}`;
 const TERMS_KEY = `summary-terms:${page.id}`;
-const prefs = () => preferences(page.model);
+/** The summary's language: its neutral labels are written in it, its titles picked in it first. */
+const summaryLanguage = () => $("summary-lang").value || currentLocale();
+const prefs = () => preferences(page.model, summaryLanguage());
+
+function setupLanguages() {
+  const select = $("summary-lang");
+  select.replaceChildren(...supportedLocales().map((tag) => h("option", { value: tag, text: languageName(tag) })));
+  select.value = currentLocale();
+  select.addEventListener("change", () => {
+    renderDraft();
+    invalidate();
+  });
+}
 
 // --- overview and draft ----------------------------------------------------------------------
 
@@ -117,6 +129,7 @@ function invalidate() {
   page.review = null;
   page.ready = null;
   $("findings").replaceChildren();
+  $("undecided").hidden = true;
   $("preview").hidden = true;
   say($("review-status"), _("The text, the terms or the notes changed: review again before exporting."));
   updateButtons();
@@ -139,6 +152,9 @@ async function settle() {
   if (!review) return;
   const ticket = ++settling;
   const open = review.findings.filter((f) => !decided(review.decisions.get(f.id))).length;
+  const count = $("undecided");
+  count.textContent = ngettext("%(num)s finding still undecided", "%(num)s findings still undecided", open);
+  count.hidden = !review.findings.length;
   if (open) {
     page.ready = null;
     $("preview").hidden = true;
@@ -150,10 +166,11 @@ async function settle() {
     return;
   }
   const decisions = review.findings.map((f) => review.decisions.get(f.id));
+  const labels = review.labels;
   let clean;
   let manifest;
   try {
-    clean = coarsenTimes(await anonymiser.apply(review.summary, review.context, decisions, labels()));
+    clean = coarsenTimes(await anonymiser.apply(review.summary, review.context, decisions, labels));
     manifest = await manifestFor(clean, page.state);
   } catch (error) {
     page.ready = null;
@@ -183,13 +200,28 @@ async function runReview() {
       includeNotes: $("include-notes").checked,
       terms: terms(),
     });
+    const language = summaryLanguage();
+    // Every locale's catalogue, not the chosen one's: the server must not learn the summary's language.
+    if (language !== currentLocale()) await loadOtherCatalogs(supportedLocales());
+    const labels = labelsIn(language);
     const findings = await anonymiser.review(summary, context);
-    page.review = { summary, context, findings, decisions: new Map() };
+    const review = { summary, context, findings, labels, decisions: new Map() };
+    page.review = review;
     page.ready = null;
-    $("findings").replaceChildren(...findings.map((finding, i) => findingView(finding, i, summary, (decision) => {
-      page.review.decisions.set(finding.id, decision);
+    /** @type {any[]} */
+    const views = findings.map((finding, i) => findingView(finding, i, summary, (decision, every) => {
+      review.decisions.set(finding.id, decision);
+      if (every) {
+        findings.forEach((other, j) => {
+          if (other === finding || !sameSource(other, finding)) return;
+          const copy = decision && { ...decision, id: other.id };
+          review.decisions.set(other.id, copy);
+          views[j].take(copy);
+        });
+      }
       settle();
-    })));
+    }, { labels, others: findings.filter((other) => other !== finding && sameSource(other, finding)).length }));
+    $("findings").replaceChildren(...views);
     announce(findings.length
       ? ngettext(
         "%(num)s passage may identify someone. Decide it.",
@@ -292,6 +324,7 @@ try {
     );
   } else {
     restoreDraft();
+    setupLanguages();
     await page.reload();
     setupArchivePanel(page);
     updateButtons();

@@ -2,8 +2,8 @@
 // and in what context, with its choices: the neutral label, keeping it (not for handles and
 // pseudonyms), or the convener's own words.
 
-import { _ } from "../i18n.js";
-import { h } from "./ui.js";
+import { _, currentLocale, inLocale } from "../i18n.js";
+import { direction, h } from "./ui.js";
 
 /** The anonymiser's label keys, in the page's language. */
 export function labels() {
@@ -14,6 +14,18 @@ export function labels() {
     term: _("[a term]"),
   };
 }
+
+/**
+ * The label keys in `tag`'s language, the summary's (which may not be the page's): from that
+ * locale's catalogue, loaded beforehand with `loadOtherCatalogs`.
+ * @param {string} tag
+ */
+export function labelsIn(tag) {
+  return !tag || tag === currentLocale() ? labels() : inLocale(tag, direction(tag), labels);
+}
+
+/** Findings of the same listed name and kind: one person (or affiliation, side, term). */
+export const sameSource = (a, b) => a.kind === b.kind && a.source === b.source;
 
 function kindLabel(kind) {
   const table = {
@@ -73,20 +85,27 @@ export function decided(decision) {
 }
 
 /**
- * One finding with its three choices; `onDecide(decision)` hears each change (null: none yet).
+ * One finding with its three choices; `onDecide(decision, every)` hears each change (null: none
+ * yet; `every`: the convener asked for the same decision on every finding of the same person).
+ * The element's `take(decision)` shows a decision taken on another finding of the same person.
  * @param {any} finding from anonymiser.review
  * @param {number} index
  * @param {any} summary what was reviewed
- * @param {(decision: object | null) => void} onDecide
+ * @param {(decision: object | null, every: boolean) => void} onDecide
+ * @param {{labels?: Record<string, string>, others?: number}} [options] the labels in the
+ *   summary's language; how many other findings are of the same person
  */
-export function findingView(finding, index, summary, onDecide) {
+export function findingView(finding, index, summary, onDecide, { labels: names = labels(), others = 0 } = {}) {
   const name = `finding-${index}`;
-  const label = labels()[finding.label] ?? finding.label;
+  const label = names[finding.label] ?? finding.label;
   const own = h("input", {
     type: "text", class: "own", id: `${name}-own`, dir: "auto", disabled: true,
     "aria-label": _("Your replacement for “%(match)s”", { match: finding.match }),
   });
   const item = h("li", { class: "finding", dataset: { findingId: finding.id, kind: finding.kind } });
+  const every = others > 0
+    ? h("input", { type: "checkbox", class: "every", id: `${name}-every`, onchange: () => choose() })
+    : null;
   const choose = () => {
     const picked = item.querySelector(`input[name="${name}"]:checked`)?.value;
     own.disabled = picked !== "own";
@@ -95,8 +114,21 @@ export function findingView(finding, index, summary, onDecide) {
     else if (picked === "keep") decision = { id: finding.id, action: "keep" };
     else if (picked === "own") decision = { id: finding.id, action: "replace", replacement: own.value };
     item.classList.toggle("decided", decided(decision));
-    onDecide(decision);
+    onDecide(decision, Boolean(every?.checked));
   };
+  /** @param {any} decision */
+  const take = (decision) => {
+    const value = !decision ? null
+      : decision.action === "keep" ? "keep"
+        : typeof decision.replacement === "string" ? "own" : "replace";
+    for (const input of item.querySelectorAll(`input[name="${name}"]`)) {
+      /** @type {HTMLInputElement} */ (input).checked = /** @type {HTMLInputElement} */ (input).value === value;
+    }
+    own.value = value === "own" ? decision.replacement : own.value;
+    own.disabled = value !== "own";
+    item.classList.toggle("decided", decided(decision));
+  };
+  Object.assign(item, { take });
   const radio = (value, text, disabled = false) => h("label", { class: "check" },
     h("input", { type: "radio", name, value, disabled, onchange: () => {
       choose();
@@ -113,12 +145,16 @@ export function findingView(finding, index, summary, onDecide) {
     contextView(finding),
     h("fieldset", {},
       h("legend", { text: _("“%(match)s”", { match: finding.match }) }),
-      radio("replace", _("Replace with %(label)s", { label })),
+      // Isolated: the label is in the summary's language, which may run the other way.
+      radio("replace", _("Replace with %(label)s", { label: `\u2068${label}\u2069` })),
       ALWAYS_REPLACED.has(finding.kind)
         ? h("span", { class: "hint", text: _("Member handles and pseudonyms are always replaced.") })
         : radio("keep", _("Keep as written")),
       radio("own", _("Replace with my own words:")),
       own),
+    every
+      ? h("label", { class: "check every-occurrence", for: every.id }, every, _("Apply to every occurrence of this person"))
+      : "",
   );
   return item;
 }

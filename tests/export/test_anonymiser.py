@@ -48,7 +48,8 @@ def test_apply_gives_the_expected_summary(case):
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_nothing_is_left_to_find_once_everything_is_replaced(case):
     """With every finding replaced by its label, the export has nothing left to review."""
-    output = apply(case["summary"], case["context"], [])
+    every = [{"id": f["id"], "action": "replace"} for f in case["expect"]["findings"]]
+    output = apply(case["summary"], case["context"], every)
     assert review(output, case["context"]) == []
 
 

@@ -9,10 +9,10 @@ application only reads the JSON).
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 
 import wordfreq
-from importlib.metadata import version
 
 from facilitator.export.anonymise.fold import fold, tokens
 
@@ -44,8 +44,9 @@ def main() -> None:
         "wordfreq has no list for "
         + ", ".join(lang for lang, words in lists.items() if not words)
         + ": every finding in a text in those languages, or without a language, is certain. "
-        "Each list is one string, the words separated by spaces. A single word of a longer name that is one of these words is a possible finding, "
-        "not a certain one (docs/export.md, \"Confidence\")."
+        "Each list is one string, the words separated by spaces. "
+        "A single word of a longer name that is one of these words is a possible finding, "
+        'not a certain one (docs/export.md, "Confidence").'
     )
     data = {"about": about, "words": lists}
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")

@@ -22,8 +22,9 @@ from facilitator.export.anonymise.model import Summary
 
 CERTAIN = "certain"
 POSSIBLE = "possible"
-# What ends a sentence: a capital after one of these may be an ordinary word.
-SENTENCE_ENDS = frozenset(".!?…:;\n\r\u2028\u2029؟۔")
+# What ends a sentence (with the Arabic question mark and the Urdu full stop): a capital after
+# one of these may be an ordinary word.
+SENTENCE_ENDS = frozenset(".!?…:;\n\r\u2028\u2029\u061f\u06d4")
 ARTICLE = "ال"
 
 COMMON: dict[str, frozenset[str]] = {

@@ -172,5 +172,7 @@ def findings(summary: Summary, context: Context) -> list[Finding]:
         named = {h.source for h, s in zip(hits, sure, strict=True) if s == CERTAIN}
         for hit, level in zip(hits, sure, strict=True):
             level = CERTAIN if hit.source in named else level
-            out.append(Finding(where, text, hit.start, hit.end, hit.kind, hit.source, hit.via, level))
+            out.append(
+                Finding(where, text, hit.start, hit.end, hit.kind, hit.source, hit.via, level)
+            )
     return out

@@ -43,14 +43,17 @@ export function confidence(chars, start, end, kind, position, lang) {
   return attributive ? POSSIBLE : CERTAIN;
 }
 
-/** [where, lang] for every text of the parsed summary with a language: notes and translations. */
+/** [where, lang] for every text of the parsed summary with a language: notes and translations.
+ * @returns {Generator<[string, string]>} */
 export function* languagesOf(summary) {
   for (const session of summary.sessions) {
     for (const item of session.items) {
       for (const note of item.notes) {
         const where = `sessions[${session.index}].items[${item.index}].notes[${note.index}]`;
-        yield [`${where}.text`, note.lang];
-        if (note.translation !== null) yield [`${where}.translation.text`, note.translation.lang];
+        yield /** @type {[string, string]} */ ([`${where}.text`, note.lang]);
+        if (note.translation !== null) {
+          yield /** @type {[string, string]} */ ([`${where}.translation.text`, note.translation.lang]);
+        }
       }
     }
   }

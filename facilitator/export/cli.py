@@ -90,11 +90,13 @@ def _ask(finding: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
     click.echo("")
     click.echo(f"  {finding['where']}: {finding['context']}")
     label = labels.get(finding["label"], finding["label"])
-    click.echo(f"  «{finding['match']}» ({finding['kind']}) -> {label}")
+    possible = finding.get("confidence") == "possible"
+    hint = ", possibly an ordinary word" if possible else ""
+    click.echo(f"  «{finding['match']}» ({finding['kind']}{hint}) -> {label}")
     choice = click.prompt(
         "  [r]eplace / [k]eep / [o]ther replacement",
         type=click.Choice(["r", "k", "o"]),
-        default="r",
+        default="k" if possible else "r",
     )
     if choice == "k":
         return {"id": finding["id"], "action": "keep"}
@@ -134,7 +136,9 @@ def _decisions(
         return [_ask(f, labels) for f in findings]
     if not review.exists():
         proposed = [
-            {**f, "action": "replace", "replacement": labels.get(f["label"], f["label"])}
+            {**f, "action": "keep"}
+            if f.get("confidence") == "possible"
+            else {**f, "action": "replace", "replacement": labels.get(f["label"], f["label"])}
             for f in findings
         ]
         review.write_text(json.dumps(proposed, ensure_ascii=False, indent=2) + "\n")

@@ -88,7 +88,8 @@ def test_the_team_check_sees_team_code_where_it_is(client, meta, sign_in, make_m
 
 def test_shared_json_tables_are_bundled(meta):
     sources = set(meta["inputs"])
-    assert {"static/shared/roles.json", "static/shared/anonymiser-languages.json"} <= sources
+    shared = {"roles.json", "anonymiser-languages.json", "common-words.json"}
+    assert {f"static/shared/{name}" for name in shared} <= sources
     for path, output in meta["outputs"].items():
         assert not [i for i in output["imports"] if i["path"].endswith(".json")], path
 

@@ -48,7 +48,8 @@ def test_apply_gives_the_expected_summary(case):
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_nothing_is_left_to_find_once_everything_is_replaced(case):
     """With every finding replaced by its label, the export has nothing left to review."""
-    output = apply(case["summary"], case["context"], [])
+    every = [{"id": f["id"], "action": "replace"} for f in case["expect"]["findings"]]
+    output = apply(case["summary"], case["context"], every)
     assert review(output, case["context"]) == []
 
 
@@ -122,6 +123,30 @@ def test_cases_cover_transliteration_between_every_pair_of_scripts():
     assert len(CASES) >= 90
     aliased = [p for c in CASES for p in c["context"].get("roster", []) if p.get("aliases")]
     assert aliased
+
+
+def test_cases_cover_morphology_and_confidence():
+    """Morphology cases in the languages with attached endings, and possible findings (common
+    words) in every script in use, which apply keeps without a decision and replaces with one."""
+    morph = {c["name"] for c in CASES if c["name"].startswith("morph_")}
+    for part in ("turkish", "sorani", "persian", "hebrew", "broken_across_lines", "trap"):
+        assert any(part in name for name in morph), part
+    possible = [
+        (case, f)
+        for case in CASES
+        for f in case["expect"]["findings"]
+        if f["confidence"] == "possible"
+    ]
+    assert {f["confidence"] for c in CASES for f in c["expect"]["findings"]} == {
+        "certain",
+        "possible",
+    }
+    assert {"latin", "arabic", "hebrew", "cyrillic"} <= {_script(f["match"]) for _c, f in possible}
+    for case, finding in possible:
+        decided = {d["id"]: d for d in case["decisions"]}
+        kept = finding["id"] not in decided
+        exported = text_at(case["expect"]["output"], finding["where"])
+        assert (finding["match"] in exported) == kept, (case["name"], finding["match"])
 
 
 def test_a_person_documents_roster_entry_keeps_non_blank_strings_and_aliases():

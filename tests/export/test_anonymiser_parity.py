@@ -18,6 +18,7 @@ import pytest
 from anyascii import anyascii
 
 from facilitator.export.anonymise import review
+from facilitator.export.anonymise.confidence import COMMON as COMMON_WORDS
 from facilitator.export.anonymise.fold import category, fold, script_of, unknown
 from facilitator.export.anonymise.languages import SCRIPTS, UNASSIGNED_IN_14
 from facilitator.export.anonymise.translit import latin, skeletons
@@ -141,7 +142,7 @@ def _random_case(rng: random.Random, alphabets: dict[str, list[str]]) -> dict[st
     def text(words: int) -> str:
         out = []
         for _ in range(words):
-            out += [word(), rng.choice([" ", " ", " ", "-", "\n", ", ", " al-", " א-", "‐"])]
+            out += [word(), rng.choice([" ", " ", " ", "-", "\n", ", ", " al-", " א-", "‐", "-\n"])]
         return "".join(out).strip()
 
     notes = [text(rng.randint(3, 16)) for _ in range(6)]
@@ -162,9 +163,30 @@ def _random_case(rng: random.Random, alphabets: dict[str, list[str]]) -> dict[st
         if rng.random() < 0.3:
             entry["aliases"] = [text(1), rng.choice(pool)]
         roster.append(entry)
-    items = [{"title": text(2), "rule": "on_record", "notes": [{"text": n} for n in notes]}]
+    # Common words of the notes' languages as first names, written in the notes with and without
+    # a capital and a suffix, so that confidence and suffixes by language are compared too.
+    langs = [rng.choice(LANGS) for _ in notes]
+    for _ in range(3):
+        note = rng.randrange(len(notes))
+        common = rng.choice(COMMON[langs[note]] or ["rose"])
+        surname = word()
+        roster.append({"display_name": f"{common} {surname}"})
+        spelled = common.capitalize() if rng.random() < 0.5 else common
+        ending = rng.choice(["", "nin", "la", "یش", "ی", "ها"])
+        notes[note] = f"{notes[note]}{rng.choice(['. ', ' ', ', '])}{spelled}{ending} {surname}"
+    items = [
+        {
+            "title": text(2),
+            "rule": "on_record",
+            "notes": [{"text": n, "lang": lang} for n, lang in zip(notes, langs, strict=True)],
+        }
+    ]
     summary = {"dialogue": {"title": text(3)}, "sessions": [{"title": "", "items": items}]}
     return {"summary": summary, "context": {"roster": roster}}
+
+
+LANGS = ("", "ar", "ckb", "en", "fa", "he", "ru", "tr", "uk", "ur")
+COMMON = {lang: sorted(words)[::97] for lang, words in {"": frozenset(), **COMMON_WORDS}.items()}
 
 
 def random_cases(count: int = 150) -> list[dict[str, Any]]:
@@ -186,5 +208,6 @@ def test_random_texts_from_every_script_give_identical_findings():
     node = in_node(reviews=cases)["reviews"]
     assert sum(map(len, python)) > 100, "the random cases should find something"
     assert any(f.get("via") == "transliteration" for found in python for f in found)
+    assert any(f["confidence"] == "possible" for found in python for f in found)
     for case, ours, theirs in zip(cases, python, node, strict=True):
         assert theirs == ours, json.dumps(case, ensure_ascii=False)

@@ -1,7 +1,8 @@
 """Apply: the summary as exported, with the convener's decisions on the findings.
 
-Findings are replaced as decided; a finding without a decision, or with another action than
-``keep`` or ``replace``, is replaced by its label, and handles and pseudonyms always are,
+Findings are replaced as decided; a "possible" finding without a decision is kept; any other
+finding without a decision, or with another action than ``keep`` or ``replace``, is replaced by
+its label, and handles and pseudonyms always are,
 whatever the decision. Off-the-record, no-notes and team-channel content is already gone (see
 ``model``); times are cut to the day and small counts by side suppressed.
 
@@ -17,6 +18,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from facilitator.export.anonymise.confidence import POSSIBLE
 from facilitator.export.anonymise.model import Decision, Item, Note, Session, Summary
 from facilitator.export.anonymise.review import Finding
 
@@ -47,7 +49,10 @@ class Cleaner:
         label = self.labels[finding.label]
         if finding.kind in ALWAYS_REPLACED:
             return label
-        decision = self.decisions.get(finding.id, Decision(None, None))
+        decision = self.decisions.get(finding.id)
+        if decision is None and finding.confidence == POSSIBLE:
+            return finding.match
+        decision = decision or Decision(None, None)
         if decision.action == "keep":
             return finding.match
         own = decision.replacement

@@ -24,10 +24,15 @@ from facilitator.export.anonymise.languages import (
     HEBREW_PREFIX_LETTERS,
     HEBREW_PREFIX_MAX,
     IGNORED,
+    LINE_BREAK_HYPHENS,
+    LINE_BREAK_SPACES,
+    LINE_BREAKS,
     NAME_PARTICLES,
     SCRIPTS,
+    SUFFIX_RULES_RAW,
     UNASSIGNED_IN_14,
     VARIANTS,
+    SuffixRule,
 )
 
 TATWEEL = "\u0640"
@@ -53,6 +58,11 @@ def _is_mark(char: str) -> bool:
 
 def _is_word(char: str) -> bool:
     return category(char)[0] in "LN"
+
+
+def is_word(char: str) -> bool:
+    """Whether ``char`` is a letter or digit (of Unicode 14)."""
+    return _is_word(char)
 
 
 @cache
@@ -100,6 +110,43 @@ FOLDED_ENDINGS = _folded_set(CYRILLIC_ENDINGS)
 FOLDED_FINALS = _folded_set(CYRILLIC_FINALS)
 FOLDED_ADJECTIVE_FINALS = _folded_set(CYRILLIC_ADJECTIVE_FINALS)
 FOLDED_PARTICLES = _folded_set(NAME_PARTICLES)
+SUFFIX_RULES: tuple[SuffixRule, ...] = tuple(
+    SuffixRule(
+        frozenset(rule["langs"]),
+        rule["script"],
+        fold(rule["after"]),
+        rule["min_stem"],
+        _folded_set(rule["suffixes"]),
+    )
+    for rule in SUFFIX_RULES_RAW
+)
+
+
+def language(lang: str) -> str:
+    """The primary language subtag of a BCP 47 tag, lower case ("" when unknown)."""
+    return lang.strip().lower().replace("_", "-").split("-")[0]
+
+
+@cache
+def suffix_rules(lang: str) -> tuple[SuffixRule, ...]:
+    """The suffix rules for a text in ``lang`` (every rule for a text without a language)."""
+    primary = language(lang)
+    return tuple(r for r in SUFFIX_RULES if not primary or not r.langs or primary in r.langs)
+
+
+def line_break_after(text: str, at: int) -> int | None:
+    """Where the next word starts when a word ending at ``at`` is broken there across a line by a
+    hyphen (hyphens, optional spaces, a line break, optional spaces), else None."""
+    end = at
+    while end < len(text) and text[end] in LINE_BREAK_HYPHENS:
+        end += 1
+    if end == at:
+        return None
+    broken = False
+    while end < len(text) and (text[end] in LINE_BREAK_SPACES or text[end] in LINE_BREAKS):
+        broken = broken or text[end] in LINE_BREAKS
+        end += 1
+    return end if broken and end < len(text) and _is_word(text[end]) else None
 
 
 def _attached(char: str) -> bool:

@@ -5,6 +5,7 @@ gives the reason for each table."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ def code_point(text: str) -> int:
 
 
 _DATA: dict[str, Any] = json.loads(PATH.read_text(encoding="utf-8"))
+COMMON_WORDS_PATH = PATH.with_name("common-words.json")
 
 IGNORED = frozenset(chr(code_point(point)) for point in _DATA["ignored"])
 VARIANTS: dict[str, str] = dict(_DATA["variants"])
@@ -24,6 +26,23 @@ SEPARATORS = frozenset(_DATA["separators"])
 ARABIC_PREFIXES: tuple[str, ...] = tuple(_DATA["arabic_prefixes"])
 LAM_PREFIXES = frozenset(_DATA["lam_prefixes"])
 ARABIC_SUFFIXES = frozenset(_DATA["arabic_suffixes"])
+
+
+@dataclass(frozen=True)
+class SuffixRule:
+    """Suffixes attached to the last word of a name in texts of some languages (all if empty)."""
+
+    langs: frozenset[str]
+    script: str
+    after: str
+    min_stem: int
+    suffixes: frozenset[str]
+
+
+SUFFIX_RULES_RAW: tuple[dict[str, Any], ...] = tuple(_DATA["suffixes"])
+LINE_BREAK_HYPHENS = frozenset(_DATA["line_breaks"]["hyphens"])
+LINE_BREAK_SPACES = frozenset(_DATA["line_breaks"]["spaces"])
+LINE_BREAKS = frozenset(_DATA["line_breaks"]["breaks"])
 HEBREW_PREFIX_LETTERS = frozenset(_DATA["hebrew_prefix_letters"])
 HEBREW_PREFIX_MAX: int = _DATA["hebrew_prefix_max"]
 CYRILLIC_ENDINGS = frozenset(_DATA["cyrillic_endings"])

@@ -8,7 +8,7 @@ matched in the original text, as written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from facilitator.export.anonymise.fold import (
     FOLDED_ADJECTIVE_FINALS,
@@ -16,7 +16,9 @@ from facilitator.export.anonymise.fold import (
     FOLDED_FINALS,
     FOLDED_PARTICLES,
     Folded,
+    line_break_after,
     script_of,
+    suffix_rules,
     tokens,
 )
 from facilitator.export.anonymise.languages import ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS
@@ -32,6 +34,9 @@ HANDLE_LENGTH = 22
 BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 # The last character of 16 bytes in unpadded base64url carries 2 bits and 4 zero bits.
 HANDLE_LAST = frozenset("AQgw")
+# Which part of a name a needle is, most certain first: the whole name (or an affiliation, side,
+# term, pseudonym), its last word or a run ending there, or a run of its other words.
+POSITIONS = ("whole", "last", "inner")
 
 
 @dataclass(frozen=True)
@@ -39,68 +44,79 @@ class Needle:
     tokens: tuple[str, ...]  # folded words
     kind: str
     source: str
+    position: str = "whole"
+
+
+def _better(kind: str, position: str, known_kind: str, known_position: str) -> bool:
+    """Whether a needle listed as (kind, position) wins over the one already kept."""
+    rank = (PRIORITY.index(kind), POSITIONS.index(position))
+    return rank < (PRIORITY.index(known_kind), POSITIONS.index(known_position))
 
 
 def _token_script(token: str) -> str:
     return next((s for s in map(script_of, token) if s), "")
 
 
-def _name_needles(name: str) -> Iterator[tuple[str, ...]]:
+def _name_needles(name: str) -> Iterator[tuple[tuple[str, ...], str]]:
     """A roster name in full, then every run of its words ("Marie-Claire", "Haddad-Lund",
     "Al-Mansour", "Ndiaye") except single words under three letters and runs ending in a
-    particle."""
+    particle; each with its position in the name."""
     words = tokens(name)
-    yield words
+    yield words, "whole"
     for start in range(len(words)):
         for end in range(len(words), start, -1):
             run = words[start:end]
             if run[-1] in FOLDED_PARTICLES or (len(run) == 1 and len(run[0]) < SHORTEST_PART):
                 continue
-            yield run
+            yield run, "whole" if run == words else "last" if end == len(words) else "inner"
 
 
-def _listed(context: Context) -> Iterator[tuple[tuple[str, ...], str, str]]:
-    """(tokens, kind, source) for everything the context names, in a fixed order."""
+def _listed(context: Context) -> Iterator[tuple[tuple[str, ...], str, str, str]]:
+    """(tokens, kind, source, position) for everything the context names, in a fixed order."""
     for pseudonym in context.pseudonyms:
-        yield tokens(pseudonym), "pseudonym", pseudonym
+        yield tokens(pseudonym), "pseudonym", pseudonym, "whole"
     yield from _roster(context)
     for side in [person.side for person in context.roster] + list(context.sides):
-        yield tokens(side), "side", side
+        yield tokens(side), "side", side, "whole"
     for term in context.terms:
-        yield tokens(term), "term", term
+        yield tokens(term), "term", term, "whole"
 
 
-def _roster(context: Context) -> Iterator[tuple[tuple[str, ...], str, str]]:
-    """(tokens, kind, source) for the roster's names, aliases and affiliations. An alias is
-    looked for like the name, and its findings name the person by the display name."""
+def _roster(context: Context) -> Iterator[tuple[tuple[str, ...], str, str, str]]:
+    """(tokens, kind, source, position) for the roster's names, aliases and affiliations. An
+    alias is looked for like the name, and its findings name the person by the display name."""
     for person in context.roster:
         for name in (person.display_name, *person.aliases):
-            for run in _name_needles(name):
-                yield run, "participant", person.display_name or name
+            for run, position in _name_needles(name):
+                yield run, "participant", person.display_name or name, position
     for person in context.roster:
-        yield tokens(person.affiliation), "affiliation", person.affiliation
+        yield tokens(person.affiliation), "affiliation", person.affiliation, "whole"
 
 
 def cross_needles(context: Context) -> list[CrossNeedle]:
     """The roster's names, aliases and affiliations as looked for in other scripts: one needle
     per distinct set of skeletons, the first listed."""
     best: dict[tuple[tuple[str, frozenset[str]], ...], CrossNeedle] = {}
-    for words, kind, source in _roster(context):
+    for words, kind, source, position in _roster(context):
         needle = cross_needle(words, kind, source) if words else None
-        if needle is not None and needle.words not in best:
-            best[needle.words] = needle
+        if needle is None:
+            continue
+        known = best.get(needle.words)
+        if known is None or _better(kind, position, known.kind, known.position):
+            best[needle.words] = replace(needle, position=position)
     return list(best.values())
 
 
 def needles(context: Context) -> list[Needle]:
-    """One needle per distinct folded phrase, of the highest-priority kind that lists it."""
+    """One needle per distinct folded phrase, of the highest-priority kind that lists it (and the
+    most certain position)."""
     best: dict[tuple[str, ...], Needle] = {}
-    for words, kind, source in _listed(context):
+    for words, kind, source, position in _listed(context):
         if not words:
             continue
         known = best.get(words)
-        if known is None or PRIORITY.index(kind) < PRIORITY.index(known.kind):
-            best[words] = Needle(words, kind, source)
+        if known is None or _better(kind, position, known.kind, known.position):
+            best[words] = Needle(words, kind, source, position)
     return list(best.values())
 
 
@@ -129,8 +145,23 @@ def _cyrillic_stems(token: str) -> list[str]:
     return [token, *stems]
 
 
-def _token_end(folded: Folded, at: int, token: str, last: bool) -> int | None:
-    """Where ``token`` ends if the word at ``at`` is it (allowing for endings), else None."""
+def _suffixed(token: str, rest: str, script: str, lang: str) -> bool:
+    """Whether ``rest``, attached to a name's last word ``token``, is a suffix of the text's
+    language (``languages.suffixes``)."""
+    if script == "arabic" and rest in ARABIC_SUFFIXES:
+        return True
+    return any(
+        rule.script == script
+        and len(token) >= rule.min_stem
+        and (not rule.after or token[-1] in rule.after)
+        and rest in rule.suffixes
+        for rule in suffix_rules(lang)
+    )
+
+
+def _token_end(folded: Folded, at: int, token: str, last: bool, lang: str = "") -> int | None:
+    """Where ``token`` ends if the word at ``at`` is it (allowing for endings, and for a break
+    across a line by a hyphen), else None."""
     if at >= len(folded.text) or folded.word_end[at] < 0:
         return None
     word_end = folded.word_end[at]
@@ -140,20 +171,25 @@ def _token_end(folded: Folded, at: int, token: str, last: bool) -> int | None:
         rest = text[end:word_end]
         if not rest or script_of(token[-1]) == "nospace":
             return end
-        if last and script == "arabic" and rest in ARABIC_SUFFIXES:
+        if last and _suffixed(token, rest, script, lang):
             return end
     if script == "cyrillic":
         for stem in _cyrillic_stems(token):
             stem_end = at + len(stem)
             if text.startswith(stem, at) and text[stem_end:word_end] in FOLDED_ENDINGS:
                 return word_end
+    head = word_end - at
+    if 0 < head < len(token) and text[at:word_end] == token[:head]:
+        after = line_break_after(text, word_end)
+        if after is not None:
+            return _token_end(folded, after, token[head:], last, lang)
     return None
 
 
-def _match_from(folded: Folded, words: tuple[str, ...], at: int) -> int | None:
+def _match_from(folded: Folded, words: tuple[str, ...], at: int, lang: str = "") -> int | None:
     """The end of the needle when its words follow one another from ``at``, else None."""
     for index, token in enumerate(words):
-        end = _token_end(folded, at, token, index == len(words) - 1)
+        end = _token_end(folded, at, token, index == len(words) - 1, lang)
         if end is None:
             return None
         if index == len(words) - 1:
@@ -168,11 +204,12 @@ def _match_from(folded: Folded, words: tuple[str, ...], at: int) -> int | None:
     return None
 
 
-def find(folded: Folded, needle: Needle) -> set[tuple[int, int]]:
-    """Every (start, end) in the original's code points where ``needle`` occurs."""
+def find(folded: Folded, needle: Needle, lang: str = "") -> set[tuple[int, int]]:
+    """Every (start, end) in the original's code points where ``needle`` occurs, in a text of
+    language ``lang`` (a BCP 47 tag; "" when unknown)."""
     spans = set()
     for at, first in _starts(folded, needle.tokens[0]):
-        end = _match_from(folded, (first, *needle.tokens[1:]), at)
+        end = _match_from(folded, (first, *needle.tokens[1:]), at, lang)
         if end is not None:
             spans.add(folded.span(at, end))
     return spans

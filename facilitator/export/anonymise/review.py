@@ -10,11 +10,16 @@ A finding::
      "kind": "participant",              # participant, affiliation, side, term, pseudonym, handle
      "label": "participant",             # participant, organisation, side or term
      "source": "Yusuf Al-Mansour",       # the listed name that was found (a handle: itself)
+     "confidence": "certain",            # or "possible": see ``confidence``
      "context": "…"}                     # up to 24 code points either side, and the match
 
 A roster name or affiliation found written in another script (``translit``) has one more key,
 ``"via": "transliteration"``, so that the reviewer sees that the spelling differs; its kind,
 label and default action are those of the same finding in the roster's script.
+
+A "possible" finding (a single word of a name that is also a common word of the text's language,
+``confidence``) is kept unless the convener decides otherwise; a "certain" one is replaced. A
+possible finding of a person found certainly elsewhere in the same text is certain.
 
 Scanned, in this order: the dialogue's title, the free text, then each session's title, each
 kept item's title, each kept note's text and its translation's text.
@@ -26,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from facilitator.export.anonymise.confidence import CERTAIN, confidence, languages
 from facilitator.export.anonymise.fold import Folded
 from facilitator.export.anonymise.match import (
     PRIORITY,
@@ -59,6 +65,7 @@ class _Hit:
     source: str
     order: int
     via: str | None = None
+    position: str = "whole"
 
     def rank(self) -> tuple[int, int, bool, int, int]:
         """Earliest first, then the longest, then same-script before transliterated, then by
@@ -76,6 +83,7 @@ class Finding:
     kind: str
     source: str
     via: str | None = None
+    confidence: str = CERTAIN
 
     @property
     def id(self) -> str:
@@ -99,6 +107,7 @@ class Finding:
             "kind": self.kind,
             "label": self.label,
             "source": self.source,
+            "confidence": self.confidence,
             "context": self.text[max(0, self.start - CONTEXT_CHARS) : self.end + CONTEXT_CHARS],
         }
         if self.via is not None:
@@ -107,19 +116,22 @@ class Finding:
 
 
 def _hits(
-    text: str, listed: list[Needle], crossed: list[CrossNeedle], handles: list[str]
+    text: str, listed: list[Needle], crossed: list[CrossNeedle], handles: list[str], lang: str = ""
 ) -> list[_Hit]:
     """The hits in one text: earliest first, the longest where several start together, never
     overlapping; a same-script hit before a transliterated one of the same span."""
     folded = Folded.of(text)
     found = [_Hit(s, e, "handle", text[s:e], -1) for s, e in find_handles(text, handles)]
     for order, needle in enumerate(listed):
-        found += [_Hit(s, e, needle.kind, needle.source, order) for s, e in find(folded, needle)]
+        found += [
+            _Hit(s, e, needle.kind, needle.source, order, None, needle.position)
+            for s, e in find(folded, needle, lang)
+        ]
     if crossed:
         readings = Readings(folded)
         for order, cross in enumerate(crossed, start=len(listed)):
             found += [
-                _Hit(s, e, cross.kind, cross.source, order, TRANSLITERATION)
+                _Hit(s, e, cross.kind, cross.source, order, TRANSLITERATION, cross.position)
                 for s, e in readings.find(cross)
             ]
     kept: list[_Hit] = []
@@ -150,8 +162,17 @@ def findings(summary: Summary, context: Context) -> list[Finding]:
     listed = needles(context)
     crossed = cross_needles(context)
     handles = [person.handle for person in context.roster if person.handle]
-    return [
-        Finding(where, text, hit.start, hit.end, hit.kind, hit.source, hit.via)
-        for where, text in fields(summary)
-        for hit in _hits(text, listed, crossed, handles)
-    ]
+    lang_of = dict(languages(summary))
+    out = []
+    for where, text in fields(summary):
+        lang = lang_of.get(where, "")
+        hits = _hits(text, listed, crossed, handles, lang)
+        sure = [confidence(text, h.start, h.end, h.kind, h.position, lang) for h in hits]
+        # A word that also names someone certainly found in the same text is that person.
+        named = {h.source for h, s in zip(hits, sure, strict=True) if s == CERTAIN}
+        for hit, level in zip(hits, sure, strict=True):
+            level = CERTAIN if hit.source in named else level
+            out.append(
+                Finding(where, text, hit.start, hit.end, hit.kind, hit.source, hit.via, level)
+            )
+    return out

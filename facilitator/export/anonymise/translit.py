@@ -121,6 +121,7 @@ class CrossNeedle:
     words: tuple[tuple[str, frozenset[str]], ...]
     kind: str
     source: str
+    position: str = "whole"  # as a same-script needle's (match.POSITIONS)
 
 
 def cross_needle(words: tuple[str, ...], kind: str, source: str) -> CrossNeedle | None:

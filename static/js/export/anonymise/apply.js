@@ -1,6 +1,7 @@
 // Apply: the summary as exported, with the convener's decisions on the findings (see
 // facilitator/export/anonymise/apply.py, which describes the output).
 
+import { POSSIBLE } from "./confidence.js";
 import { slice } from "./fold.js";
 import { isMapping } from "./model.js";
 
@@ -29,7 +30,9 @@ export class Cleaner {
   replacement(found) {
     const label = this.labels[found.label];
     if (ALWAYS_REPLACED.has(found.kind)) return label;
-    const { action, replacement } = this.decisions.get(found.id) ?? {};
+    const decision = this.decisions.get(found.id);
+    if (decision === undefined && found.confidence === POSSIBLE) return found.match;
+    const { action, replacement } = decision ?? {};
     if (action === "keep") return found.match;
     return action === "replace" && typeof replacement === "string" ? replacement : label;
   }

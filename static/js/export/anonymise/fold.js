@@ -10,8 +10,12 @@ import {
   HEBREW_PREFIX_LETTERS,
   HEBREW_PREFIX_MAX,
   IGNORED,
+  LINE_BREAKS,
+  LINE_BREAK_HYPHENS,
+  LINE_BREAK_SPACES,
   NAME_PARTICLES,
   SCRIPTS,
+  SUFFIX_RULES_RAW,
   UNASSIGNED_IN_14,
   VARIANTS,
 } from "./languages.js";
@@ -96,6 +100,52 @@ export const FOLDED_ENDINGS = foldedSet(CYRILLIC_ENDINGS);
 export const FOLDED_FINALS = foldedSet(CYRILLIC_FINALS);
 export const FOLDED_ADJECTIVE_FINALS = foldedSet(CYRILLIC_ADJECTIVE_FINALS);
 export const FOLDED_PARTICLES = foldedSet(NAME_PARTICLES);
+const SUFFIX_RULES = SUFFIX_RULES_RAW.map((rule) => ({
+  langs: new Set(rule.langs),
+  script: rule.script,
+  after: new Set(fold(rule.after)),
+  minStem: rule.min_stem,
+  suffixes: foldedSet(rule.suffixes),
+}));
+
+/** The primary language subtag of a BCP 47 tag, lower case ("" when unknown). */
+export function language(lang) {
+  return lang.trim().toLowerCase().replaceAll("_", "-").split("-")[0];
+}
+
+const rulesCache = new Map();
+/** The suffix rules for a text in `lang` (every rule for a text without a language). */
+export function suffixRules(lang) {
+  let rules = rulesCache.get(lang);
+  if (rules === undefined) {
+    const primary = language(lang);
+    rules = SUFFIX_RULES.filter((rule) => !primary || !rule.langs.size || rule.langs.has(primary));
+    rulesCache.set(lang, rules);
+  }
+  return rules;
+}
+
+/** Whether `char` is a letter or digit (of Unicode 14). */
+export function isWord(char) {
+  return WORD.test(char);
+}
+
+/** The general category test for an upper-case letter (of Unicode 14). */
+export const UPPER = known(/^\p{Lu}$/u);
+
+/** Where the next word starts when a word ending at `at` is broken there across a line by a
+ * hyphen (hyphens, optional spaces, a line break, optional spaces), else null. */
+export function lineBreakAfter(text, at) {
+  let end = at;
+  while (end < text.length && LINE_BREAK_HYPHENS.has(text[end])) end += 1;
+  if (end === at) return null;
+  let broken = false;
+  while (end < text.length && (LINE_BREAK_SPACES.has(text[end]) || LINE_BREAKS.has(text[end]))) {
+    broken = broken || LINE_BREAKS.has(text[end]);
+    end += 1;
+  }
+  return broken && end < text.length && WORD.test(text[end]) ? end : null;
+}
 
 /** Dropped characters that belong to the letter before them: combining marks and tatweel. */
 function attached(char) {

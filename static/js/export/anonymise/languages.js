@@ -3,6 +3,7 @@
 // cannot drift apart. Its `about` object gives the reason for each table.
 
 import data from "../../../shared/anonymiser-languages.json" with { type: "json" };
+import common from "../../../shared/common-words.json" with { type: "json" };
 
 /** "U+00AD" -> 0xAD. */
 export function codePoint(text) {
@@ -16,6 +17,11 @@ export const SEPARATORS = new Set([...data.separators]);
 export const ARABIC_PREFIXES = data.arabic_prefixes.map((prefix) => [...prefix]);
 export const LAM_PREFIXES = new Set(data.lam_prefixes);
 export const ARABIC_SUFFIXES = new Set(data.arabic_suffixes);
+/** Suffix rules by the text's language: {langs, script, after, min_stem, suffixes}. */
+export const SUFFIX_RULES_RAW = data.suffixes;
+export const LINE_BREAK_HYPHENS = new Set([...data.line_breaks.hyphens]);
+export const LINE_BREAK_SPACES = new Set([...data.line_breaks.spaces]);
+export const LINE_BREAKS = new Set([...data.line_breaks.breaks]);
 export const HEBREW_PREFIX_LETTERS = new Set([...data.hebrew_prefix_letters]);
 export const HEBREW_PREFIX_MAX = data.hebrew_prefix_max;
 export const CYRILLIC_ENDINGS = data.cyrillic_endings;
@@ -41,3 +47,7 @@ export const ARTICLE_PREFIXES = transliteration.article_prefixes;
 export const SKELETON_MIN_SINGLE = transliteration.min_single;
 export const SKELETON_MIN_TOTAL = transliteration.min_total;
 export const MAX_SKELETONS = transliteration.max_skeletons;
+/** The common words of each language (static/shared/common-words.json), folded: Map(lang -> Set). */
+export const COMMON_WORDS = new Map(
+  Object.entries(common.words).map(([lang, words]) => [lang, new Set(words.split(" ").filter(Boolean))]),
+);

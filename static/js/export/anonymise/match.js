@@ -6,9 +6,11 @@ import {
   FOLDED_ENDINGS,
   FOLDED_FINALS,
   FOLDED_PARTICLES,
+  lineBreakAfter,
   scriptOf,
   slice,
   startsAt,
+  suffixRules,
   tokensOf,
 } from "./fold.js";
 import { ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS } from "./languages.js";
@@ -22,6 +24,14 @@ const HANDLE_LENGTH = 22;
 const BASE64URL = /^[A-Za-z0-9_-]$/;
 // The last character of 16 bytes in unpadded base64url carries 2 bits and 4 zero bits.
 const HANDLE_LAST = new Set([..."AQgw"]);
+// Which part of a name a needle is, most certain first (see match.py).
+export const POSITIONS = Object.freeze(["whole", "last", "inner"]);
+
+/** Whether a needle listed as (kind, position) wins over the one already kept. */
+function better(kind, position, known) {
+  const rank = PRIORITY.indexOf(kind) - PRIORITY.indexOf(known.kind);
+  return rank < 0 || (rank === 0 && POSITIONS.indexOf(position) < POSITIONS.indexOf(known.position));
+}
 
 function tokenScript(token) {
   for (const char of token) {
@@ -32,15 +42,17 @@ function tokenScript(token) {
 }
 
 /** A roster name in full, then every run of its words ("Marie-Claire", "Haddad-Lund",
- * "Al-Mansour", "Ndiaye") except single words under three letters and runs ending in a particle. */
+ * "Al-Mansour", "Ndiaye") except single words under three letters and runs ending in a particle;
+ * each as [tokens, position in the name]. */
 function* nameNeedles(name) {
   const tokens = tokensOf(name);
-  yield tokens;
+  yield [tokens, "whole"];
   for (let start = 0; start < tokens.length; start += 1) {
     for (let end = tokens.length; end > start; end -= 1) {
       const run = tokens.slice(start, end);
       const short = run.length === 1 && run[0].length < SHORTEST_PART;
-      if (!FOLDED_PARTICLES.has(run[run.length - 1].join("")) && !short) yield run;
+      if (FOLDED_PARTICLES.has(run[run.length - 1].join("")) || short) continue;
+      yield [run, run.length === tokens.length ? "whole" : end === tokens.length ? "last" : "inner"];
     }
   }
 }
@@ -50,43 +62,48 @@ function* nameNeedles(name) {
 function* rosterListed(context) {
   for (const person of context.roster) {
     for (const name of [person.displayName, ...person.aliases]) {
-      for (const tokens of nameNeedles(name)) yield [tokens, "participant", person.displayName || name];
+      for (const [tokens, position] of nameNeedles(name)) {
+        yield [tokens, "participant", person.displayName || name, position];
+      }
     }
   }
-  for (const person of context.roster) yield [tokensOf(person.affiliation), "affiliation", person.affiliation];
+  for (const person of context.roster) {
+    yield [tokensOf(person.affiliation), "affiliation", person.affiliation, "whole"];
+  }
 }
 
 /** The roster's names, aliases and affiliations as looked for in other scripts: one needle per
  * distinct set of skeletons, the first listed. */
 export function crossNeedlesOf(context) {
   const best = new Map();
-  for (const [tokens, kind, source] of rosterListed(context)) {
+  for (const [tokens, kind, source, position] of rosterListed(context)) {
     const needle = tokens.length ? crossNeedle(tokens, kind, source) : null;
-    if (needle !== null && !best.has(needle.key)) best.set(needle.key, needle);
+    if (needle === null) continue;
+    const known = best.get(needle.key);
+    if (!known || better(kind, position, known)) best.set(needle.key, { ...needle, position });
   }
   return [...best.values()];
 }
 
 /** [tokens, kind, source] for everything the parsed context names, in a fixed order. */
 function* listed(context) {
-  for (const pseudonym of context.pseudonyms) yield [tokensOf(pseudonym), "pseudonym", pseudonym];
+  for (const pseudonym of context.pseudonyms) yield [tokensOf(pseudonym), "pseudonym", pseudonym, "whole"];
   yield* rosterListed(context);
   for (const side of [...context.roster.map((person) => person.side), ...context.sides]) {
-    yield [tokensOf(side), "side", side];
+    yield [tokensOf(side), "side", side, "whole"];
   }
-  for (const term of context.terms) yield [tokensOf(term), "term", term];
+  for (const term of context.terms) yield [tokensOf(term), "term", term, "whole"];
 }
 
-/** One needle per distinct folded phrase, of the highest-priority kind that lists it. */
+/** One needle per distinct folded phrase, of the highest-priority kind that lists it (and the
+ * most certain position). */
 export function needlesOf(context) {
   const best = new Map();
-  for (const [tokens, kind, source] of listed(context)) {
+  for (const [tokens, kind, source, position] of listed(context)) {
     if (!tokens.length) continue;
     const key = JSON.stringify(tokens.map((token) => token.join("")));
     const known = best.get(key);
-    if (!known || PRIORITY.indexOf(kind) < PRIORITY.indexOf(known.kind)) {
-      best.set(key, { tokens, kind, source });
-    }
+    if (!known || better(kind, position, known)) best.set(key, { tokens, kind, source, position });
   }
   return [...best.values()];
 }
@@ -118,8 +135,21 @@ function cyrillicStems(token) {
   return stems;
 }
 
-/** Where `token` ends if the word at `at` is it (allowing for endings), else null. */
-function tokenEnd(folded, at, token, last) {
+/** Whether `rest`, attached to a name's last word `token`, is a suffix of the text's language. */
+function suffixed(token, rest, script, lang) {
+  if (script === "arabic" && ARABIC_SUFFIXES.has(rest)) return true;
+  return suffixRules(lang).some(
+    (rule) =>
+      rule.script === script &&
+      token.length >= rule.minStem &&
+      (!rule.after.size || rule.after.has(token[token.length - 1])) &&
+      rule.suffixes.has(rest),
+  );
+}
+
+/** Where `token` ends if the word at `at` is it (allowing for endings, and for a break across a
+ * line by a hyphen), else null. */
+function tokenEnd(folded, at, token, last, lang) {
   if (at >= folded.text.length || folded.wordEnd[at] < 0) return null;
   const wordEnd = folded.wordEnd[at];
   const { text } = folded;
@@ -128,7 +158,7 @@ function tokenEnd(folded, at, token, last) {
   if (startsAt(text, token, at) && end <= wordEnd) {
     const rest = slice(text, end, wordEnd);
     if (!rest || scriptOf(token[token.length - 1]) === "nospace") return end;
-    if (last && script === "arabic" && ARABIC_SUFFIXES.has(rest)) return end;
+    if (last && suffixed(token, rest, script, lang)) return end;
   }
   if (script === "cyrillic") {
     for (const stem of cyrillicStems(token)) {
@@ -137,15 +167,20 @@ function tokenEnd(folded, at, token, last) {
       }
     }
   }
+  const head = wordEnd - at;
+  if (head > 0 && head < token.length && startsAt(text, token.slice(0, head), at)) {
+    const after = lineBreakAfter(text, wordEnd);
+    if (after !== null) return tokenEnd(folded, after, token.slice(head), last, lang);
+  }
   return null;
 }
 
 /** The end of the needle when its words follow one another from `at`, else null. */
-function matchFrom(folded, tokens, at) {
+function matchFrom(folded, tokens, at, lang) {
   let from = at;
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];
-    const end = tokenEnd(folded, from, token, index === tokens.length - 1);
+    const end = tokenEnd(folded, from, token, index === tokens.length - 1, lang);
     if (end === null) return null;
     if (index === tokens.length - 1) return end;
     let gap = end;
@@ -158,11 +193,12 @@ function matchFrom(folded, tokens, at) {
   return null;
 }
 
-/** Every [start, end] in the original's code points where the needle occurs. */
-export function find(folded, needle) {
+/** Every [start, end] in the original's code points where the needle occurs, in a text of
+ * language `lang` (a BCP 47 tag; "" when unknown). */
+export function find(folded, needle, lang = "") {
   const spans = new Map();
   for (const [at, first] of starts(folded, needle.tokens[0])) {
-    const end = matchFrom(folded, [first, ...needle.tokens.slice(1)], at);
+    const end = matchFrom(folded, [first, ...needle.tokens.slice(1)], at, lang);
     if (end !== null) {
       const span = folded.span(at, end);
       spans.set(span.join(":"), span);

@@ -1,6 +1,7 @@
 // Review: every place where the export would keep something that names someone, as findings
 // for the convener to decide on (the finding's shape: facilitator/export/anonymise/review.py).
 
+import { CERTAIN, confidence, languagesOf } from "./confidence.js";
 import { Folded, slice } from "./fold.js";
 import { PRIORITY, find, findHandles } from "./match.js";
 import { Readings } from "./translit.js";
@@ -29,15 +30,16 @@ function compareHits(a, b) {
 
 /** The hits in one text: earliest first, the longest where several start together, never
  * overlapping; a same-script hit before a transliterated one of the same span. */
-function hitsIn(text, needleList, crossList, handles) {
+function hitsIn(text, needleList, crossList, handles, lang) {
   const folded = new Folded(text);
   const chars = folded.original;
   const found = findHandles(chars, handles).map(([start, end]) => ({
-    start, end, kind: "handle", source: slice(chars, start, end), order: -1, via: null,
+    start, end, kind: "handle", source: slice(chars, start, end), order: -1, via: null, position: "whole",
   }));
   needleList.forEach((needle, order) => {
-    for (const [start, end] of find(folded, needle)) {
-      found.push({ start, end, kind: needle.kind, source: needle.source, order, via: null });
+    for (const [start, end] of find(folded, needle, lang)) {
+      const { kind, source, position } = needle;
+      found.push({ start, end, kind, source, order, via: null, position });
     }
   });
   if (crossList.length) {
@@ -45,7 +47,8 @@ function hitsIn(text, needleList, crossList, handles) {
     crossList.forEach((needle, at) => {
       const order = needleList.length + at;
       for (const [start, end] of readings.find(needle)) {
-        found.push({ start, end, kind: needle.kind, source: needle.source, order, via: TRANSLITERATION });
+        const { kind, source, position } = needle;
+        found.push({ start, end, kind, source, order, via: TRANSLITERATION, position });
       }
     });
   }
@@ -74,7 +77,7 @@ export function* fieldsOf(summary) {
   }
 }
 
-function finding(where, chars, hit) {
+function finding(where, chars, hit, level) {
   const out = {
     id: `${where}:${hit.start}-${hit.end}`,
     where,
@@ -84,6 +87,7 @@ function finding(where, chars, hit) {
     kind: hit.kind,
     label: LABEL_OF_KIND[hit.kind],
     source: hit.source,
+    confidence: level,
     context: slice(chars, Math.max(0, hit.start - CONTEXT_CHARS), hit.end + CONTEXT_CHARS),
   };
   if (hit.via !== null) out.via = hit.via;
@@ -94,9 +98,17 @@ function finding(where, chars, hit) {
  * cross-script) and roster handles. */
 export function findingsOf(summary, needleList, crossList, handles) {
   const findings = [];
+  const langOf = new Map(languagesOf(summary));
   for (const [where, text] of fieldsOf(summary)) {
     const chars = [...text];
-    for (const hit of hitsIn(text, needleList, crossList, handles)) findings.push(finding(where, chars, hit));
+    const lang = langOf.get(where) ?? "";
+    const hits = hitsIn(text, needleList, crossList, handles, lang);
+    const levels = hits.map((hit) => confidence(chars, hit.start, hit.end, hit.kind, hit.position, lang));
+    // A word that also names someone certainly found in the same text is that person.
+    const named = new Set(hits.filter((_hit, i) => levels[i] === CERTAIN).map((hit) => hit.source));
+    hits.forEach((hit, i) => {
+      findings.push(finding(where, chars, hit, named.has(hit.source) ? CERTAIN : levels[i]));
+    });
   }
   return findings;
 }

@@ -46,6 +46,16 @@ export function ruleLabel(code) {
   );
 }
 
+/** What a confidentiality rule asks of the people in the room, in a sentence ("" if unknown). */
+export function ruleExplanation(rule) {
+  return {
+    on_record: _("On the record: what is said may be quoted and attributed."),
+    chatham_house: _("Chatham House rule: what is said may be used, but not attributed to anyone."),
+    off_record: _("Off the record: nothing said now may be quoted or used outside this room."),
+    no_notes: _("No notes: please do not take notes during this item."),
+  }[rule] ?? "";
+}
+
 export function trackLabel(code) {
   return pick({ "1.5": _("Track 1.5"), II: _("Track II"), III: _("Track III") }, code);
 }

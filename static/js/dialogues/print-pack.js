@@ -5,23 +5,13 @@
 
 import { _, inLocale, numberFormat, currentLocale, dateTimeFormat } from "../i18n.js";
 import { itemsOf, pickText } from "./docs.js";
-import { phaseLabel, roleLabel, ruleLabel } from "./labels.js";
+import { phaseLabel, roleLabel, ruleExplanation, ruleLabel } from "./labels.js";
 import { qrSvg } from "./qr.js";
 import { displayLocale, formatIsolated, formatRange, isolate, zoneName } from "./time.js";
 import { direction, h, userText } from "./ui.js";
 
 /** Cards on one A4 sheet (two by two, cut along the dashed lines). */
 export const CARDS_PER_SHEET = 4;
-
-/** What each confidentiality rule asks of the people in the room, as the live room says it. */
-function ruleExplanation(rule) {
-  return {
-    on_record: _("On the record: what is said may be quoted and attributed."),
-    chatham_house: _("Chatham House rule: what is said may be used, but not attributed to anyone."),
-    off_record: _("Off the record: nothing said now may be quoted or used outside this room."),
-    no_notes: _("No notes: please do not take notes during this item."),
-  }[rule] ?? "";
-}
 
 /**
  * One session's agenda in `tag`: the dialogue's and the session's titles, the times in the

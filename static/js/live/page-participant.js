@@ -9,7 +9,7 @@
 import "../secure-context.js";
 import { _ } from "../i18n.js";
 import { personFor } from "../dialogues/docs.js";
-import { languageName } from "../dialogues/labels.js";
+import { languageName, ruleExplanation } from "../dialogues/labels.js";
 import * as store from "../dialogues/store.js";
 import {
   clearDevice,
@@ -41,15 +41,6 @@ async function pickLanguage(live) {
   const mine = personFor(live.model, { handle: live.me })?.doc.language;
   const candidates = [stored, document.documentElement.lang, mine, languages[0]];
   return candidates.find((tag) => tag && languages.includes(tag)) ?? languages[0];
-}
-
-function ruleExplanation(rule) {
-  return {
-    on_record: _("On the record: what is said may be quoted and attributed."),
-    chatham_house: _("Chatham House rule: what is said may be used, but not attributed to anyone."),
-    off_record: _("Off the record: nothing said now may be quoted or used outside this room."),
-    no_notes: _("No notes: please do not take notes during this item."),
-  }[rule] ?? "";
 }
 
 async function setup(live) {

@@ -251,7 +251,7 @@ class Bench:
     def approvals(self, room: PythonRoom, steward: Phone, size: int) -> None:
         """From the click on "let in" to the knock gone from the list: an HPKE wrap per member
         and the epoch signed and sent (4x CPU, network unthrottled)."""
-        page = steward.open(f"/dialogues/{room.dialogue_id}")
+        page = steward.open(f"/dialogues/{room.dialogue_id}#invitations")  # the steward's tab
         page.locator("#steward-panel").wait_for(timeout=WAIT_MS)
         knocks = page.locator("#knock-list li.knock")
         for n in range(self.options.runs):

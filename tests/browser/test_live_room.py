@@ -291,7 +291,7 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
     projector.on("pageerror", lambda error: watch.problems.append(f"pageerror: {error}"))
     screens = {"console": console, "arabic": arabic, "russian": russian, "projector": projector}
     wait_live(*screens.values())
-    expect(console.locator("#live-status")).to_have_text("Connected: up to date")
+    expect(console.locator("#live-status")).to_have_text("Connected: up to date", timeout=WAIT)
     assert arabic.locator("html").get_attribute("dir") == "rtl"
     expect(console.locator("#lead-hint")).to_be_hidden()
     expect(arabic.locator("#composer")).to_be_visible()

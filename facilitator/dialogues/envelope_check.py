@@ -26,7 +26,7 @@ from typing import Protocol
 from facilitator import td2
 from facilitator.accounts.models import utcnow
 from facilitator.core.errors import PermissionDeniedError
-from facilitator.dialogues.channels import team_channel_id
+from facilitator.dialogues.channels import summary_channel_id, team_channel_id
 from facilitator.dialogues.errors import DuplicateIdError, EnvelopeRejectedError
 
 ROTATION_GRACE = timedelta(seconds=60)
@@ -36,7 +36,7 @@ RETRACTION = "retract"
 PAD_BLOCK = 256
 BLOB_OVERHEAD = 12 + 16  # nonce and tag
 # The kinds each way of writing takes: live messages are broadcast, so only the room sends them.
-HTTP_KINDS = frozenset({"note", "meta"})
+HTTP_KINDS = frozenset({"note", "meta", "summary"})
 LIVE_KINDS = frozenset({"msg"})
 
 
@@ -98,6 +98,8 @@ def check_writer(writer: Writer, kind: str, envelope: Sealed, kinds: Collection[
         raise PermissionDeniedError()
     if envelope.channel_id == team_channel_id(writer.dialogue_id) and not writer.in_team:
         raise PermissionDeniedError()
+    if (kind == "summary") != (envelope.channel_id == summary_channel_id(writer.dialogue_id)):
+        raise EnvelopeRejectedError(reason="channel")
     if kind not in kinds:
         raise EnvelopeRejectedError(reason="kind")
     expected_author = NOTE_AUTHOR if kind == "note" else writer.handle

@@ -156,7 +156,7 @@ def list_envelopes(
         Envelope.dialogue_id == dialogue_id,
         Envelope.seq > after_seq,
         Envelope.superseded.is_(False),
-        Envelope.kind.in_(("note", "meta")),
+        Envelope.kind.in_(("note", "meta", "summary")),
     )
     if channel_id is not None:
         query = query.where(Envelope.channel_id == channel_id)
@@ -195,6 +195,8 @@ def delete_envelope(
     if envelope.kind == "meta" and not allowed(member, DialoguePermission.WRITE_META):
         raise PermissionDeniedError()
     if envelope.kind == "note" and not may_take_notes(dialogue, member):
+        raise PermissionDeniedError()
+    if envelope.kind == "summary" and envelope.author_handle != member.handle:
         raise PermissionDeniedError()
     db.delete(envelope)
     db.flush()

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     Role = str
 else:  # the names of the table of roles (static/shared/roles.json), in its order
     Role = Literal[roles.ROLES]
-Kind = Literal["msg", "note", "meta"]
+Kind = Literal["msg", "note", "meta", "summary"]
 MAX_ROSTER = 1000  # members in one epoch: a plenary room; its epoch body stays under 1 MiB
 # Sequence numbers are signed 64-bit columns: a larger number cannot even be compared there.
 MAX_SEQ = 2**63 - 1

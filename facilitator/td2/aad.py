@@ -6,7 +6,7 @@ from facilitator.td2.encoding import ID_LENGTH, require_bytes, u32
 from facilitator.td2.errors import Td2FormatError
 
 AAD_PREFIX = b"td2v1"
-KIND_CODES = {"msg": 1, "note": 2, "meta": 3}
+KIND_CODES = {"msg": 1, "note": 2, "meta": 3, "summary": 4}
 AAD_LENGTH = len(AAD_PREFIX) + 1 + 4 * ID_LENGTH + 4  # 74
 
 

@@ -117,3 +117,19 @@ def test_the_previous_epoch_only_within_the_grace_and_the_cut_asked_only_then():
     with pytest.raises(EnvelopeRejectedError):
         _check(PARTICIPANT, "msg", _envelope(epoch=2), state=cut(5))
     assert asked == [0, 5]
+
+
+def test_a_summary_envelope_belongs_on_the_summary_channel_only():
+    from facilitator.dialogues.channels import summary_channel_id
+
+    summary = summary_channel_id(DIALOGUE)
+    _check(PARTICIPANT, "summary", _envelope(channel_id=summary), HTTP_KINDS)
+    for writer, kind, channel in [
+        (PARTICIPANT, "summary", td2.b64u_encode(td2.random_id())),
+        (FACILITATOR, "meta", summary),
+        (PARTICIPANT, "msg", summary),
+    ]:
+        kinds = LIVE_KINDS if kind == "msg" else HTTP_KINDS
+        with pytest.raises(EnvelopeRejectedError) as caught:
+            _check(writer, kind, _envelope(channel_id=channel), kinds)
+        assert caught.value.params == {"reason": "channel"}

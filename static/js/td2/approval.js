@@ -25,11 +25,14 @@ export async function sideDigest(side) {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(side)));
 }
 
-/** The statement a convener signs: this approval key speaks for this side on this text. */
-export async function approverStatement(dialogueId, contentSha256, approvalPublic, side) {
+/**
+ * The statement a convener signs: this approval key speaks for the side with this digest
+ * (`sideDigest`) on this text. A verifier needs the digest only, never the side's name.
+ */
+export function approverStatement(dialogueId, contentSha256, approvalPublic, sideSha256) {
   return concat(
     CERTIFICATE, exactBytes(dialogueId, ID_LENGTH, "dialogue_id"), exactBytes(contentSha256, 32, "content_sha256"),
-    exactBytes(approvalPublic, 32, "approval_public"), await sideDigest(side),
+    exactBytes(approvalPublic, 32, "approval_public"), exactBytes(sideSha256, 32, "side_sha256"),
   );
 }
 
@@ -44,12 +47,12 @@ export async function verifyApproval(approvalPublic, dialogueId, contentSha256, 
 }
 
 /** The certifying convener's signature (64 bytes), with their steward key. */
-export async function signApprover(stewardPrivate, dialogueId, contentSha256, approvalPublic, side) {
-  return signEd25519(stewardPrivate, await approverStatement(dialogueId, contentSha256, approvalPublic, side));
+export async function signApprover(stewardPrivate, dialogueId, contentSha256, approvalPublic, sideSha256) {
+  return signEd25519(stewardPrivate, approverStatement(dialogueId, contentSha256, approvalPublic, sideSha256));
 }
 
 /** Throws Td2SignatureError unless `stewardPublic` certified this approval key for this side. */
-export async function verifyApprover(stewardPublic, dialogueId, contentSha256, approvalPublic, side, signature) {
-  const statement = await approverStatement(dialogueId, contentSha256, approvalPublic, side);
+export async function verifyApprover(stewardPublic, dialogueId, contentSha256, approvalPublic, sideSha256, signature) {
+  const statement = approverStatement(dialogueId, contentSha256, approvalPublic, sideSha256);
   await verifyEd25519(stewardPublic, statement, signature, "approver certificate");
 }

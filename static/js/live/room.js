@@ -1,6 +1,6 @@
 // One live room on this device: the verified dialogue, the live channel's keys, every envelope
 // held (sealed on disk, opened in memory), the checks every receiver makes, the reducer's state,
-// and an outbox that sends this member's messages exactly once, in order.
+// and the outbox that sends this member's messages exactly once, in order (outbox.js).
 //
 // History comes newest first (socket.js): the present is shown at once, older pages follow in the
 // background (`loadOlder`, one page at a time) down to what the device holds. The room's state is
@@ -21,10 +21,11 @@ import * as api from "../dialogues/api.js";
 import { metaPath, metaPathOf, openDialogue, readMeta, roleAt } from "../dialogues/crypto-state.js";
 import { signInDevice } from "../dialogues/device.js";
 import { buildModel } from "../dialogues/docs.js";
-import { openChannel, openEnvelope, sealEnvelope } from "./channel.js";
+import { openChannel, openEnvelope } from "./channel.js";
 import { Held } from "./held.js";
 import { History } from "./history.js";
-import { LogWriter, loadLog, nextCounter, reserveCounters } from "./log-store.js";
+import { LogWriter, loadLog } from "./log-store.js";
+import { Outbox } from "./outbox.js";
 import { LiveSocket } from "./socket.js";
 import { buildLog, extendLog } from "./room-log.js";
 import { jsonInt, replay } from "./state.js";
@@ -70,8 +71,7 @@ export class LiveRoom {
     /** @type {import("./room-log.js").Log | null} */
     this.log = null; // what `ordered`, `teamOrdered` and `room` come from
     this.logState = null;
-    this.outbox = []; // {content, envelope, error, team}
-    this.usedCounters = new Map(); // channel:epoch -> last sender_ctr used on this page
+    this.sender = new Outbox(this);
     this.gaps = new Set();
     this.unchecked = new Set(); // seqs whose `last_seq_seen` lies in history not fetched yet
     this.history = new History();
@@ -127,7 +127,7 @@ export class LiveRoom {
       dialogueId: this.dialogueId,
       pageSize: this.pageSize,
       lastSeq: () => this.lastSeq(),
-      history: this.history,
+      historyOf: () => this.history,
       onEnvelopes: (envelopes) => this.receive(envelopes, true),
       onStatus: (status) => this.setStatus(status),
       onSynced: () => this.synced(),
@@ -148,7 +148,6 @@ export class LiveRoom {
       this.model = buildModel(await readMeta(this.state));
       this.writer = new LogWriter(this.dialogueId);
       this.history = new History(saved.lastSeq);
-      this.socket.history = this.history;
       await this.receive(saved.envelopes, false);
     } catch (error) {
       open.reject(error);
@@ -178,7 +177,7 @@ export class LiveRoom {
     this.ordered = [];
     this.teamOrdered = [];
     this.log = null;
-    this.outbox = [];
+    this.sender.clear();
     this.gaps.clear();
     this.unchecked.clear();
     this.model = null;
@@ -376,11 +375,7 @@ export class LiveRoom {
 
   /** Stores this member's next counters in the current epoch ahead of the first send in it. */
   reserveCounters() {
-    if (this.readOnly) return;
-    const epoch = this.state.epoch;
-    for (const channel of this.hasTeam ? ["live", "team"] : ["live"]) {
-      reserveCounters(this.dialogueId, this.me, epoch, this.maxOwnCounter(epoch, channel), channel).catch(() => undefined);
-    }
+    if (!this.readOnly) this.sender.reserve();
   }
 
   /** Re-verifies the dialogue (a new epoch: new keys, new roster), then reopens what did not open. */
@@ -444,74 +439,19 @@ export class LiveRoom {
    * With `team`, on the team channel (the mediator team only). */
   send(content, { team = false } = {}) {
     if (this.readOnly || this.stopped || (team && !this.hasTeam)) return;
-    this.outbox.push({ content: { ...content, at: Date.now() }, envelope: null, error: null, team });
+    this.sender.push(content, team);
     // When it can go at once, it is drawn as pending once it has left (flush): drawing first
     // would hold the message back on a slow phone.
     if (!this.flush()) this.onChange();
   }
 
-  maxOwnCounter(epoch, channel) {
-    return Math.max(this.usedCounters.get(`${channel}:${epoch}`) ?? -1, this.held.lastCounter(this.me, channel, epoch));
-  }
-
-  async seal(item) {
-    const epoch = this.state.epoch;
-    const channel = item.team ? "team" : "live";
-    const ctr = await nextCounter(this.dialogueId, this.me, epoch, this.maxOwnCounter(epoch, channel), channel);
-    this.usedCounters.set(`${channel}:${epoch}`, ctr);
-    const seen = item.team ? this.lastSeq() : this.lastRoomSeq();
-    const content = { ...item.content, sender_ctr: ctr, last_seq_seen: seen };
-    item.envelope = await sealEnvelope(this.state, this.live, content, { team: item.team });
-  }
-
-  /** True when the outbox can be sent now (connected, and not being sent already). */
-  canFlush() {
-    return !this.flushing && this.outbox.length > 0 && Boolean(this.socket?.connected) && this.status === "live";
-  }
-
-  /** Starts sending the outbox, in order, while connected; an envelope is sealed once and
-   * resent as is. False when it cannot start now. */
+  /** Starts sending what waits (outbox.js); false when it cannot start now. */
   flush() {
-    if (!this.canFlush()) return false;
-    this.flushing = true;
-    this.sendAll().finally(() => {
-      this.flushing = false;
-    });
-    return true;
+    return this.sender.flush();
   }
 
-  async sendAll() {
-    while (this.outbox.length && this.socket?.connected && this.status === "live") {
-      const item = this.outbox[0];
-      try {
-        if (!item.envelope) await this.seal(item);
-        const sent = this.socket.send(item.envelope);
-        this.onChange(); // shown as pending while the server answers
-        const ack = await sent;
-        await this.receive([{ seq: ack.seq, kind: "msg", ...item.envelope }], true);
-      } catch (error) {
-        if (error.code === "network") break; // stays first, for the next connection
-        if (await this.retryable(item, error)) continue;
-        // duplicate_id: stored before, its answer was lost; it arrives with the catch-up
-        if (error.code !== "duplicate_id") this.onProblem(error);
-      }
-      this.outbox.shift();
-      this.onChange();
-    }
-  }
-
-  /** True to try the same item again (after resealing it when the epoch moved on). */
-  async retryable(item, error) {
-    if (error.code === "rate_limited") {
-      await new Promise((resolve) => window.setTimeout(resolve, 1000));
-      return true;
-    }
-    if (error.code === "envelope_rejected" && error.params?.reason === "epoch" && !item.resealed) {
-      await (this.chain = this.chain.then(() => this.reloadKeys()));
-      item.envelope = null;
-      item.resealed = true;
-      return true;
-    }
-    return false;
+  /** This member's messages not yet acknowledged, first to go first. */
+  get outbox() {
+    return this.sender.items;
   }
 }

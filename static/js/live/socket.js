@@ -32,7 +32,7 @@ export class LiveSocket {
   /** @type {string} */ dialogueId;
   /** @type {number | undefined} */ pageSize;
   /** @type {() => number} */ lastSeq;
-  /** @type {import("./history.js").History} */ history;
+  /** @type {() => import("./history.js").History} */ historyOf;
   /** @type {(envelopes: object[]) => Promise<void>} */ onEnvelopes;
   /** @type {(state: string) => void} */ onStatus;
   /** @type {() => void} */ onSynced;
@@ -46,7 +46,8 @@ export class LiveSocket {
    * @param {string} options.dialogueId
    * @param {number} [options.pageSize] envelopes per page of history (at most 500)
    * @param {() => number} options.lastSeq the highest `seq` held now
-   * @param {import("./history.js").History} options.history the ranges not fetched yet
+   * @param {() => import("./history.js").History} options.historyOf the ranges not fetched yet,
+   *   asked each time: the room sets them once it has read what the device holds
    * @param {(envelopes: object[]) => Promise<void>} options.onEnvelopes
    * @param {(state: string) => void} options.onStatus "connecting" | "catching_up" | "live" | "offline" | "stopped"
    * @param {() => void} options.onSynced after each completed catch-up
@@ -65,6 +66,10 @@ export class LiveSocket {
     /** @type {Map<string, LiveError | null>} event waiting for its answer -> the error it got */
     this.waiting = new Map();
     this.generation = 0;
+  }
+
+  get history() {
+    return this.historyOf();
   }
 
   get connected() {

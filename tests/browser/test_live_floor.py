@@ -25,11 +25,10 @@ from tests.browser.test_live_room import (
     LAYLA,
     WAIT,
     LiveWatch,
-    admit,
-    seat_facilitator,
+    open_room_of_two,
     wait_live,
 )
-from tests.browser.test_workspace import add_agenda, axe_violations, create_dialogue, sign_in
+from tests.browser.test_workspace import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 ISOLATES = re.compile("[\u2066-\u2069]")
@@ -82,22 +81,9 @@ def queue_names(page: Any) -> Any:
 @pytest.mark.parametrize(("tag", "locale"), [("en", "en-GB"), ("ar", "ar"), ("fa", "fa")])
 def test_fair_floor_time(browser, origin, live_app, make_member, artifacts, tag, locale):
     watch = LiveWatch()
-    convener_context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
-    convener = watch.page(convener_context)
-    sign_in(convener, origin, make_member("convener", username="samira"))
-    dialogue_id = create_dialogue(convener, origin)
-    add_agenda(convener)
-    facilitator_context = browser.new_context(locale=locale, timezone_id="Asia/Amman")
-    console = watch.page(facilitator_context)
-    seat_facilitator(convener, console, origin, make_member("facilitator", username="oleksandr"))
-    ar_context = browser.new_context(locale="ar", timezone_id="Asia/Amman")
-    arabic = admit(convener, ar_context, watch, LAYLA, origin, dialogue_id)
-    ru_context = browser.new_context(locale="ru", timezone_id="Asia/Amman")
-    russian = admit(convener, ru_context, watch, DMITRI, origin, dialogue_id)
-
-    console.goto(f"{origin}/dialogues/{dialogue_id}/live")
-    arabic.click("#live-link")
-    russian.click("#live-link")
+    room = open_room_of_two(browser, origin, make_member, watch, locale)
+    console, arabic, russian = room.console, room.arabic, room.russian
+    facilitator_context = room.console_context
     wait_live(console, arabic, russian)
     assert console.locator("html").get_attribute("lang") == tag
     if tag != "en":
@@ -185,5 +171,4 @@ def test_fair_floor_time(browser, origin, live_app, make_member, artifacts, tag,
     expect(console.locator("#queue li .first-today")).to_have_count(1, timeout=WAIT)
 
     assert watch.problems == [], watch.problems
-    for context in (convener_context, facilitator_context, ar_context, ru_context):
-        context.close()
+    room.close()

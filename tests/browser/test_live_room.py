@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,6 @@ OLEKSANDR = "Oleksandr Petrenko"
 def ensure_live_pages(app: Any) -> None:
     """The live pages are registered by create_app; kept for the tests that call it."""
     assert "live_pages" in app.blueprints
-
-
 
 
 class LiveWatch(Watch):
@@ -208,8 +207,13 @@ def admit(
 
 
 def seat_facilitator(
-    convener: Any, page: Any, origin: str, member: Any, role: str = "facilitator",
-    name: str = OLEKSANDR, pairs: str = "",
+    convener: Any,
+    page: Any,
+    origin: str,
+    member: Any,
+    role: str = "facilitator",
+    name: str = OLEKSANDR,
+    pairs: str = "",
 ) -> None:
     """The convener seats a team member (a facilitator unless told), who joins from their own
     dashboard."""
@@ -247,6 +251,65 @@ def wait_live(*pages: Any) -> None:
         expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=WAIT)
 
 
+@dataclass
+class RoomOfTwo:
+    """A dialogue with an agenda, its facilitator's console and two participants of two sides
+    (Arabic and Russian), each on their own device, every page on the live room."""
+
+    dialogue_id: str
+    convener: Any
+    console: Any
+    arabic: Any
+    russian: Any
+    convener_context: Any
+    console_context: Any
+    ar_context: Any
+    ru_context: Any
+
+    def close(self) -> None:
+        for context in (
+            self.convener_context,
+            self.console_context,
+            self.ar_context,
+            self.ru_context,
+        ):
+            context.close()
+
+
+def open_room_of_two(
+    browser: Any, origin: str, make_member: Any, watch: LiveWatch, console_locale: str
+) -> RoomOfTwo:
+    """The convener creates the dialogue and seats the facilitator (the console in
+    ``console_locale``); Layla and Dmitri join by invitation; the console and both phones open
+    the live room (not yet waited for: ``wait_live``)."""
+    convener_context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    convener = watch.page(convener_context)
+    sign_in(convener, origin, make_member("convener", username="samira"))
+    dialogue_id = create_dialogue(convener, origin)
+    add_agenda(convener)
+    console_context = browser.new_context(locale=console_locale, timezone_id="Asia/Amman")
+    console = watch.page(console_context)
+    seat_facilitator(convener, console, origin, make_member("facilitator", username="oleksandr"))
+    ar_context = browser.new_context(locale="ar", timezone_id="Asia/Amman")
+    arabic = admit(convener, ar_context, watch, LAYLA, origin, dialogue_id)
+    ru_context = browser.new_context(locale="ru", timezone_id="Asia/Amman")
+    russian = admit(convener, ru_context, watch, DMITRI, origin, dialogue_id)
+    console.goto(f"{origin}/dialogues/{dialogue_id}/live")
+    arabic.click("#live-link")
+    russian.click("#live-link")
+    return RoomOfTwo(
+        dialogue_id=dialogue_id,
+        convener=convener,
+        console=console,
+        arabic=arabic,
+        russian=russian,
+        convener_context=convener_context,
+        console_context=console_context,
+        ar_context=ar_context,
+        ru_context=ru_context,
+    )
+
+
 MESSAGES = [
     "في صيف 2019 لم يصل إلينا سوى 40٪ من الحصة المتفق عليها",
     "Давайте обсудим график попусков воды в сухой сезон.",
@@ -263,27 +326,16 @@ FROM_AWAY = "كتبت هذا وأنا غير متصلة"
 @pytest.mark.browser
 def test_live_room_on_four_screens(browser, origin, live_app, make_member, artifacts):
     watch = LiveWatch()
-    convener_account = make_member("convener", username="samira")
-    facilitator_account = make_member("facilitator", username="oleksandr")
-    convener_context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
-    convener = watch.page(convener_context)
-    sign_in(convener, origin, convener_account)
-    dialogue_id = create_dialogue(convener, origin)
-    add_agenda(convener)
-
-    facilitator_context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
-    console = watch.page(facilitator_context)
-    seat_facilitator(convener, console, origin, facilitator_account)
-    ar_context = browser.new_context(locale="ar", timezone_id="Asia/Amman")
-    arabic = admit(convener, ar_context, watch, LAYLA, origin, dialogue_id)
-    ru_context = browser.new_context(locale="ru", timezone_id="Asia/Amman")
-    russian = admit(convener, ru_context, watch, DMITRI, origin, dialogue_id)
+    room = open_room_of_two(browser, origin, make_member, watch, "en-GB")
+    convener, console, arabic, russian = room.convener, room.console, room.arabic, room.russian
+    convener_context, ar_context, dialogue_id = (
+        room.convener_context,
+        room.ar_context,
+        room.dialogue_id,
+    )
 
     # Everyone opens the live room: participants from their home, the room's screen from the
-    # convener's workspace, the facilitator's console directly.
-    console.goto(f"{origin}/dialogues/{dialogue_id}/live")
-    arabic.click("#live-link")
-    russian.click("#live-link")
+    # convener's workspace, the facilitator's console directly (open_room_of_two).
     convener.goto(f"{origin}/dialogues/{dialogue_id}")
     with convener_context.expect_page() as opened:
         convener.locator("#live-links a").nth(1).click(modifiers=["Control"])
@@ -409,7 +461,9 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
     wipe = russian.get_by_role("button", name="Выйти и очистить это устройство")
     russian.once("dialog", lambda dialog: dialog.accept())
     wipe.click()
-    expect(russian.locator("#wipe-status")).to_contain_text("ключей на нём больше нет", timeout=WAIT)
+    expect(russian.locator("#wipe-status")).to_contain_text(
+        "ключей на нём больше нет", timeout=WAIT
+    )
     databases = russian.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)")
     assert "td2-keystore" not in databases and "facilitator-dialogues" not in databases, databases
     # The console reopens under the new epoch; the Arabic device follows the rotation.
@@ -459,8 +513,7 @@ def test_live_room_on_four_screens(browser, origin, live_app, make_member, artif
     for text in [*everything, "Yusuf"]:
         assert text.encode() not in stored
     assert watch.problems == [], watch.problems
-    for context in (convener_context, facilitator_context, ar_context, ru_context):
-        context.close()
+    room.close()
 
 
 # --- page shells -----------------------------------------------------------------------------

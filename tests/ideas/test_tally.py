@@ -16,7 +16,8 @@ import pytest
 from facilitator import ideas
 from facilitator.ideas import TallyError
 
-CASES = json.loads((Path(__file__).parent / "ideas_cases.json").read_text(encoding="utf-8"))["cases"]
+CASES_FILE = Path(__file__).parent / "ideas_cases.json"
+CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]
 
 
 def run(fn: str, args: dict[str, Any]) -> Any:
@@ -49,7 +50,16 @@ def test_case(case):
 
 def test_the_cases_cover_what_the_issue_asks_for():
     names = " ".join(c["name"] for c in CASES)
-    for word in ("tie", "exhausted", "suppressed", "divisive", "common ground", "block", "single option"):
+    asked = (
+        "tie",
+        "exhausted",
+        "suppressed",
+        "divisive",
+        "common ground",
+        "block",
+        "single option",
+    )
+    for word in asked:
         assert word in names, word
     assert len(CASES) >= 40
     assert "dots_overspent" in {c.get("error") for c in CASES}
@@ -74,8 +84,9 @@ SMALL_CELLS = [
 def test_what_a_suppressed_cell_holds_changes_nothing_published(shown):
     """Every way of casting one or two votes on the small side gives the same result, so the
     result cannot tell them apart: not the cells, the total, the ranking nor the lists."""
+    sides = ["north", "south"]
     results = {
-        canonical(ideas.bridging_ranking({"s": {"north": shown, "south": small}}, ["north", "south"]))
+        canonical(ideas.bridging_ranking({"s": {"north": shown, "south": small}}, sides))
         for small in SMALL_CELLS
     }
     assert len(SMALL_CELLS) == 9 and len(results) == 1

@@ -60,14 +60,17 @@ test("what a suppressed cell holds changes nothing published", () => {
     }
   }
   const shown = { agree: 9, disagree: 1, pass: 0 };
-  const results = new Set(small.map((cell) => JSON.stringify(bridgingRanking({ s: { north: shown, south: cell } }, ["north", "south"]))));
+  const rank = (cell) => bridgingRanking({ s: { north: shown, south: cell } }, ["north", "south"]);
+  const results = new Set(small.map((cell) => JSON.stringify(rank(cell))));
   assert.equal(small.length, 9);
   assert.equal(results.size, 1);
 });
 
 test("names that are also Object.prototype's keys are counted as names", () => {
-  const result = aggregateVotes([{ voter: "constructor", statement: "__proto__", vote: "agree" }], { constructor: "toString" });
+  const ballot = { voter: "constructor", statement: "__proto__", vote: "agree" };
+  const result = aggregateVotes([ballot], { constructor: "toString" });
   assert.deepEqual(Object.keys(result), ["__proto__"]);
   assert.deepEqual(result["__proto__"].toString, { agree: 1, disagree: 0, pass: 0, hands: 0 });
-  assert.throws(() => aggregateVotes([{ voter: "hasOwnProperty", statement: "s", vote: "agree" }], {}), { code: "unknown_voter" });
+  const stranger = { voter: "hasOwnProperty", statement: "s", vote: "agree" };
+  assert.throws(() => aggregateVotes([stranger], {}), { code: "unknown_voter" });
 });

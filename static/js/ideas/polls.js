@@ -173,7 +173,8 @@ export function dotVote(ballots, options, dots) {
     if (spent > dots) throw new TallyError("dots_overspent", `ballot ${index} spends ${spent} dots of ${dots}`);
     for (const [option, value] of Object.entries(ballot)) totals.set(option, totals.get(option) + value);
   });
-  const order = [...optionList].sort((a, b) => totals.get(b) - totals.get(a) || optionList.indexOf(a) - optionList.indexOf(b));
+  const position = (option) => optionList.indexOf(option);
+  const order = [...optionList].sort((a, b) => totals.get(b) - totals.get(a) || position(a) - position(b));
   const top = totals.get(order[0]);
   let cast = 0;
   for (const value of totals.values()) cast += value;

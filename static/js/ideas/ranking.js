@@ -140,10 +140,12 @@ export function bridgingRanking(
     for (const side of Object.keys(bySide)) {
       if (!sideList.includes(side)) throw new TallyError("unknown_side", `statement ${statement}: no such side`);
     }
-    const cells = new Map(sideList.map((s) => [s, checkedCell(Object.hasOwn(bySide, s) ? bySide[s] : empty(), `${statement}/${s}`)]));
+    const cellAt = (s) => checkedCell(Object.hasOwn(bySide, s) ? bySide[s] : empty(), `${statement}/${s}`);
+    const cells = new Map(sideList.map((s) => [s, cellAt(s)]));
     const size = (s) => VOTES.reduce((n, vote) => n + cells.get(s)[vote], 0);
     const suppressed = sideList.filter((s) => size(s) > 0 && size(s) < minCell);
-    const published = new Map(sideList.map((s) => [s, suppressed.includes(s) ? { suppressed: true } : shown(cells.get(s), minCell)]));
+    const publish = (s) => (suppressed.includes(s) ? { suppressed: true } : shown(cells.get(s), minCell));
+    const published = new Map(sideList.map((s) => [s, publish(s)]));
     let total = null;
     if (suppressed.length === 0) {
       const sums = empty();
@@ -162,7 +164,8 @@ export function bridgingRanking(
     if (high.length > 0 && low.length > 0) {
       const top = Math.max(...values);
       const bottom = Math.min(...values);
-      divisive.push({ gap: top - bottom, entry: { statement, highest: top, lowest: bottom, high_sides: high, low_sides: low } });
+      const entry = { statement, highest: top, lowest: bottom, high_sides: high, low_sides: low };
+      divisive.push({ gap: top - bottom, entry });
     } else if (agreement.size === sideList.length) {
       const lowest = Math.min(...values);
       const decided = sideList.reduce((n, s) => n + cells.get(s).agree + cells.get(s).disagree, 0);

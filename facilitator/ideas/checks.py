@@ -71,6 +71,18 @@ def side_map(side_of: object) -> dict[str, str]:
     return dict(mapping)
 
 
+def roster_sides(side_of: Mapping[str, str], sides: object) -> list[str]:
+    """The sides to count by: ``sides`` as given (the roster's, in the order shown, including a
+    side whose people have no device), or by default every side in ``side_of``, in code point
+    order."""
+    if sides is None:
+        return sorted(set(side_of.values()))
+    names = need_names(sides, "bad_parameter", "sides")
+    if not set(side_of.values()) <= set(names):
+        raise TallyError("unknown_side", "side_of names a side that is not among the sides")
+    return names
+
+
 def side_of_voter(side_of: Mapping[str, str], voter: object, index: int) -> str:
     if not is_name(voter):
         raise TallyError("malformed_ballot", f"ballot {index} names no voter")
@@ -110,3 +122,12 @@ def check_share(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise TallyError("bad_parameter", f"{what} is a share between 0 and 1")
     return float(value)
+
+
+def check_divisive(high: object, low: object) -> tuple[float, float]:
+    """The divisive thresholds: two shares, the low one below the high one (else one side could
+    be high and low at once)."""
+    high, low = check_share(high, "divisive_high"), check_share(low, "divisive_low")
+    if not low < high:
+        raise TallyError("bad_parameter", "divisive_low is below divisive_high")
+    return high, low

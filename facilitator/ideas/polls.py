@@ -18,6 +18,7 @@ from facilitator.ideas.checks import (
     need_list,
     need_mapping,
     need_names,
+    roster_sides,
     side_map,
     side_of_voter,
     withheld_sides,
@@ -30,20 +31,22 @@ def consent_result(
     ballots: Sequence[Any],
     side_of: Mapping[str, str],
     *,
+    sides: Sequence[str] | None = None,
     hands: Sequence[Any] = (),
     min_cell: int = MIN_CELL,
 ) -> dict[str, Any]:
     """Agree, stand aside and block counted, and the blocks by side.
 
     ``ballots``: ``{"voter", "choice"}`` in the order cast, a voter's last one counted;
-    ``hands``: a show of hands, ``{"side", "agree", "stand_aside", "block"}``. The sides are the
-    roster's, in code point order. A side's blocks are withheld (None, and the side listed in
+    ``hands``: a show of hands, ``{"side", "agree", "stand_aside", "block"}``. ``sides``: the
+    roster's, in the order shown; by default those in ``side_of``, in code point order. A side's
+    blocks are withheld (None, and the side listed in
     ``withheld``) by the rule of ``checks.withheld_sides``, since the overall counts are
     published beside them.
     """
     sides_of = side_map(side_of)
     min_cell = check_min_cell(min_cell)
-    sides = sorted(set(sides_of.values()))
+    side_list = roster_sides(sides_of, sides)
     last: dict[str, tuple[str, str]] = {}
     for index, ballot in enumerate(need_list(ballots, "malformed_ballot", "ballots")):
         ballot = need_mapping(ballot, "malformed_ballot", f"ballot {index}")
@@ -52,8 +55,8 @@ def consent_result(
             raise TallyError("unknown_vote", f"ballot {index}: agree, stand_aside or block")
         last[ballot["voter"]] = (side, ballot["choice"])
     counts = dict.fromkeys(CONSENT, 0)
-    sizes = dict.fromkeys(sides, 0)
-    blocks = dict.fromkeys(sides, 0)
+    sizes = dict.fromkeys(side_list, 0)
+    blocks = dict.fromkeys(side_list, 0)
     for side, choice in last.values():
         counts[choice] += 1
         sizes[side] += 1
@@ -71,13 +74,13 @@ def consent_result(
             sizes[side] += counted
             by_hand += counted
         blocks[side] += entry["block"]
-    withheld = withheld_sides(sizes, sides, min_cell)
+    withheld = withheld_sides(sizes, side_list, min_cell)
     return {
         "counts": counts,
         "votes": sum(counts.values()),
         "hands": by_hand,
         "blocked": counts["block"] > 0,
-        "blocks_by_side": {side: None if side in withheld else blocks[side] for side in sides},
+        "blocks_by_side": {s: None if s in withheld else blocks[s] for s in side_list},
         "withheld": withheld,
     }
 

@@ -13,6 +13,7 @@ from typing import Any
 from facilitator.ideas.checks import (
     MIN_CELL,
     TallyError,
+    check_divisive,
     check_min_cell,
     check_share,
     is_name,
@@ -20,6 +21,7 @@ from facilitator.ideas.checks import (
     need_list,
     need_mapping,
     need_names,
+    roster_sides,
     side_map,
     side_of_voter,
 )
@@ -38,7 +40,11 @@ def _empty() -> dict[str, int]:
 
 
 def aggregate_votes(
-    ballots: Sequence[Any], side_of: Mapping[str, str], *, hands: Sequence[Any] = ()
+    ballots: Sequence[Any],
+    side_of: Mapping[str, str],
+    *,
+    hands: Sequence[Any] = (),
+    sides: Sequence[str] | None = None,
 ) -> dict[str, dict[str, dict[str, int]]]:
     """Counts per statement and side: ``{statement: {side: {agree, disagree, pass, hands}}}``.
 
@@ -46,12 +52,15 @@ def aggregate_votes(
     statement is the one counted. ``hands``: counts a facilitator entered from a show of hands for
     people without a device, ``{"statement", "side", "agree", "disagree", "pass"}``; they are
     added to the side's counts and ``hands`` says how many of the side's votes came that way.
+    ``sides``: the roster's sides, where a show of hands may name one whose people have no
+    device; by default the sides in ``side_of``.
     """
-    sides = side_map(side_of)
+    by_handle = side_map(side_of)
+    known = set(roster_sides(by_handle, sides))
     last: dict[tuple[str, str], tuple[str, str]] = {}
     for index, ballot in enumerate(need_list(ballots, "malformed_ballot", "ballots")):
         ballot = need_mapping(ballot, "malformed_ballot", f"ballot {index}")
-        side = side_of_voter(sides, ballot.get("voter"), index)
+        side = side_of_voter(by_handle, ballot.get("voter"), index)
         statement, vote = ballot.get("statement"), ballot.get("vote")
         if not is_name(statement):
             raise TallyError("malformed_ballot", f"ballot {index} names no statement")
@@ -61,7 +70,6 @@ def aggregate_votes(
     out: dict[str, dict[str, dict[str, int]]] = {}
     for (_voter, statement), (side, vote) in last.items():
         out.setdefault(statement, {}).setdefault(side, _empty())[vote] += 1
-    known = set(sides.values())
     for index, entry in enumerate(need_list(hands, "malformed_count", "hands")):
         entry = need_mapping(entry, "malformed_count", f"show of hands {index}")
         where, named = entry.get("statement"), entry.get("side")
@@ -116,8 +124,7 @@ def bridging_ranking(
     side_list = need_names(sides, "bad_parameter", "sides")
     min_cell = check_min_cell(min_cell)
     common_ground = check_share(common_ground, "common_ground")
-    divisive_high = check_share(divisive_high, "divisive_high")
-    divisive_low = check_share(divisive_low, "divisive_low")
+    divisive_high, divisive_low = check_divisive(divisive_high, divisive_low)
     statements: dict[str, Any] = {}
     ranked: list[tuple[Any, dict[str, Any]]] = []
     divisive: list[tuple[Any, dict[str, Any]]] = []

@@ -15,7 +15,7 @@ import {
 } from "../../static/js/ideas/tally.js";
 
 const RUN = {
-  aggregate_votes: (a) => aggregateVotes(a.ballots, a.side_of, { hands: a.hands }),
+  aggregate_votes: (a) => aggregateVotes(a.ballots, a.side_of, { hands: a.hands, sides: a.sides }),
   bridging_ranking: (a) =>
     bridgingRanking(a.aggregates, a.sides, {
       minCell: a.min_cell,
@@ -23,7 +23,8 @@ const RUN = {
       divisiveHigh: a.divisive_high,
       divisiveLow: a.divisive_low,
     }),
-  consent_result: (a) => consentResult(a.ballots, a.side_of, { hands: a.hands, minCell: a.min_cell }),
+  consent_result: (a) =>
+    consentResult(a.ballots, a.side_of, { sides: a.sides, hands: a.hands, minCell: a.min_cell }),
   instant_runoff: (a) => instantRunoff(a.ballots, a.options),
   dot_vote: (a) => dotVote(a.ballots, a.options, a.dots),
 };

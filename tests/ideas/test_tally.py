@@ -24,7 +24,7 @@ def run(fn: str, args: dict[str, Any]) -> Any:
     args = dict(args)
     if fn == "aggregate_then_rank":
         sides = args.pop("sides")
-        return ideas.bridging_ranking(ideas.aggregate_votes(**args), sides)
+        return ideas.bridging_ranking(ideas.aggregate_votes(**args, sides=sides), sides)
     return getattr(ideas, fn)(**args)
 
 

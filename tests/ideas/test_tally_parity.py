@@ -105,10 +105,10 @@ def aggregate_request(rng: random.Random) -> dict[str, Any]:
         {"statement": "s-1", "side": rng.choice(SIDES[:3]), **counts(rng, "agree", "disagree")}
         for _ in range(rng.randint(0, 2))
     ]
-    return {
-        "fn": "aggregate_votes",
-        "args": {"ballots": ballots, "side_of": side_of, "hands": hands},
-    }
+    args: dict[str, Any] = {"ballots": ballots, "side_of": side_of, "hands": hands}
+    if rng.random() < 0.3:
+        args["sides"] = rng.sample(SIDES, 4)
+    return {"fn": "aggregate_votes", "args": args}
 
 
 def consent_request(rng: random.Random) -> dict[str, Any]:
@@ -128,10 +128,10 @@ def consent_request(rng: random.Random) -> dict[str, Any]:
         for _ in range(rng.randint(0, 1))
         if side_of
     ]
-    return {
-        "fn": "consent_result",
-        "args": {"ballots": ballots, "side_of": side_of, "hands": hands},
-    }
+    args: dict[str, Any] = {"ballots": ballots, "side_of": side_of, "hands": hands}
+    if rng.random() < 0.4:
+        args["sides"] = rng.sample(SIDES, 4)  # the order shown, and sides no one is in
+    return {"fn": "consent_result", "args": args}
 
 
 def runoff_request(rng: random.Random) -> dict[str, Any]:

@@ -26,10 +26,12 @@ const thresholds = (a) => ({
 });
 
 const RUN = {
-  aggregate_votes: (a) => aggregateVotes(a.ballots, a.side_of, { hands: a.hands }),
+  aggregate_votes: (a) => aggregateVotes(a.ballots, a.side_of, { hands: a.hands, sides: a.sides }),
   bridging_ranking: (a) => bridgingRanking(a.aggregates, a.sides, thresholds(a)),
-  aggregate_then_rank: (a) => bridgingRanking(aggregateVotes(a.ballots, a.side_of, { hands: a.hands }), a.sides),
-  consent_result: (a) => consentResult(a.ballots, a.side_of, { hands: a.hands, minCell: a.min_cell }),
+  aggregate_then_rank: (a) =>
+    bridgingRanking(aggregateVotes(a.ballots, a.side_of, { hands: a.hands, sides: a.sides }), a.sides),
+  consent_result: (a) =>
+    consentResult(a.ballots, a.side_of, { sides: a.sides, hands: a.hands, minCell: a.min_cell }),
   instant_runoff: (a) => instantRunoff(a.ballots, a.options),
   dot_vote: (a) => dotVote(a.ballots, a.options, a.dots),
 };

@@ -67,6 +67,20 @@ export function sideMap(sideOf) {
   return new Map(entries);
 }
 
+/**
+ * The sides to count by: `sides` as given (the roster's, in the order shown, including a side whose
+ * people have no device), or by default every side in `sideOf`, in code point order.
+ * @param {Map<string, string>} sideOf @returns {string[]}
+ */
+export function rosterSides(sideOf, sides) {
+  if (sides === undefined || sides === null) return [...new Set(sideOf.values())].sort(compareText);
+  const names = needNames(sides, "bad_parameter", "sides");
+  if (![...sideOf.values()].every((side) => names.includes(side))) {
+    throw new TallyError("unknown_side", "side_of names a side that is not among the sides");
+  }
+  return names;
+}
+
 /** @param {Map<string, string>} sideOf @returns {string} */
 export function sideOfVoter(sideOf, voter, index) {
   if (!isName(voter)) throw new TallyError("malformed_ballot", `ballot ${index} names no voter`);
@@ -109,6 +123,17 @@ export function checkShare(value, what) {
     throw new TallyError("bad_parameter", `${what} is a share between 0 and 1`);
   }
   return value;
+}
+
+/**
+ * The divisive thresholds: two shares, the low one below the high one (else one side could be high
+ * and low at once). @returns {[number, number]}
+ */
+export function checkDivisive(high, low) {
+  high = checkShare(high, "divisive_high");
+  low = checkShare(low, "divisive_low");
+  if (!(low < high)) throw new TallyError("bad_parameter", "divisive_low is below divisive_high");
+  return [high, low];
 }
 
 /** Strings in code point order, as Python compares them (JavaScript's `<` compares UTF-16 units). */

@@ -7,13 +7,13 @@ import {
   MIN_CELL,
   TallyError,
   checkMinCell,
-  compareText,
   get,
   isName,
   needCount,
   needList,
   needNames,
   needObject,
+  rosterSides,
   sideMap,
   sideOfVoter,
   withheldSides,
@@ -24,13 +24,14 @@ export const CONSENT = ["agree", "stand_aside", "block"];
 /**
  * Agree, stand aside and block counted, and the blocks by side. `ballots`: `{voter, choice}` in
  * the order cast, a voter's last one counted; `hands`: a show of hands,
- * `{side, agree, stand_aside, block}`. The sides are the roster's, in code point order; a side's
- * blocks are withheld (null, and the side listed in `withheld`) by the rule of withheldSides.
+ * `{side, agree, stand_aside, block}`. `sides`: the roster's, in the order shown; by default those
+ * in `sideOf`, in code point order. A side's blocks are withheld (null, and the side listed in
+ * `withheld`) by the rule of withheldSides.
  */
-export function consentResult(ballots, sideOf, { hands = [], minCell = MIN_CELL } = {}) {
+export function consentResult(ballots, sideOf, { sides = null, hands = [], minCell = MIN_CELL } = {}) {
   const sidesOf = sideMap(sideOf);
   minCell = checkMinCell(minCell);
-  const sides = [...new Set(sidesOf.values())].sort(compareText);
+  const sideList = rosterSides(sidesOf, sides);
   /** @type {Map<string, [string, string]>} */
   const last = new Map();
   needList(ballots, "malformed_ballot", "ballots").forEach((raw, index) => {
@@ -41,8 +42,8 @@ export function consentResult(ballots, sideOf, { hands = [], minCell = MIN_CELL 
     last.set(ballot.voter, [side, choice]);
   });
   const counts = { agree: 0, stand_aside: 0, block: 0 };
-  const sizes = new Map(sides.map((side) => [side, 0]));
-  const blocks = new Map(sides.map((side) => [side, 0]));
+  const sizes = new Map(sideList.map((side) => [side, 0]));
+  const blocks = new Map(sideList.map((side) => [side, 0]));
   for (const [side, choice] of last.values()) {
     counts[choice] += 1;
     sizes.set(side, sizes.get(side) + 1);
@@ -63,13 +64,13 @@ export function consentResult(ballots, sideOf, { hands = [], minCell = MIN_CELL 
     }
     blocks.set(side, blocks.get(side) + entry.block);
   });
-  const withheld = withheldSides(sizes, sides, minCell);
+  const withheld = withheldSides(sizes, sideList, minCell);
   return {
     counts,
     votes: counts.agree + counts.stand_aside + counts.block,
     hands: byHand,
     blocked: counts.block > 0,
-    blocks_by_side: Object.fromEntries(sides.map((side) => [side, withheld.includes(side) ? null : blocks.get(side)])),
+    blocks_by_side: Object.fromEntries(sideList.map((s) => [s, withheld.includes(s) ? null : blocks.get(s)])),
     withheld,
   };
 }

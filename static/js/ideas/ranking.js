@@ -9,6 +9,7 @@
 import {
   MIN_CELL,
   TallyError,
+  checkDivisive,
   checkMinCell,
   checkShare,
   compareText,
@@ -18,6 +19,7 @@ import {
   needList,
   needNames,
   needObject,
+  rosterSides,
   sideMap,
   sideOfVoter,
 } from "./checks.js";
@@ -47,16 +49,18 @@ function cellOf(out, statement, side) {
  * `ballots`: `{voter, statement, vote}` in the order cast, a voter's last vote on a statement
  * counted. `hands`: counts a facilitator entered from a show of hands for people without a device,
  * `{statement, side, agree, disagree, pass}`, added to the side's counts; `hands` in a cell says
- * how many of its votes came that way.
+ * how many of its votes came that way. `sides`: the roster's sides, where a show of hands may name
+ * one whose people have no device; by default the sides in `sideOf`.
  * @returns {Record<string, Record<string, Cell>>}
  */
-export function aggregateVotes(ballots, sideOf, { hands = [] } = {}) {
-  const sides = sideMap(sideOf);
+export function aggregateVotes(ballots, sideOf, { hands = [], sides = null } = {}) {
+  const byHandle = sideMap(sideOf);
+  const known = new Set(rosterSides(byHandle, sides));
   /** @type {Map<string, [string, string, string]>} voter and statement -> [statement, side, vote] */
   const last = new Map();
   needList(ballots, "malformed_ballot", "ballots").forEach((raw, index) => {
     const ballot = needObject(raw, "malformed_ballot", `ballot ${index}`);
-    const side = sideOfVoter(sides, get(ballot, "voter"), index);
+    const side = sideOfVoter(byHandle, get(ballot, "voter"), index);
     const statement = get(ballot, "statement");
     const vote = get(ballot, "vote");
     if (!isName(statement)) throw new TallyError("malformed_ballot", `ballot ${index} names no statement`);
@@ -66,7 +70,6 @@ export function aggregateVotes(ballots, sideOf, { hands = [] } = {}) {
   /** @type {Map<string, Map<string, Cell>>} */
   const out = new Map();
   for (const [statement, side, vote] of last.values()) cellOf(out, statement, side)[vote] += 1;
-  const known = new Set(sides.values());
   needList(hands, "malformed_count", "hands").forEach((raw, index) => {
     const entry = needObject(raw, "malformed_count", `show of hands ${index}`);
     const statement = get(entry, "statement");
@@ -128,8 +131,7 @@ export function bridgingRanking(
   const sideList = needNames(sides, "bad_parameter", "sides");
   minCell = checkMinCell(minCell);
   commonGround = checkShare(commonGround, "common_ground");
-  divisiveHigh = checkShare(divisiveHigh, "divisive_high");
-  divisiveLow = checkShare(divisiveLow, "divisive_low");
+  [divisiveHigh, divisiveLow] = checkDivisive(divisiveHigh, divisiveLow);
   const statements = new Map();
   const ranked = [];
   const divisive = [];

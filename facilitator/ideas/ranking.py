@@ -53,7 +53,8 @@ def aggregate_votes(
     people without a device, ``{"statement", "side", "agree", "disagree", "pass"}``; they are
     added to the side's counts and ``hands`` says how many of the side's votes came that way.
     ``sides``: the roster's sides, where a show of hands may name one whose people have no
-    device; by default the sides in ``side_of``.
+    device; by default the sides in ``side_of``. The result holds small cells: it is the tally
+    holder's working figure, and the room gets ``bridging_ranking``'s cells instead.
     """
     by_handle = side_map(side_of)
     known = set(roster_sides(by_handle, sides))

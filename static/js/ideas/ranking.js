@@ -50,7 +50,8 @@ function cellOf(out, statement, side) {
  * counted. `hands`: counts a facilitator entered from a show of hands for people without a device,
  * `{statement, side, agree, disagree, pass}`, added to the side's counts; `hands` in a cell says
  * how many of its votes came that way. `sides`: the roster's sides, where a show of hands may name
- * one whose people have no device; by default the sides in `sideOf`.
+ * one whose people have no device; by default the sides in `sideOf`. The result holds small cells:
+ * it is the tally holder's working figure, and the room gets bridgingRanking's cells instead.
  * @returns {Record<string, Record<string, Cell>>}
  */
 export function aggregateVotes(ballots, sideOf, { hands = [], sides = null } = {}) {

@@ -5,36 +5,15 @@
 import { Buffer } from "node:buffer";
 import process from "node:process";
 
-import {
-  TallyError,
-  aggregateVotes,
-  bridgingRanking,
-  consentResult,
-  dotVote,
-  instantRunoff,
-} from "../../static/js/ideas/tally.js";
-
-const RUN = {
-  aggregate_votes: (a) => aggregateVotes(a.ballots, a.side_of, { hands: a.hands, sides: a.sides }),
-  bridging_ranking: (a) =>
-    bridgingRanking(a.aggregates, a.sides, {
-      minCell: a.min_cell,
-      commonGround: a.common_ground,
-      divisiveHigh: a.divisive_high,
-      divisiveLow: a.divisive_low,
-    }),
-  consent_result: (a) =>
-    consentResult(a.ballots, a.side_of, { sides: a.sides, hands: a.hands, minCell: a.min_cell }),
-  instant_runoff: (a) => instantRunoff(a.ballots, a.options),
-  dot_vote: (a) => dotVote(a.ballots, a.options, a.dots),
-};
+import { TallyError } from "../../static/js/ideas/tally.js";
+import { runCase } from "../js/ideas-run.js";
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const requests = JSON.parse(Buffer.concat(chunks).toString("utf8"));
 const answers = requests.map(({ fn, args }) => {
   try {
-    return { result: RUN[fn](args) };
+    return { result: runCase(fn, args) };
   } catch (error) {
     if (error instanceof TallyError) return { error: error.code };
     throw error;

@@ -6,46 +6,21 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import {
-  MIN_CELL,
-  TallyError,
-  aggregateVotes,
-  bridgingRanking,
-  consentResult,
-  dotVote,
-  instantRunoff,
-} from "../../static/js/ideas/tally.js";
+import { MIN_CELL, TallyError, aggregateVotes, bridgingRanking } from "../../static/js/ideas/tally.js";
+import { runCase } from "./ideas-run.js";
 
 const { cases: CASES } = JSON.parse(readFileSync(new URL("../ideas/ideas_cases.json", import.meta.url), "utf8"));
-
-const thresholds = (a) => ({
-  minCell: a.min_cell,
-  commonGround: a.common_ground,
-  divisiveHigh: a.divisive_high,
-  divisiveLow: a.divisive_low,
-});
-
-const RUN = {
-  aggregate_votes: (a) => aggregateVotes(a.ballots, a.side_of, { hands: a.hands, sides: a.sides }),
-  bridging_ranking: (a) => bridgingRanking(a.aggregates, a.sides, thresholds(a)),
-  aggregate_then_rank: (a) =>
-    bridgingRanking(aggregateVotes(a.ballots, a.side_of, { hands: a.hands, sides: a.sides }), a.sides),
-  consent_result: (a) =>
-    consentResult(a.ballots, a.side_of, { sides: a.sides, hands: a.hands, minCell: a.min_cell }),
-  instant_runoff: (a) => instantRunoff(a.ballots, a.options),
-  dot_vote: (a) => dotVote(a.ballots, a.options, a.dots),
-};
 
 for (const c of CASES) {
   test(c.name, () => {
     const args = structuredClone(c.args);
     if ("error" in c) {
       assert.throws(
-        () => RUN[c.fn](args),
+        () => runCase(c.fn, args),
         (error) => error instanceof TallyError && error.code === c.error && error.message !== "",
       );
     } else {
-      assert.deepEqual(RUN[c.fn](args), c.expect);
+      assert.deepEqual(runCase(c.fn, args), c.expect);
     }
     assert.deepEqual(args, c.args, "the inputs are left as they were");
   });

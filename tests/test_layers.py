@@ -1,5 +1,6 @@
-"""Importing the protocol, the client or the anonymiser loads none of the web stack: a convener's
-machine, a script or a test that speaks TD2 needs no Flask, no database driver and no Redis.
+"""Importing the protocol, the client, the anonymiser or the counting loads none of the web stack:
+a convener's machine, a script or a test that speaks TD2 needs no Flask, no database driver and no
+Redis.
 
 Each import runs in a fresh interpreter under ``-X importtime``, which lists every module it
 loads (on stderr), however it was reached."""
@@ -29,7 +30,8 @@ def loaded_modules(module: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["facilitator.td2", "facilitator.client", "facilitator.export.anonymise"]
+    "module",
+    ["facilitator.td2", "facilitator.client", "facilitator.export.anonymise", "facilitator.ideas"],
 )
 def test_importing_loads_no_web_stack(module):
     loaded = loaded_modules(module)

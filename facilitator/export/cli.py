@@ -42,7 +42,7 @@ from facilitator.td2.cli import file_option
 
 FORMATS = ("md", "json", "pdf")
 # Where a script gives the key file's passphrase (after --passphrase-file, before asking).
-PASSPHRASE_ENV = "FACILITATOR_KEY_PASSPHRASE"
+PASSPHRASE_ENV = "FACILITATOR_KEY_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 
 
 @click.group("keys")

@@ -46,7 +46,7 @@ def approver_statement(
     dialogue_id: bytes, content_sha256: bytes, approval_public: bytes, side_sha256: bytes
 ) -> bytes:
     """``"td2/v1/approver" || dialogue_id || content_sha256 || approval_public || side_sha256``
-    (143 bytes): this approval key speaks for the side with this digest on this text."""
+    (127 bytes): this approval key speaks for the side with this digest on this text."""
     return b"".join(
         (
             APPROVER_PREFIX,

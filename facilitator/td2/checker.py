@@ -105,18 +105,18 @@ class _Entry:
         except Td2Error as exc:
             raise VectorMismatch(f"field {name!r}: {exc}") from None
 
-    def int(self, name: str) -> int:
-        return int(self.get(name, int))
-
-    def str(self, name: str) -> str:
-        return str(self.get(name, str))
-
     def sha256_hex(self, name: str) -> bytes:
         """A SHA-256 digest written as 64 lowercase hex digits (as a manifest writes it)."""
         text = self.str(name)
         if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
             raise VectorMismatch(f"field {name!r} must be 64 lowercase hex digits")
         return bytes.fromhex(text)
+
+    def int(self, name: str) -> int:
+        return int(self.get(name, int))
+
+    def str(self, name: str) -> str:
+        return str(self.get(name, str))
 
 
 def _expect(name: str, computed: object, expected: object) -> None:

@@ -164,13 +164,14 @@ def backup_verify_command(backup: Path) -> None:
 
 def _register_offline_commands() -> None:
     """Commands that build no app (``add_command`` does not wrap them in an app context)."""
-    from facilitator.export.cli import export_command, keys
+    from facilitator.export.cli import export_command, keys, verify_manifest_command
     from facilitator.ops.doctor import doctor_command
     from facilitator.td2.cli import td2
 
     main.add_command(td2)
     main.add_command(keys)
     main.add_command(export_command)
+    main.add_command(verify_manifest_command)
     main.add_command(doctor_command)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from facilitator import roles, td2
+from facilitator import td2
 from facilitator.client import trust
 from facilitator.client.keyring import Connection, EpochState, KeyRing
 
@@ -128,13 +128,7 @@ def verified(conn: Connection, dialogue_id: str) -> trust.VerifiedChain:
 def conveners(conn: Connection, dialogue_id: str) -> dict[bytes, bytes]:
     """Handle -> trusted steward key of each convener (the roles that may export, and so sign
     the archive key) in the newest verified roster."""
-    chain = verified(conn, dialogue_id)
-    exporters = roles.roles_with("export")
-    return {
-        m.handle: chain.signers[m.handle]
-        for m in chain.epochs[-1][1]
-        if m.role in exporters and m.handle in chain.signers
-    }
+    return trust.convener_keys(verified(conn, dialogue_id))
 
 
 def states(conn: Connection, dialogue_id: str) -> list[EpochState]:

@@ -195,6 +195,17 @@ def verify_dialogue_chain(
     )
 
 
+def convener_keys(chain: VerifiedChain) -> dict[bytes, bytes]:
+    """Handle -> trusted steward key of each convener (the role that exports, and so signs the
+    archive key and certifies approvers) in the newest verified roster."""
+    exporters = roles.roles_with("export")
+    return {
+        m.handle: chain.signers[m.handle]
+        for m in chain.epochs[-1][1]
+        if m.role in exporters and m.handle in chain.signers
+    }
+
+
 def check_stewards(known: Mapping[bytes, bytes], certified: Mapping[bytes, bytes]) -> None:
     """A steward key this device verified before cannot change: records commit to rosters, not
     to certificates, so a second certificate for the same handle is refused here."""

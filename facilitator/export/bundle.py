@@ -45,14 +45,25 @@ def _links(bundle: dict[str, Any]) -> list[td2.ChainLink]:
     return links
 
 
+def verify_bundle_chain(bundle: dict[str, Any]) -> trust.VerifiedChain:
+    """The chain verified from the genesis creator's key (whose fingerprint the commands print
+    for comparison), each later steward's key as certified along the chain, never as listed.
+    Raises ``td2.Td2Error``, ``KeyError``, ``TypeError`` or ``ValueError``."""
+    return trust.verify_dialogue_chain(bundle["epochs"], genesis_key(bundle), None)
+
+
+def genesis_key(bundle: dict[str, Any]) -> bytes:
+    """The key the bundle lists for the genesis record's creator: the server's word until the
+    genesis record verifies under it and someone compares its fingerprint with the one they
+    know."""
+    stewards = {s["handle"]: b64d(s["ed25519_public"]) for s in bundle["stewards"]}
+    return stewards[td2.b64u_encode(trust.genesis_creator(bundle["epochs"]))]
+
+
 def _verified_chain(bundle: dict[str, Any]) -> tuple[list[td2.EpochRecord], list[td2.ChainLink]]:
-    """The chain verified from the genesis creator's key (whose fingerprint the export prints
-    for comparison), each later steward's key as certified along the chain, never as listed."""
     try:
         links = _links(bundle)
-        stewards = {s["handle"]: b64d(s["ed25519_public"]) for s in bundle["stewards"]}
-        creator = td2.b64u_encode(trust.genesis_creator(bundle["epochs"]))
-        chain = trust.verify_dialogue_chain(bundle["epochs"], stewards[creator], None)
+        chain = verify_bundle_chain(bundle)
         records = [record for record, _roster in chain.epochs]
     except (td2.Td2Error, KeyError, TypeError, ValueError) as error:
         raise ExportError(

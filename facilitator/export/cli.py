@@ -1,4 +1,5 @@
-"""``facilitator keys archive-new`` and ``facilitator export`` (docs/export.md).
+"""``facilitator keys archive-new``, ``facilitator export`` and ``facilitator verify-manifest``
+(docs/export.md).
 
 Both run where the plaintext may be: ``archive-new`` on a machine with no network, ``export``
 on the convener's own computer. ``export`` reads the ciphertext bundle from a file (carried to
@@ -10,6 +11,7 @@ epoch chain, decrypts with the archive key file, anonymises with the same rules 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,9 +31,18 @@ from facilitator.export.render import (
     to_pdf,
 )
 from facilitator.export.summary import build_summary
+from facilitator.export.verify import (
+    BadInput,
+    ManifestCheck,
+    ManifestFailure,
+    read_bundle,
+    read_summary_export,
+)
 from facilitator.td2.cli import file_option
 
 FORMATS = ("md", "json", "pdf")
+# Where a script gives the key file's passphrase (after --passphrase-file, before asking).
+PASSPHRASE_ENV = "FACILITATOR_KEY_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 
 
 @click.group("keys")
@@ -59,6 +70,16 @@ def archive_new_command(out: Path) -> None:
     click.echo(f"Public key:  {td2.b64u_encode(public)}")
     click.echo(f"Fingerprint: {td2.fingerprint(public)}")
     click.echo("Register the public key in the dialogue's workspace, Export panel.")
+
+
+def _passphrase(passphrase_file: Path | None) -> str:
+    """The key file's passphrase: from --passphrase-file, else FACILITATOR_KEY_PASSPHRASE, else
+    asked on the terminal without echo."""
+    if passphrase_file is not None:
+        return passphrase_file.read_text().strip()
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    return str(click.prompt("Key file passphrase", hide_input=True))
 
 
 def _load_key(path: Path, passphrase: str) -> bytes:
@@ -230,12 +251,7 @@ def export_command(
         bundle = _fetch(server, dialogue_id, username)
     else:
         raise click.UsageError("Give --bundle FILE, or --server, --dialogue and --username.")
-    passphrase = (
-        passphrase_file.read_text().strip()
-        if passphrase_file
-        else click.prompt("Key file passphrase", hide_input=True)
-    )
-    private = _load_key(key_path, passphrase)
+    private = _load_key(key_path, _passphrase(passphrase_file))
     try:
         opened = open_bundle(bundle, private)
     except ExportError as error:
@@ -266,3 +282,62 @@ def export_command(
         click.echo(f"Epochs the archive key cannot open: {opened.unreadable_epochs}")
     click.echo(f"Content SHA-256: {manifest.content_sha256}")
     click.echo(f"Written to {out}")
+
+
+def _read_json(path: Path, what: str) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise click.UsageError(f"The {what} file {path} is not JSON.") from None
+
+
+@click.command("verify-manifest")
+@file_option(
+    "--bundle",
+    "bundle_path",
+    help="the dialogue's ciphertext bundle",
+    exists=True,
+    required=True,
+)
+@file_option(
+    "--summary",
+    "summary_path",
+    help='the summary exported in the browser as JSON ({"manifest", "summary"})',
+    exists=True,
+    required=True,
+)
+@file_option(
+    "--key",
+    "key_path",
+    help="the archive key file: also check that every participant side approved",
+    exists=True,
+)
+@file_option(
+    "--passphrase-file",
+    help="read the key file's passphrase from this file instead of asking",
+    exists=True,
+)
+def verify_manifest_command(
+    bundle_path: Path, summary_path: Path, key_path: Path | None, passphrase_file: Path | None
+) -> None:
+    """Check a summary's manifest and approvals against the dialogue's bundle.
+
+    Exit status 0 when every check holds, 1 with the reason of the first that does not.
+    """
+    try:
+        bundle = read_bundle(_read_json(bundle_path, "bundle"))
+        export = read_summary_export(_read_json(summary_path, "summary"))
+    except BadInput as error:
+        raise click.UsageError(str(error)) from None
+    private = _load_key(key_path, _passphrase(passphrase_file)) if key_path else None
+    try:
+        ManifestCheck(bundle, export, lambda line: click.echo(f"OK    {line}")).run(private)
+    except ManifestFailure as error:
+        click.echo(f"FAIL  {error}")
+        sys.exit(1)
+    if private is None:
+        click.echo(
+            "Not checked: which sides the dialogue's participants are on (give --key, the "
+            "archive key, to read them from the dialogue)."
+        )
+    click.echo("Every check holds.")

@@ -58,6 +58,15 @@ Public API (all byte strings are raw bytes; base64url only at the edges)::
     sign_steward_cert(steward_private, dialogue_id, epoch: int, handle, ed25519_public) -> bytes
     verify_steward_cert(steward_public, dialogue_id, epoch: int, handle, ed25519_public,
                         signature) -> None             # Td2SignatureError
+    approval_statement(dialogue_id, content_sha256) -> bytes     # what an approver signs
+    side_digest(side: str) -> bytes                              # SHA-256 of the UTF-8 name
+    approver_statement(dialogue_id, content_sha256, approval_public, side_sha256) -> bytes
+    sign_approval(approval_private, dialogue_id, content_sha256) -> bytes   # 64 bytes
+    verify_approval(approval_public, dialogue_id, content_sha256, signature) -> None
+    sign_approver(steward_private, dialogue_id, content_sha256, approval_public,
+                  side_sha256) -> bytes                          # a convener's certificate
+    verify_approver(steward_public, dialogue_id, content_sha256, approval_public,
+                    side_sha256, signature) -> None              # Td2SignatureError
 
     channel_id(name: str, dialogue_id) -> bytes      # a well-known channel's 16-byte id
     fingerprint(public: bytes) -> str               # "7WSX-KJSK-TSHS-SN7I"
@@ -85,6 +94,15 @@ content.seal_blob_with_nonce, hpke_fixed.seal_fixed, keyfile.seal_key_file_fixed
 """
 
 from facilitator.td2.aad import AAD_LENGTH, KIND_CODES, AadFields, build_aad, parse_aad
+from facilitator.td2.approval import (
+    approval_statement,
+    approver_statement,
+    side_digest,
+    sign_approval,
+    sign_approver,
+    verify_approval,
+    verify_approver,
+)
 from facilitator.td2.archive import archive_key_statement, sign_archive_key, verify_archive_key
 from facilitator.td2.chain import ChainLink, TrustAnchor, verify_chain
 from facilitator.td2.channels import channel_id
@@ -179,6 +197,8 @@ __all__ = [
     "Td2SignatureError",
     "TrustAnchor",
     "VectorReport",
+    "approval_statement",
+    "approver_statement",
     "archive_key_statement",
     "b64u_decode",
     "b64u_encode",
@@ -214,6 +234,9 @@ __all__ = [
     "seal_json",
     "seal_key_file",
     "seal_to_public",
+    "side_digest",
+    "sign_approval",
+    "sign_approver",
     "sign_archive_key",
     "sign_epoch_record",
     "sign_steward_cert",
@@ -224,6 +247,8 @@ __all__ = [
     "unframe_plaintext",
     "unwrap_epoch_secret",
     "unwrap_team_secret",
+    "verify_approval",
+    "verify_approver",
     "verify_archive_key",
     "verify_chain",
     "verify_epoch_signature",

@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.td2.aad import build_aad
+from facilitator.td2.approval import (
+    approval_statement,
+    approver_statement,
+    side_digest,
+    sign_approval,
+    sign_approver,
+    verify_approval,
+    verify_approver,
+)
 from facilitator.td2.archive import archive_key_statement, sign_archive_key, verify_archive_key
 from facilitator.td2.channels import channel_id
 from facilitator.td2.content import open_blob, seal_blob_with_nonce
@@ -51,6 +60,7 @@ EXTENSION_SECTIONS = (
     "team_wrap",
     "steward_cert",
     "archive_key",
+    "summary_approval",
     "channel",
     "envelope",
 )
@@ -94,6 +104,13 @@ class _Entry:
             return b64u_decode(self.get(name, str))
         except Td2Error as exc:
             raise VectorMismatch(f"field {name!r}: {exc}") from None
+
+    def sha256_hex(self, name: str) -> bytes:
+        """A SHA-256 digest written as 64 lowercase hex digits (as a manifest writes it)."""
+        text = self.str(name)
+        if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+            raise VectorMismatch(f"field {name!r} must be 64 lowercase hex digits")
+        return bytes.fromhex(text)
 
     def int(self, name: str) -> int:
         return int(self.get(name, int))
@@ -271,6 +288,24 @@ def _archive_key(e: _Entry) -> None:
         _expect("signature", sign_archive_key(e.b("signer_private"), *args), e.b("signature"))
 
 
+def _summary_approval(e: _Entry) -> None:
+    dialogue, content = e.b("dialogue_id"), e.sha256_hex("content_sha256")
+    public, digest = e.b("approval_public"), e.b("side_sha256")
+    if "side" in e.raw:
+        _expect("side_sha256", side_digest(e.str("side")), digest)
+    _expect("approval_statement", approval_statement(dialogue, content), e.b("approval_statement"))
+    verify_approval(public, dialogue, content, e.b("signature"))
+    if "approval_private" in e.raw:
+        private = e.b("approval_private")
+        _expect("approval_public", ed25519_public_from_private(private), public)
+        _expect("signature", sign_approval(private, dialogue, content), e.b("signature"))
+    args = (dialogue, content, public, digest)
+    _signed_statement(e, approver_statement(*args))
+    verify_approver(e.b("signer_public"), *args, e.b("certificate"))
+    if "signer_private" in e.raw:
+        _expect("certificate", sign_approver(e.b("signer_private"), *args), e.b("certificate"))
+
+
 def _channel(e: _Entry) -> None:
     _expect("channel_id", channel_id(e.str("name"), e.b("dialogue_id")), e.b("channel_id"))
 
@@ -316,6 +351,7 @@ CHECKS: dict[str, Callable[[_Entry], None]] = {
     "team_wrap": _team_wrap,
     "steward_cert": _steward_cert,
     "archive_key": _archive_key,
+    "summary_approval": _summary_approval,
     "channel": _channel,
     "envelope": _envelope,
 }

@@ -43,7 +43,7 @@ def check_vectors_command(file: Path) -> None:
     report = check_vectors(data)
     for section in SECTIONS + EXTENSION_SECTIONS:
         if section in report.counts:
-            click.echo(f"{section:>14}: {report.counts[section]} ok")
+            click.echo(f"{section:>16}: {report.counts[section]} ok")
     if report.failure is not None:
         click.echo(f"FAIL {file}: {report.failure}", err=True)
         sys.exit(1)

@@ -13,6 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from facilitator.td2.aad import build_aad
+from facilitator.td2.approval import (
+    approval_statement,
+    approver_statement,
+    side_digest,
+    sign_approval,
+    sign_approver,
+)
 from facilitator.td2.archive import archive_key_statement, sign_archive_key
 from facilitator.td2.checker import VectorReport, check_vectors
 from facilitator.td2.content import seal_blob_with_nonce
@@ -243,6 +250,36 @@ def _archive_key() -> list[Entry]:
     return out
 
 
+# Sides in several scripts: the digest is of the exact UTF-8 bytes (Persian with its ZWNJ, a
+# combining accent left as written).
+APPROVAL_SIDES = ["Upper Vell", "الضفة العليا", "پایین\u200cدست", "Cafe\u0301 owners 🌾"]
+
+
+def _summary_approval() -> list[Entry]:
+    out = []
+    for i, side in enumerate(APPROVAL_SIDES):
+        approver, convener = det(f"approval/{i}/approver"), det(f"approval/{i}/convener")
+        dialogue, content = det(f"approval/{i}/dialogue", 16), det(f"approval/{i}/content")
+        public, digest = ed25519_public_from_private(approver), side_digest(side)
+        out.append(
+            {
+                "approval_private": b64(approver),
+                "approval_public": b64(public),
+                "signer_private": b64(convener),
+                "signer_public": b64(ed25519_public_from_private(convener)),
+                "dialogue_id": b64(dialogue),
+                "content_sha256": content.hex(),
+                "side": side,
+                "side_sha256": b64(digest),
+                "approval_statement": b64(approval_statement(dialogue, content)),
+                "signature": b64(sign_approval(approver, dialogue, content)),
+                "statement": b64(approver_statement(dialogue, content, public, digest)),
+                "certificate": b64(sign_approver(convener, dialogue, content, public, digest)),
+            }
+        )
+    return out
+
+
 def _roster_members(i: int, roles: list[str]) -> list[tuple[bytes, bytes, str]]:
     members = []
     for j, role in enumerate(roles):
@@ -394,6 +431,8 @@ def generate_vectors() -> dict[str, Any]:
         # Extensions (docs/protocol.md, "Steward certificates" and "Archive key statement").
         "steward_cert": _steward_cert(),
         "archive_key": _archive_key(),
+        # Extension (docs/protocol.md, "Summary approvals").
+        "summary_approval": _summary_approval(),
         # Extensions (docs/protocol.md, "Well-known channel ids"): a whole envelope as posted.
         "channel": channel_entries(det),
         "envelope": envelope_entries(det),

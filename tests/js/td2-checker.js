@@ -5,6 +5,15 @@
 // serves it to Chromium), so it is not shipped in static/.
 
 import { buildAad } from "../../static/js/td2/aad.js";
+import {
+  approvalStatement,
+  approverStatement,
+  sideDigest,
+  signApproval,
+  signApprover,
+  verifyApproval,
+  verifyApprover,
+} from "../../static/js/td2/approval.js";
 import { archiveKeyStatement, signArchiveKey, verifyArchiveKey } from "../../static/js/td2/archive.js";
 import { b64uDecode, equalBytes, utf8 } from "../../static/js/td2/bytes.js";
 import { channelId } from "../../static/js/td2/channels.js";
@@ -40,6 +49,7 @@ export const EXTENSION_SECTIONS = Object.freeze([
   "team_wrap",
   "steward_cert",
   "archive_key",
+  "summary_approval",
   "channel",
   "envelope",
 ]);
@@ -89,6 +99,13 @@ class Entry {
 
   str(name) {
     return this.get(name, "string");
+  }
+
+  /** A SHA-256 digest written as 64 lowercase hex digits (as a manifest writes it). */
+  sha256Hex(name) {
+    const text = this.str(name);
+    if (!/^[0-9a-f]{64}$/.test(text)) throw new VectorMismatch(`field '${name}' must be 64 lowercase hex digits`);
+    return Uint8Array.from(text.match(/../g), (pair) => Number.parseInt(pair, 16));
   }
 }
 
@@ -257,6 +274,26 @@ const CHECKS = {
     if ("signer_private" in e.raw) {
       expectBytes("signer_public", await ed25519PublicFromPrivate(e.b("signer_private")), e.b("signer_public"));
       expectBytes("signature", await signArchiveKey(e.b("signer_private"), ...args), e.b("signature"));
+    }
+  },
+
+  async summary_approval(e) {
+    const [dialogue, content] = [e.b("dialogue_id"), e.sha256Hex("content_sha256")];
+    const [publicKey, digest] = [e.b("approval_public"), e.b("side_sha256")];
+    if ("side" in e.raw) expectBytes("side_sha256", await sideDigest(e.str("side")), digest);
+    expectBytes("approval_statement", approvalStatement(dialogue, content), e.b("approval_statement"));
+    await verifyApproval(publicKey, dialogue, content, e.b("signature"));
+    if ("approval_private" in e.raw) {
+      const privateKey = e.b("approval_private");
+      expectBytes("approval_public", await ed25519PublicFromPrivate(privateKey), publicKey);
+      expectBytes("signature", await signApproval(privateKey, dialogue, content), e.b("signature"));
+    }
+    const args = [dialogue, content, publicKey, digest];
+    expectBytes("statement", approverStatement(...args), e.b("statement"));
+    await verifyApprover(e.b("signer_public"), ...args, e.b("certificate"));
+    if ("signer_private" in e.raw) {
+      expectBytes("signer_public", await ed25519PublicFromPrivate(e.b("signer_private")), e.b("signer_public"));
+      expectBytes("certificate", await signApprover(e.b("signer_private"), ...args), e.b("certificate"));
     }
   },
 

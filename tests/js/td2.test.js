@@ -58,6 +58,21 @@ describe("published vectors", () => {
     assert.deepEqual(await checkVectors(VECTORS), { counts, failure: null, ok: true });
   });
 
+  test("a summary approval for another side or text fails, as in Python", async () => {
+    for (const [field, value, reason] of [
+      ["side", "Lower Vell", "side_sha256 does not match"],
+      ["content_sha256", "00".repeat(32), "approval_statement does not match"],
+      ["content_sha256", VECTORS.summary_approval[0].content_sha256.toUpperCase(), "must be 64 lowercase hex digits"],
+    ]) {
+      const altered = { ...VECTORS.summary_approval[0], [field]: value };
+      assert.match(String(await fails(() => checkEntry("summary_approval", altered))), /VectorMismatch/);
+      await assert.rejects(() => checkEntry("summary_approval", altered), { message: new RegExp(reason) });
+    }
+    const forged = { ...VECTORS.summary_approval[0], certificate: VECTORS.summary_approval[1].certificate };
+    const { signer_private: _private, ...withoutPrivate } = forged;
+    await assert.rejects(() => checkEntry("summary_approval", withoutPrivate), { name: "Td2SignatureError" });
+  });
+
   test("a file of another suite, or missing a section, fails with the reason", async () => {
     assert.deepEqual(await checkVectors({ ...VECTORS, suite: "td1" }), {
       counts: {},

@@ -121,9 +121,7 @@ def test_declining_every_occurrence_asks_each_one(app, workshop, tmp_path):
 def test_headings_follow_the_locale(app, workshop, tmp_path):
     files = bundle_with_people(workshop, tmp_path)
     english = export(tmp_path, files, "en", "--format", "md", input="r\ny\nr\n")
-    persian = export(
-        tmp_path, files, "fa", "--format", "md", "--locale", "fa", input="r\ny\nr\n"
-    )
+    persian = export(tmp_path, files, "fa", "--format", "md", "--locale", "fa", input="r\ny\nr\n")
     assert english.exit_code == 0, english.output
     assert persian.exit_code == 0, persian.output
     markdown = (tmp_path / "fa" / "summary.md").read_text()

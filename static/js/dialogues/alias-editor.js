@@ -52,6 +52,6 @@ export function aliasEditor(ws, entry) {
   });
   const count = current.length ? ` (${numberFormat(displayLocale()).format(current.length)})` : "";
   return h("details", { class: "alias-editor", dataset: { person: entry.doc.id } },
-    h("summary", { text: `${_("Other spellings")}${count}` }),
+    h("summary", {}, _("Other spellings"), count),
     form);
 }

@@ -99,7 +99,8 @@ function confidenceView(finding) {
   const possible = isPossible(finding);
   return h("p", { class: `finding-confidence ${possible ? "possible" : "certain"}`, dir: "auto" },
     h("strong", { text: possible ? _("Possible match.") : _("Certain match.") }),
-    possible ? ` ${_("Also a common word in this language: kept as written unless you replace it.")}` : "");
+    possible ? " " : "",
+    possible ? _("Also a common word in this language: kept as written unless you replace it.") : "");
 }
 
 /** Whether a finding's decision is complete (an own replacement must not be blank). */

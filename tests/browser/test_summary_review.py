@@ -6,7 +6,8 @@ ordinary words of the note's language (possible findings: marked in words, kept 
 replaceable), the surnames stand alone (certain) and one name is written in Latin letters (matched
 by sound). A Persian summary exported from the English page has Persian headings. On the Persian
 page (right to left) the markers are Persian. Then an alias added to a person after the
-invitation is kept across a reload and found by the review. Every page is clean for axe-core.
+invitation is kept across a reload and found by the review; a rapporteur, who may not write the
+dialogue's documents, sees no such form. Every page is clean for axe-core.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.browser.test_workspace import (
     add_agenda,
     axe_violations,
     create_dialogue,
+    let_in,
     open_editor,
     open_tab,
     planned_day,
@@ -251,4 +253,41 @@ def test_other_spellings_edited_in_the_people_tab_reach_the_review(
         "Other spellings", timeout=WAIT
     )
     assert watch.problems == [], watch.problems
+    context.close()
+
+
+def test_only_those_who_write_the_documents_see_the_spellings_form(browser, origin, make_member):
+    """A rapporteur (who may not write the dialogue's documents) sees the roster without the form;
+    a convener sees it under every name."""
+    watch = Watch()
+    convener = make_member("convener", username="samira")
+    rapporteur_account = make_member("rapporteur", username="dariush")
+    context = new_context(browser, locale="en-GB", timezone_id="Europe/London")
+    page = watch.page(context)
+    sign_in(page, origin, convener)
+    dialogue_id = create_dialogue(page, origin, name="Samira Haddad-Lund")
+    invite(page, [("Yusuf Al-Mansour", "Upstream")])
+    open_editor(page, "seat")
+    page.fill("#seat-username", "dariush")
+    page.select_option("#seat-role", "rapporteur")
+    page.fill("#seat-name", "Dariush Farahani")
+    page.click("#seat-form button[type=submit]")
+    expect(page.locator("#invitation-list")).to_contain_text("team seat", timeout=WAIT)
+    rapporteur_context = new_context(browser, locale="en-GB", timezone_id="Asia/Amman")
+    rapporteur = watch.page(rapporteur_context)
+    sign_in(rapporteur, origin, rapporteur_account)
+    rapporteur.goto(origin + "/dialogues")
+    rapporteur.locator("#seat-list button").click()
+    expect(rapporteur.locator("[data-seat-fingerprint]")).to_be_visible(timeout=WAIT)
+    let_in(page)
+    rapporteur.goto(f"{origin}/dialogues/{dialogue_id}#people")
+    expect(rapporteur.locator("#panels")).to_be_visible(timeout=WAIT)
+    row = rapporteur.locator("#participant-table tbody tr", has_text="Yusuf Al-Mansour")
+    expect(row).to_have_count(1, timeout=WAIT)
+    expect(rapporteur.locator("#panel-people details.alias-editor")).to_have_count(0)
+    expect(rapporteur.locator("#panel-people textarea")).to_have_count(0)
+    open_tab(page, "people")
+    expect(page.locator("#panel-people details.alias-editor")).to_have_count(3, timeout=WAIT)
+    assert watch.problems == [], watch.problems
+    rapporteur_context.close()
     context.close()

@@ -94,10 +94,10 @@ export function defaultDecisions(findings) {
   return new Map(findings.filter(isPossible).map((finding) => [finding.id, defaultDecision(finding)]));
 }
 
-/** How sure the anonymiser is, in words (not colour alone), and how it matched across scripts. */
+/** How sure the anonymiser is, in words (not by colour alone). */
 function confidenceView(finding) {
   const possible = isPossible(finding);
-  return h("p", { class: `finding-confidence ${possible ? "possible" : "certain"}`, dir: "auto" },
+  return h("p", { class: `finding-confidence ${possible ? "possible" : "certain"}` },
     h("strong", { text: possible ? _("Possible match.") : _("Certain match.") }),
     possible ? " " : "",
     possible ? _("Also a common word in this language: kept as written unless you replace it.") : "");
@@ -165,8 +165,8 @@ export function findingView(finding, index, summary, onDecide, { labels: names =
   own.addEventListener("input", choose);
   item.append(
     h("p", { class: "finding-where", text: `${describeWhere(summary, finding.where)} · ${kindLabel(finding.kind)}` }),
-    // A match by sound across scripts: the reviewer sees the roster's own spelling.
     confidenceView(finding),
+    // A match by sound across scripts: the reviewer sees the roster's own spelling.
     finding.via === "transliteration"
       ? h("p", { class: "hint finding-via", dir: "auto", text: _("Matched by sound, written in another script than “%(source)s” on the roster", { source: finding.source }) })
       : "",

@@ -126,6 +126,33 @@ def _ask(finding: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
     return {"id": finding["id"], "action": "replace"}
 
 
+def _source_of(finding: dict[str, Any]) -> tuple[str, str]:
+    """One person, affiliation, side or term: the listed name and the kind it was found as."""
+    return (str(finding["kind"]), str(finding["source"]))
+
+
+def _ask_all(findings: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Each finding asked on the terminal, in reading order. Where the same person (or
+    affiliation, side, term) is found again later, the convener may give every later occurrence
+    the same decision, as ``"every": true`` does in a review file; those are not asked again."""
+    every: dict[tuple[str, str], dict[str, Any]] = {}
+    decisions = []
+    for index, finding in enumerate(findings):
+        key = _source_of(finding)
+        if key in every:
+            decisions.append({**every[key], "id": finding["id"]})
+            continue
+        decision = _ask(finding, labels)
+        decisions.append(decision)
+        later = sum(1 for other in findings[index + 1 :] if _source_of(other) == key)
+        if later and click.confirm(
+            f"  Apply this to every other occurrence of «{finding['source']}» ({later} more)?",
+            default=False,
+        ):
+            every[key] = decision
+    return decisions
+
+
 def _every_occurrence(findings: list[dict[str, Any]], decided: dict[str, Any]) -> dict[str, Any]:
     """A decision with ``"every": true`` stands for every finding of the same listed name and
     kind (one person, affiliation, side or term) that has no decision of its own; of two such
@@ -154,7 +181,7 @@ def _decisions(
         return []
     if review is None:
         click.echo(f"{len(findings)} passage(s) may identify someone:")
-        return [_ask(f, labels) for f in findings]
+        return _ask_all(findings, labels)
     if not review.exists():
         proposed = [
             {**f, "action": "keep"}

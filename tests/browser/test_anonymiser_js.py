@@ -75,7 +75,7 @@ def test_a_transliteration_finding_shows_the_roster_spelling(browser, static_ser
         {
             "match": "Ahmad al-Sharif",
             "via": "transliteration",
-            "hint": "In another script than “أحمد الشريف” on the roster",
+            "hint": "Matched by sound, written in another script than “أحمد الشريف” on the roster",
         },
         {"match": "أحمد الشريف", "via": None, "hint": None},
     ]

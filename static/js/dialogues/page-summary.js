@@ -24,7 +24,7 @@ import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
 } from "./summary-export.js";
-import { decided, findingView, labelsIn, sameSource } from "./summary-findings.js";
+import { decided, defaultDecisions, findingView, labelsIn, sameSource } from "./summary-findings.js";
 import { $, announce, h, say, textDirection, userText } from "./ui.js";
 
 const root = $("summary-page");
@@ -179,8 +179,8 @@ async function settle() {
     return;
   }
   if (page.review !== review || ticket !== settling) return; // a newer decision is being settled
-  page.ready = { clean, manifest };
-  renderSummary($("print-area"), clean, manifest);
+  page.ready = { clean, manifest, language: review.language };
+  renderSummary($("print-area"), clean, manifest, review.language);
   $("preview").hidden = false;
   say($("review-status"), review.findings.length
     ? _("Every passage is decided. The summary below is what will be exported.")
@@ -205,7 +205,7 @@ async function runReview() {
     if (language !== currentLocale()) await loadOtherCatalogs(supportedLocales());
     const labels = labelsIn(language);
     const findings = await anonymiser.review(summary, context);
-    const review = { summary, context, findings, labels, decisions: new Map() };
+    const review = { summary, context, findings, labels, language, decisions: defaultDecisions(findings) };
     page.review = review;
     page.ready = null;
     /** @type {any[]} */
@@ -247,7 +247,7 @@ function baseName() {
 
 $("export-md").addEventListener("click", () => {
   if (!page.ready) return;
-  download(`${baseName()}.md`, toMarkdown(page.ready.clean, page.ready.manifest), "text/markdown;charset=utf-8");
+  download(`${baseName()}.md`, toMarkdown(page.ready.clean, page.ready.manifest, page.ready.language), "text/markdown;charset=utf-8");
   say($("export-status"), _("The Markdown file was saved on this device."));
 });
 $("export-json").addEventListener("click", () => {

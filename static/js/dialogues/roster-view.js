@@ -3,6 +3,7 @@
 
 import { _, ngettext, numberFormat } from "../i18n.js";
 import { b64uDecode, fingerprint } from "../td2/index.js";
+import { aliasEditor } from "./alias-editor.js";
 import { personFor } from "./docs.js";
 import { attendanceLabel, languageName, mediatorTypeLabel, roleLabel } from "./labels.js";
 import { removeMember } from "./steward.js";
@@ -28,17 +29,17 @@ async function people(ws) {
   for (const entry of ws.state.roster) {
     inRoster.add(entry.handle);
     const person = personFor(ws.model, { handle: entry.handle });
-    rows.push({ role: entry.role, doc: person?.doc ?? null, handle: entry.handle, status: "member", print: await printOf(entry.x25519_public) });
+    rows.push({ role: entry.role, doc: person?.doc ?? null, entry: person, handle: entry.handle, status: "member", print: await printOf(entry.x25519_public) });
   }
   const invitations = new Map(ws.invitations.map((invitation) => [invitation.invite_id, invitation]));
   for (const person of ws.model.persons) {
     const { doc } = person;
     if (doc.handle && !inRoster.has(doc.handle)) {
-      rows.push({ role: doc.role, doc, handle: doc.handle, status: "removed", print: null });
+      rows.push({ role: doc.role, doc, entry: person, handle: doc.handle, status: "removed", print: null });
     } else if (!doc.handle && doc.invite_id) {
       const invitation = invitations.get(doc.invite_id);
       const status = invitation ? `invite_${invitation.status}` : "invite_open";
-      if (status !== "invite_revoked") rows.push({ role: doc.role, doc, handle: null, status, print: null });
+      if (status !== "invite_revoked") rows.push({ role: doc.role, doc, entry: person, handle: null, status, print: null });
     }
   }
   return rows;
@@ -70,7 +71,10 @@ function actions(ws, row) {
   }));
 }
 
-const nameCell = (row) => h("td", {}, userText("span", row.doc?.display_name || "—"));
+/** The name, and for whoever may write the dialogue's documents its other spellings to edit. */
+const nameCell = (ws, row) => h("td", {},
+  userText("span", row.doc?.display_name || "—"),
+  ws.canWrite && row.entry ? aliasEditor(ws, row.entry) : null);
 const printCell = (row) => h("td", {}, row.print ? fingerprintView(row.print) : "—");
 const textCell = (value) => h("td", {}, userText("span", typeof value === "string" && value ? value : "—"));
 
@@ -87,14 +91,14 @@ function teamDetails(doc) {
 
 function teamRow(ws, row) {
   return h("tr", { class: `status-${row.status}`, dataset: { handle: row.handle ?? "" } },
-    nameCell(row), h("td", { text: roleLabel(row.role) }), h("td", { text: teamDetails(row.doc) }),
+    nameCell(ws, row), h("td", { text: roleLabel(row.role) }), h("td", { text: teamDetails(row.doc) }),
     printCell(row), h("td", { text: statusLabel(row, ws) }), actions(ws, row));
 }
 
 function participantRow(ws, row) {
   const doc = row.doc ?? {};
   return h("tr", { class: `status-${row.status}`, dataset: { handle: row.handle ?? "" } },
-    nameCell(row), textCell(doc.side), textCell(doc.affiliation),
+    nameCell(ws, row), textCell(doc.side), textCell(doc.affiliation),
     h("td", { text: doc.language ? languageName(doc.language) : "—" }),
     h("td", { text: doc.attendance ? attendanceLabel(doc.attendance) : "—" }),
     printCell(row), h("td", { text: statusLabel(row, ws) }), actions(ws, row));

@@ -7,7 +7,7 @@
 // sees anything: their titles and any note that names them never reach a review or an export.
 
 import { rosterEntry } from "../export/anonymise/model.js";
-import { _ } from "../i18n.js";
+import { _, currentLocale, inLocale } from "../i18n.js";
 import { b64uEncode } from "../td2/index.js";
 import { itemsOf, pickText } from "./docs.js";
 import { noteKindHeading, phaseLabel } from "./labels.js";
@@ -196,8 +196,27 @@ const PHASES = ["opening", "perspectives", "joint_analysis", "solutions", "closi
 const daySuffix = (day) => (day ? ` (${day})` : "");
 const phaseSuffix = (phase) => (PHASES.includes(phase) ? ` — ${phaseLabel(phase)}` : "");
 
-/** The Markdown of facilitator/export/render.py, with the manifest appended as JSON. */
-export function toMarkdown(summary, manifest) {
+/**
+ * `work()` with the headings' words in `lang`, the summary's language (whose catalogue the page
+ * loaded with `loadOtherCatalogs`), as `--locale` gives them on the command line.
+ * @template T
+ * @param {string | undefined} lang
+ * @param {() => T} work
+ * @returns {T}
+ */
+function inSummaryLanguage(lang, work) {
+  return !lang || lang === currentLocale() ? work() : inLocale(lang, direction(lang), work);
+}
+
+/**
+ * The Markdown of facilitator/export/render.py, with the manifest appended as JSON; headings in
+ * `lang` (the page's language when not given).
+ */
+export function toMarkdown(summary, manifest, lang = undefined) {
+  return inSummaryLanguage(lang, () => markdownOf(summary, manifest));
+}
+
+function markdownOf(summary, manifest) {
   const lines = [`# ${summary.dialogue.title}`, "", `*${_("Anonymised summary")}*`, ""];
   if (summary.free_text) lines.push(`## ${_("Summary")}`, "", String(summary.free_text), "");
   for (const session of summary.sessions) {
@@ -228,8 +247,18 @@ export function toJson(summary, manifest) {
 const text = (tag, value, lang = "", props = {}) =>
   h(tag, { ...props, dir: lang ? direction(lang) : "auto", lang: lang || null, text: value ?? "" });
 
-/** The summary as a page section (shown before export, and what "Print" prints). */
-export function renderSummary(holder, summary, manifest) {
+/**
+ * The summary as a page section (shown before export, and what "Print" prints), its headings in
+ * `lang` and the section in that language and direction.
+ */
+export function renderSummary(holder, summary, manifest, lang = undefined) {
+  const tag = lang || currentLocale();
+  holder.lang = tag;
+  holder.dir = direction(tag);
+  holder.replaceChildren(...inSummaryLanguage(lang, () => summaryParts(summary, manifest)));
+}
+
+function summaryParts(summary, manifest) {
   const parts = [text("h1", summary.dialogue.title), h("p", {}, h("em", { text: _("Anonymised summary") }))];
   if (summary.free_text) {
     parts.push(h("h2", { text: _("Summary") }));
@@ -252,7 +281,7 @@ export function renderSummary(holder, summary, manifest) {
   parts.push(h("footer", { class: "manifest" },
     h("p", { dir: "auto", text: provenance(manifest) }),
     h("p", { dir: "ltr" }, h("code", { translate: "no", text: JSON.stringify(manifest) }))));
-  holder.replaceChildren(...parts);
+  return parts;
 }
 
 /** Saves `content` as a file on this device (a Blob download; nothing goes to the server). */

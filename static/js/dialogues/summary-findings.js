@@ -77,6 +77,32 @@ function contextView(finding) {
 
 const ALWAYS_REPLACED = new Set(["handle", "pseudonym"]);
 
+/** A possible finding (a name part that is also a common word of the text's language). */
+export const isPossible = (finding) => finding.confidence === "possible";
+
+/**
+ * The decision a finding has before the convener touches it: a possible finding is kept
+ * (docs/export.md, "Confidence"); any other has none and must be decided.
+ * @param {any} finding
+ */
+export function defaultDecision(finding) {
+  return isPossible(finding) ? { id: finding.id, action: "keep" } : null;
+}
+
+/** The decisions of a fresh review, by finding id: only the possible findings have one. */
+export function defaultDecisions(findings) {
+  return new Map(findings.filter(isPossible).map((finding) => [finding.id, defaultDecision(finding)]));
+}
+
+/** How sure the anonymiser is, in words (not by colour alone). */
+function confidenceView(finding) {
+  const possible = isPossible(finding);
+  return h("p", { class: `finding-confidence ${possible ? "possible" : "certain"}` },
+    h("strong", { text: possible ? _("Possible match.") : _("Certain match.") }),
+    possible ? " " : "",
+    possible ? _("Also a common word in this language: kept as written unless you replace it.") : "");
+}
+
 /** Whether a finding's decision is complete (an own replacement must not be blank). */
 export function decided(decision) {
   if (!decision) return false;
@@ -129,6 +155,7 @@ export function findingView(finding, index, summary, onDecide, { labels: names =
     item.classList.toggle("decided", decided(decision));
   };
   Object.assign(item, { take });
+  item.dataset.confidence = isPossible(finding) ? "possible" : "certain";
   const radio = (value, text, disabled = false) => h("label", { class: "check" },
     h("input", { type: "radio", name, value, disabled, onchange: () => {
       choose();
@@ -138,9 +165,10 @@ export function findingView(finding, index, summary, onDecide, { labels: names =
   own.addEventListener("input", choose);
   item.append(
     h("p", { class: "finding-where", text: `${describeWhere(summary, finding.where)} · ${kindLabel(finding.kind)}` }),
+    confidenceView(finding),
     // A match by sound across scripts: the reviewer sees the roster's own spelling.
     finding.via === "transliteration"
-      ? h("p", { class: "hint finding-via", dir: "auto", text: _("In another script than “%(source)s” on the roster", { source: finding.source }) })
+      ? h("p", { class: "hint finding-via", dir: "auto", text: _("Matched by sound, written in another script than “%(source)s” on the roster", { source: finding.source }) })
       : "",
     contextView(finding),
     h("fieldset", {},
@@ -156,5 +184,6 @@ export function findingView(finding, index, summary, onDecide, { labels: names =
       ? h("label", { class: "check every-occurrence", for: every.id }, every, _("Apply to every occurrence of this person"))
       : "",
   );
+  take(defaultDecision(finding));
   return item;
 }

@@ -26,6 +26,8 @@ SEPARATORS = frozenset(_DATA["separators"])
 ARABIC_PREFIXES: tuple[str, ...] = tuple(_DATA["arabic_prefixes"])
 LAM_PREFIXES = frozenset(_DATA["lam_prefixes"])
 ARABIC_SUFFIXES = frozenset(_DATA["arabic_suffixes"])
+SENTENCE_ENDS = frozenset(_DATA["sentence_ends"])
+ATTRIBUTIVE_ARTICLE: str = _DATA["attributive_article"]
 
 
 @dataclass(frozen=True)

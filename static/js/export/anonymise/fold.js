@@ -132,6 +132,7 @@ export function isWord(char) {
 
 /** The general category test for an upper-case letter (of Unicode 14). */
 export const UPPER = known(/^\p{Lu}$/u);
+export const LOWER = known(/^\p{Ll}$/u);
 
 /** Where the next word starts when a word ending at `at` is broken there across a line by a
  * hyphen (hyphens, optional spaces, a line break, optional spaces), else null. */

@@ -13,6 +13,7 @@ export function codePoint(text) {
 export const IGNORED = new Set(data.ignored.map((point) => String.fromCodePoint(codePoint(point))));
 export const VARIANTS = new Map(Object.entries(data.variants));
 export const SEPARATORS = new Set([...data.separators]);
+export const SPACED_JOINERS = new Set(data.spaced_joiners.map((point) => String.fromCodePoint(codePoint(point))));
 /** Each prefix as an array of code points, to compare with folded text. */
 export const ARABIC_PREFIXES = data.arabic_prefixes.map((prefix) => [...prefix]);
 export const LAM_PREFIXES = new Set(data.lam_prefixes);

@@ -47,7 +47,8 @@ def replaced_by_default(finding: dict[str, Any]) -> bool:
 def flag_spans(text: str, flags: list[str]) -> list[tuple[int, int]]:
     """(start, end) of each flag: the next occurrence of its text after the previous one of the
     same text."""
-    spans, after = [], {}
+    spans: list[tuple[int, int]] = []
+    after: dict[str, int] = {}
     for flag in flags:
         start = text.find(flag, after.get(flag, 0))
         if start < 0:
@@ -102,8 +103,8 @@ class Figures:
 
 def in_node(reviews: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The browser's module's findings for each {summary, context}, run by Node."""
-    done = subprocess.run(
-        ["node", str(NODE_SIDE)],
+    done = subprocess.run(  # noqa: S603 - Node on a script of the repository
+        ["node", str(NODE_SIDE)],  # noqa: S607 - Node from PATH, as the tests run it
         input=json.dumps({"reviews": reviews}),
         capture_output=True,
         text=True,
@@ -138,8 +139,13 @@ def evaluate(data: dict[str, Any] | None = None, node: bool = True) -> Figures:
         else:
             figures.trap_possible += 1
     if node:
-        theirs = in_node([{"summary": notes, "context": context}, {"summary": traps, "context": context}])
-        for name, ours, js in (("notes", found_notes, theirs[0]), ("traps", found_traps, theirs[1])):
+        theirs = in_node(
+            [{"summary": notes, "context": context}, {"summary": traps, "context": context}]
+        )
+        for name, ours, js in (
+            ("notes", found_notes, theirs[0]),
+            ("traps", found_traps, theirs[1]),
+        ):
             if ours != js:
                 figures.parity = False
                 figures.differences += [

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from facilitator.export.anonymise import review
 from facilitator_bench.anonymiser.holdout import (
     as_summary,
     evaluate,
@@ -17,7 +18,6 @@ from facilitator_bench.anonymiser.holdout import (
     in_node,
     load,
 )
-from facilitator.export.anonymise import review
 
 DATA = load()
 LOCALES = {"en", "ar", "fa", "he", "ur", "ps", "ckb", "ru", "uk", "tr", "fr", "es"}

@@ -76,7 +76,9 @@ def words(draw: st.DrawFn) -> str:
     return letters
 
 
-SEPARATORS = st.sampled_from([" ", " ", " ", "-", "-\n", "\n", ", ", " al-", " א-", "‐", "' ", "\u200c"])
+SEPARATORS = st.sampled_from(
+    [" ", " ", " ", "-", "-\n", "\n", ", ", " al-", " א-", "‐", "' ", "\u200c"]
+)
 
 
 @st.composite
@@ -181,9 +183,7 @@ def test_the_property_finds_something_to_compare(node):
                 }
             ]
         },
-        "context": {
-            "roster": [{"display_name": "ئازاد ڕەسوڵ"}, {"display_name": "Віра Соколова"}]
-        },
+        "context": {"roster": [{"display_name": "ئازاد ڕەسوڵ"}, {"display_name": "Віра Соколова"}]},
     }
     found = review(case["summary"], case["context"])
     assert [f["match"] for f in found] == ["ئازاد رەسول", "Azad Rasul", "Вірі Соколовій"]

@@ -140,7 +140,8 @@ def anonymiser_command(notes: int, people: int, chars: int, runs: int, no_browse
     flags caught, false alarms on the trap set, Python and JS findings identical, JS run by
     Node), then how long `review` takes on a summary of NOTES notes (about CHARS characters,
     PEOPLE on the roster) in Python and in Debian's Chromium (/usr/bin/chromium, no CPU
-    slow-down): the first run, and the median of RUNS more."""
+    slow-down): the first run, and the median of RUNS more (for Python also of its CPU time,
+    which a busy machine does not inflate)."""
     from facilitator_bench.anonymiser import holdout, summary, timing
 
     click.echo(holdout.evaluate().report())
@@ -154,8 +155,9 @@ def anonymiser_command(notes: int, people: int, chars: int, runs: int, no_browse
     for name, measure in sides:
         result = measure(built, context, runs)
         found.append(result["findings"])
+        cpu = f", CPU {result['cpu']:.1f} ms" if "cpu" in result else ""
         click.echo(
-            f"  {name}: median {result['median']:.1f} ms over {runs} runs "
+            f"  {name}: median {result['median']:.1f} ms over {runs} runs{cpu} "
             f"(first run {result['cold']:.1f} ms), {len(result['findings'])} findings"
         )
     if len(found) > 1:

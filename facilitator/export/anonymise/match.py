@@ -245,8 +245,9 @@ def _character_class(char: str) -> str:
 def _looks_like_handle(run: str) -> bool:
     """22 base64url characters ending as 16 bytes do, mixing at least two of lower case, upper
     case and digits (a hyphenated word like "well-meaning-following" does not)."""
-    classes = {_character_class(char) for char in run} - {""}
-    return len(run) == HANDLE_LENGTH and run[-1] in HANDLE_LAST and len(classes) > 1
+    if len(run) != HANDLE_LENGTH or run[-1] not in HANDLE_LAST:
+        return False
+    return len({_character_class(char) for char in run} - {""}) > 1
 
 
 def find_handles(text: str, listed: list[str]) -> set[tuple[int, int]]:

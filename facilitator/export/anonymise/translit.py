@@ -193,7 +193,7 @@ class Readings:
             shifted = {start + at: found for at, found in readings.items()}
             self.words.append(_Word(start, end, script, article, shifted))
             for at, found in readings.items():
-                for skeleton in sorted(found):
+                for skeleton in found:
                     self.by_skeleton.setdefault(skeleton, []).append((index, start + at))
 
     def _gap(self, before: int) -> str:
@@ -237,7 +237,7 @@ class Readings:
         script, wanted = needle.words[0]
         least = SKELETON_MIN_SINGLE if len(needle.words) == 1 else SKELETON_MIN_TOTAL
         spans = set()
-        starts = {place for s in sorted(wanted) for place in self.by_skeleton.get(s, ())}
+        starts = {place for s in wanted for place in self.by_skeleton.get(s, ())}
         for index, at in sorted(starts):
             shared = self._shared(index, at, script, wanted)
             if not shared:

@@ -228,9 +228,10 @@ function characterClass(char) {
 /** 22 base64url characters ending as 16 bytes do, mixing at least two of lower case, upper case
  * and digits (a hyphenated word like "well-meaning-following" does not). */
 function looksLikeHandle(run) {
+  if (run.length !== HANDLE_LENGTH || !HANDLE_LAST.has(run[run.length - 1])) return false;
   const classes = new Set(run.map(characterClass));
   classes.delete("");
-  return run.length === HANDLE_LENGTH && HANDLE_LAST.has(run[run.length - 1]) && classes.size > 1;
+  return classes.size > 1;
 }
 
 /** Member handles: runs of base64url characters that look like one, and the roster's handles

@@ -193,7 +193,7 @@ export class Readings {
       for (const [at, found] of readings) shifted.set(start + at, found);
       this.words.push({ start, end, script, article, readings: shifted });
       for (const [at, found] of readings) {
-        for (const skeleton of [...found].sort()) {
+        for (const skeleton of found) {
           if (!this.bySkeleton.has(skeleton)) this.bySkeleton.set(skeleton, []);
           this.bySkeleton.get(skeleton).push([index, start + at]);
         }
@@ -239,7 +239,7 @@ export class Readings {
     const [script, wanted] = needle.words[0];
     const least = needle.words.length === 1 ? SKELETON_MIN_SINGLE : SKELETON_MIN_TOTAL;
     const places = new Map();
-    for (const skeleton of [...wanted].sort()) {
+    for (const skeleton of wanted) {
       for (const [index, at] of this.bySkeleton.get(skeleton) ?? []) places.set(`${index}:${at}`, [index, at]);
     }
     const spans = new Map();

@@ -3,6 +3,8 @@ figures, loopback only and bounded in time. A tool run beside the server, never 
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from facilitator_bench.figures import report
@@ -147,7 +149,11 @@ def anonymiser_command(notes: int, people: int, chars: int, runs: int, no_browse
     click.echo(holdout.evaluate().report())
     built, context = summary.summary(notes, people, chars), summary.context(people)
     count, length = summary.size(built)
-    click.echo(f"review of {count} notes, {length} characters, {people} people on the roster:")
+    load = os.getloadavg()[0]
+    click.echo(
+        f"review of {count} notes, {length} characters, {people} people on the roster "
+        f"(load average {load:.1f} on {os.cpu_count()} cores):"
+    )
     sides = [("Python", timing.python_ms)]
     if not no_browser:
         sides.append(("Chromium", timing.chromium_ms))

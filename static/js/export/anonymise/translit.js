@@ -67,8 +67,15 @@ function rules(letters) {
   return variants;
 }
 
-function collapsed(text) {
-  return [...text].filter((char, at, all) => at === 0 || all[at - 1] !== char).join("");
+/** A rewritten variant (ASCII letters) as a skeleton: doubled letters collapsed, then the
+ * vowel-like letters dropped. */
+function skeletonOf(variant) {
+  let out = "";
+  for (let at = 0; at < variant.length; at += 1) {
+    const char = variant[at];
+    if ((at === 0 || variant[at - 1] !== char) && !SKELETON_DROP.has(char)) out += char;
+  }
+  return out;
 }
 
 const skeletonCache = new Map();
@@ -83,7 +90,7 @@ export function skeletons(word) {
     }
     out = [];
     for (const variant of variants) {
-      const skeleton = [...collapsed(variant)].filter((char) => !SKELETON_DROP.has(char)).join("");
+      const skeleton = skeletonOf(variant);
       if (skeleton && !out.includes(skeleton)) out.push(skeleton);
     }
     skeletonCache.set(word, out);
@@ -238,9 +245,10 @@ export class Readings {
   find(needle) {
     const [script, wanted] = needle.words[0];
     const least = needle.words.length === 1 ? SKELETON_MIN_SINGLE : SKELETON_MIN_TOTAL;
+    // Keyed by where the name would begin, which also tells the word.
     const places = new Map();
     for (const skeleton of wanted) {
-      for (const [index, at] of this.bySkeleton.get(skeleton) ?? []) places.set(`${index}:${at}`, [index, at]);
+      for (const place of this.bySkeleton.get(skeleton) ?? []) places.set(place[1], place);
     }
     const spans = new Map();
     for (const [index, at] of places.values()) {

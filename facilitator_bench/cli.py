@@ -162,9 +162,10 @@ def anonymiser_command(notes: int, people: int, chars: int, runs: int, no_browse
         result = measure(built, context, runs)
         found.append(result["findings"])
         cpu = f", CPU {result['cpu']:.1f} ms" if "cpu" in result else ""
+        cold_cpu = f", CPU {result['cold_cpu']:.1f} ms" if "cold_cpu" in result else ""
         click.echo(
             f"  {name}: median {result['median']:.1f} ms over {runs} runs{cpu} "
-            f"(first run {result['cold']:.1f} ms), {len(result['findings'])} findings"
+            f"(first run {result['cold']:.1f} ms{cold_cpu}), {len(result['findings'])} findings"
         )
     if len(found) > 1:
         same = all(other == found[0] for other in found[1:])

@@ -226,7 +226,7 @@ function wordStarts(text, words) {
     const word = text.slice(start, end);
     for (const length of [0, ...prefixLengths(word, scriptOf(word[0]))]) {
       if (!starts.has(word[length])) starts.set(word[length], []);
-      starts.get(word[length]).push([start + length, slice(word, 0, length)]);
+      starts.get(word[length]).push([start + length, length ? slice(word, 0, length) : ""]);
     }
   }
   return starts;

@@ -10,6 +10,7 @@ import {
   ARTICLE_PREFIXES,
   ARTICLES,
   LAM_PREFIXES,
+  LINE_BREAK_HYPHENS,
   MAX_SKELETONS,
   SEPARATORS,
   SKELETON_DROP,
@@ -23,7 +24,6 @@ import {
 const LONGEST_RULE = Math.max(...[...SKELETON_RULES.keys()].map((pattern) => pattern.length));
 const FOLDED_ARTICLES = new Set([...ARTICLES].map((article) => fold(article).join("")));
 const FOLDED_ARTICLE_PREFIXES = ARTICLE_PREFIXES.map((prefix) => fold(prefix));
-const HYPHENS = new Set(["-", "\u2010"]);
 const SHORTEST_REST = 2;
 
 /** The lower-case ASCII letters any-ascii writes for a folded word (a string). */
@@ -260,7 +260,7 @@ export class Readings {
       const word = this.words[index];
       if (at === word.start && index > 0 && this.words[index - 1].article) {
         const gap = this.gap(index - 1);
-        if (gap.length > 0 && gap.every((char) => HYPHENS.has(char))) start = this.words[index - 1].start;
+        if (gap.length > 0 && gap.every((char) => LINE_BREAK_HYPHENS.has(char))) start = this.words[index - 1].start;
       }
       const span = this.folded.span(start, rest[0]);
       spans.set(span.join(":"), span);

@@ -3,6 +3,8 @@ figures, loopback only and bounded in time. A tool run beside the server, never 
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from facilitator_bench.figures import report
@@ -127,3 +129,44 @@ def client_command(
             echo=lambda line: click.echo(line, err=True),
         )
     )
+
+
+@main.command("anonymiser")
+@click.option("--notes", default=50, show_default=True, help="notes in the timed summary")
+@click.option("--people", default=20, show_default=True, help="people on the roster (at most 20)")
+@click.option("--chars", default=20_000, show_default=True, help="characters of note text")
+@click.option("--runs", default=9, show_default=True, help="timed reviews (median shown)")
+@click.option("--no-browser", is_flag=True, help="time Python only (no Chromium)")
+def anonymiser_command(notes: int, people: int, chars: int, runs: int, no_browser: bool) -> None:
+    """The export anonymiser: the held-out evaluation (tests/export/anonymiser_holdout.json:
+    flags caught, false alarms on the trap set, Python and JS findings identical, JS run by
+    Node), then how long `review` takes on a summary of NOTES notes (about CHARS characters,
+    PEOPLE on the roster) in Python and in Debian's Chromium (/usr/bin/chromium, no CPU
+    slow-down): the first run, and the median of RUNS more (for Python also of its CPU time,
+    which a busy machine does not inflate)."""
+    from facilitator_bench.anonymiser import holdout, summary, timing
+
+    click.echo(holdout.evaluate().report())
+    built, context = summary.summary(notes, people, chars), summary.context(people)
+    count, length = summary.size(built)
+    load = os.getloadavg()[0]
+    click.echo(
+        f"review of {count} notes, {length} characters, {people} people on the roster "
+        f"(load average {load:.1f} on {os.cpu_count()} cores):"
+    )
+    sides = [("Python", timing.python_ms)]
+    if not no_browser:
+        sides.append(("Chromium", timing.chromium_ms))
+    found = []
+    for name, measure in sides:
+        result = measure(built, context, runs)
+        found.append(result["findings"])
+        cpu = f", CPU {result['cpu']:.1f} ms" if "cpu" in result else ""
+        cold_cpu = f", CPU {result['cold_cpu']:.1f} ms" if "cold_cpu" in result else ""
+        click.echo(
+            f"  {name}: median {result['median']:.1f} ms over {runs} runs{cpu} "
+            f"(first run {result['cold']:.1f} ms{cold_cpu}), {len(result['findings'])} findings"
+        )
+    if len(found) > 1:
+        same = all(other == found[0] for other in found[1:])
+        click.echo("  Python and Chromium findings identical: " + ("yes" if same else "NO"))

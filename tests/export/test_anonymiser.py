@@ -149,6 +149,41 @@ def test_cases_cover_morphology_and_confidence():
         assert (finding["match"] in exported) == kept, (case["name"], finding["match"])
 
 
+LOCALES = {"en", "ar", "fa", "he", "ur", "ps", "ckb", "ru", "uk", "tr", "fr", "es"}
+# The classes of issue #18 by the prefix of their cases' names.
+CLASSES = ("translit_", "morph_", "typing_", "affiliation", "confidence_", "unicode_")
+
+
+def _langs(case: dict[str, Any]) -> set[str]:
+    return {
+        note.get("lang", "")
+        for session in case["summary"]["sessions"]
+        for item in session["items"]
+        for note in item["notes"]
+    }
+
+
+def test_cases_cover_every_class_in_every_supported_language():
+    """At least 160 cases; every class (names in other scripts, endings, typing variants,
+    affiliations, false alarms, Unicode versions) has cases; notes in every supported language
+    are found in other scripts, in the same script and in traps (cases where nothing, or only
+    possible findings, are expected)."""
+    assert len(CASES) >= 160
+    for prefix in CLASSES:
+        assert any(case["name"].startswith(prefix) for case in CASES), prefix
+    traps = [
+        case
+        for case in CASES
+        if all(f["confidence"] == "possible" for f in case["expect"]["findings"])
+    ]
+    assert len(traps) >= 25
+    assert set().union(*map(_langs, traps)) >= LOCALES
+    found_in = set().union(*(_langs(c) for c in CASES if c["expect"]["findings"]))
+    assert found_in >= LOCALES
+    typed = set().union(*(_langs(c) for c in CASES if c["name"].startswith("typing_")))
+    assert {"fa", "ckb", "ps", "ar", "he", "ru", "tr"} <= typed
+
+
 def test_a_person_documents_roster_entry_keeps_non_blank_strings_and_aliases():
     doc = {
         "type": "person",

@@ -6,9 +6,16 @@ language (``static/shared/common-words.json``, read by the browser too) is "poss
 (also inside שהדוד, "that the uncle"). Its default action is to keep it; the reviewer sees it
 with its context. In a script with capitals, such a word written with a capital inside a
 sentence is a name and stays certain. The whole name stays certain, and so does the last word
-of a name, except an Arabic surname with the article that follows a definite word, where it
-reads as an adjective (الشريف in التنافس الشريف, "fair competition"). A text without a
-language (titles, the free text) or in a language without a list is certain throughout.
+of a name, except where it reads as the ordinary word: written in lower case in a script with
+capitals (Turkish "kaya", a rock; French "fontaine", a fountain), or an Arabic surname with the
+article that follows a definite word, where it reads as an adjective (الشريف in التنافس الشريف,
+"fair competition"). A text without a language (titles, the free text) or in a language without
+a list is certain throughout.
+
+A possible finding of someone found certainly elsewhere in the same text is that person, and
+certain too; but only when that other finding is itself good evidence (``vouches``): a word in
+lower case in a script with capitals, though certain because it is not a common word, vouches
+for no one ("herrera" does not make "luz" a name).
 """
 
 from __future__ import annotations
@@ -17,15 +24,15 @@ import json
 from collections.abc import Iterator
 
 from facilitator.export.anonymise.fold import category, fold, is_word, language, script_of
-from facilitator.export.anonymise.languages import COMMON_WORDS_PATH
+from facilitator.export.anonymise.languages import (
+    ATTRIBUTIVE_ARTICLE,
+    COMMON_WORDS_PATH,
+    SENTENCE_ENDS,
+)
 from facilitator.export.anonymise.model import Summary
 
 CERTAIN = "certain"
 POSSIBLE = "possible"
-# What ends a sentence (with the Arabic question mark and the Urdu full stop): a capital after
-# one of these may be an ordinary word.
-SENTENCE_ENDS = frozenset(".!?…:;\n\r\u2028\u2029\u061f\u06d4")
-ARTICLE = "ال"
 
 COMMON: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -67,12 +74,26 @@ def confidence(text: str, start: int, end: int, kind: str, position: str, lang: 
     if position == "inner":
         capital = category(text[start]) == "Lu"
         return CERTAIN if capital and not _sentence_start(text, start) else POSSIBLE
+    if _lower_case(text[start]):
+        return POSSIBLE
     attributive = (
         script_of(folded[0]) == "arabic"
-        and folded.startswith(ARTICLE)
-        and _word_before(text, start).startswith(ARTICLE)
+        and folded.startswith(ATTRIBUTIVE_ARTICLE)
+        and _word_before(text, start).startswith(ATTRIBUTIVE_ARTICLE)
     )
     return POSSIBLE if attributive else CERTAIN
+
+
+def _lower_case(char: str) -> bool:
+    """Whether ``char`` is a lower-case letter (of a script with capitals)."""
+    return category(char) == "Ll"
+
+
+def vouches(text: str, start: int, kind: str, position: str) -> bool:
+    """Whether a certain finding at ``start`` makes the other findings of the same person in its
+    text certain: any but a single word of a name written in lower case in a script with
+    capitals."""
+    return kind != "participant" or position == "whole" or not _lower_case(text[start])
 
 
 def languages(summary: Summary) -> Iterator[tuple[str, str]]:

@@ -23,9 +23,12 @@ COMMON_WORDS_PATH = PATH.with_name("common-words.json")
 IGNORED = frozenset(chr(code_point(point)) for point in _DATA["ignored"])
 VARIANTS: dict[str, str] = dict(_DATA["variants"])
 SEPARATORS = frozenset(_DATA["separators"])
+SPACED_JOINERS = frozenset(chr(code_point(point)) for point in _DATA["spaced_joiners"])
 ARABIC_PREFIXES: tuple[str, ...] = tuple(_DATA["arabic_prefixes"])
 LAM_PREFIXES = frozenset(_DATA["lam_prefixes"])
 ARABIC_SUFFIXES = frozenset(_DATA["arabic_suffixes"])
+SENTENCE_ENDS = frozenset(_DATA["sentence_ends"])
+ATTRIBUTIVE_ARTICLE: str = _DATA["attributive_article"]
 
 
 @dataclass(frozen=True)

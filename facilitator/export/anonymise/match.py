@@ -21,7 +21,12 @@ from facilitator.export.anonymise.fold import (
     suffix_rules,
     tokens,
 )
-from facilitator.export.anonymise.languages import ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS
+from facilitator.export.anonymise.languages import (
+    ARABIC_SUFFIXES,
+    LAM_PREFIXES,
+    SEPARATORS,
+    SPACED_JOINERS,
+)
 from facilitator.export.anonymise.model import Context
 from facilitator.export.anonymise.translit import CrossNeedle, cross_needle
 
@@ -57,12 +62,23 @@ def _token_script(token: str) -> str:
     return next((s for s in map(script_of, token) if s), "")
 
 
+def _spaced(text: str) -> str | None:
+    """``text`` with its joiners typed as spaces ("رضایی نژاد" for "رضایی‌نژاد"), or None when it
+    has none."""
+    spaced = "".join(" " if char in SPACED_JOINERS else char for char in text)
+    return spaced if spaced != text else None
+
+
 def _name_needles(name: str) -> Iterator[tuple[tuple[str, ...], str]]:
     """A roster name in full, then every run of its words ("Marie-Claire", "Haddad-Lund",
     "Al-Mansour", "Ndiaye") except single words under three letters and runs ending in a
-    particle; each with its position in the name."""
+    particle; each with its position in the name. A name written with a ZWNJ is also looked for
+    in full with a space there (``spaced``)."""
     words = tokens(name)
     yield words, "whole"
+    spaced = _spaced(name)
+    if spaced is not None:
+        yield tokens(spaced), "whole"
     for start in range(len(words)):
         for end in range(len(words), start, -1):
             run = words[start:end]
@@ -91,6 +107,9 @@ def _roster(context: Context) -> Iterator[tuple[tuple[str, ...], str, str, str]]
                 yield run, "participant", person.display_name or name, position
     for person in context.roster:
         yield tokens(person.affiliation), "affiliation", person.affiliation, "whole"
+        spaced = _spaced(person.affiliation)
+        if spaced is not None:
+            yield tokens(spaced), "affiliation", person.affiliation, "whole"
 
 
 def cross_needles(context: Context) -> list[CrossNeedle]:
@@ -226,8 +245,9 @@ def _character_class(char: str) -> str:
 def _looks_like_handle(run: str) -> bool:
     """22 base64url characters ending as 16 bytes do, mixing at least two of lower case, upper
     case and digits (a hyphenated word like "well-meaning-following" does not)."""
-    classes = {_character_class(char) for char in run} - {""}
-    return len(run) == HANDLE_LENGTH and run[-1] in HANDLE_LAST and len(classes) > 1
+    if len(run) != HANDLE_LENGTH or run[-1] not in HANDLE_LAST:
+        return False
+    return len({_character_class(char) for char in run} - {""}) > 1
 
 
 def find_handles(text: str, listed: list[str]) -> set[tuple[int, int]]:

@@ -19,7 +19,8 @@ label and default action are those of the same finding in the roster's script.
 
 A "possible" finding (a single word of a name that is also a common word of the text's language,
 ``confidence``) is kept unless the convener decides otherwise; a "certain" one is replaced. A
-possible finding of a person found certainly elsewhere in the same text is certain.
+possible finding of a person found certainly elsewhere in the same text is certain (see
+``confidence.vouches``).
 
 Scanned, in this order: the dialogue's title, the free text, then each session's title, each
 kept item's title, each kept note's text and its translation's text.
@@ -31,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from facilitator.export.anonymise.confidence import CERTAIN, confidence, languages
+from facilitator.export.anonymise.confidence import CERTAIN, confidence, languages, vouches
 from facilitator.export.anonymise.fold import Folded
 from facilitator.export.anonymise.match import (
     PRIORITY,
@@ -169,7 +170,11 @@ def findings(summary: Summary, context: Context) -> list[Finding]:
         hits = _hits(text, listed, crossed, handles, lang)
         sure = [confidence(text, h.start, h.end, h.kind, h.position, lang) for h in hits]
         # A word that also names someone certainly found in the same text is that person.
-        named = {h.source for h, s in zip(hits, sure, strict=True) if s == CERTAIN}
+        named = {
+            h.source
+            for h, s in zip(hits, sure, strict=True)
+            if s == CERTAIN and vouches(text, h.start, h.kind, h.position)
+        }
         for hit, level in zip(hits, sure, strict=True):
             level = CERTAIN if hit.source in named else level
             out.append(

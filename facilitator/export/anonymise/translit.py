@@ -28,6 +28,7 @@ from facilitator.export.anonymise.languages import (
     ARTICLE_PREFIXES,
     ARTICLES,
     LAM_PREFIXES,
+    LINE_BREAK_HYPHENS,
     MAX_SKELETONS,
     SEPARATORS,
     SKELETON_DROP,
@@ -41,7 +42,6 @@ from facilitator.export.anonymise.languages import (
 LONGEST_RULE = max(len(pattern) for pattern in SKELETON_RULES)
 FOLDED_ARTICLES = frozenset(fold(article) for article in ARTICLES)
 FOLDED_ARTICLE_PREFIXES = tuple(fold(prefix) for prefix in ARTICLE_PREFIXES)
-HYPHENS = frozenset("-\u2010")
 # An article prefix is tried away only when this much of the word is left.
 SHORTEST_REST = 2
 
@@ -193,7 +193,7 @@ class Readings:
             shifted = {start + at: found for at, found in readings.items()}
             self.words.append(_Word(start, end, script, article, shifted))
             for at, found in readings.items():
-                for skeleton in sorted(found):
+                for skeleton in found:
                     self.by_skeleton.setdefault(skeleton, []).append((index, start + at))
 
     def _gap(self, before: int) -> str:
@@ -237,7 +237,7 @@ class Readings:
         script, wanted = needle.words[0]
         least = SKELETON_MIN_SINGLE if len(needle.words) == 1 else SKELETON_MIN_TOTAL
         spans = set()
-        starts = {place for s in sorted(wanted) for place in self.by_skeleton.get(s, ())}
+        starts = {place for s in wanted for place in self.by_skeleton.get(s, ())}
         for index, at in sorted(starts):
             shared = self._shared(index, at, script, wanted)
             if not shared:
@@ -249,7 +249,7 @@ class Readings:
             word = self.words[index]
             if at == word.start and index and self.words[index - 1].article:
                 gap = self._gap(index - 1)
-                if gap and all(char in HYPHENS for char in gap):
+                if gap and all(char in LINE_BREAK_HYPHENS for char in gap):
                     start = self.words[index - 1].start
             spans.add(self.folded.span(start, rest[0]))
         return spans

@@ -1,13 +1,11 @@
 // Confidence: whether a finding is certainly a name, or possibly an ordinary word (see
 // facilitator/export/anonymise/confidence.py, which gives the rules and their reasons).
 
-import { UPPER, fold, isWord, language, scriptOf } from "./fold.js";
-import { COMMON_WORDS } from "./languages.js";
+import { LOWER, UPPER, fold, isWord, language, scriptOf } from "./fold.js";
+import { ATTRIBUTIVE_ARTICLE, COMMON_WORDS, SENTENCE_ENDS } from "./languages.js";
 
 export const CERTAIN = "certain";
 export const POSSIBLE = "possible";
-const SENTENCE_ENDS = new Set([...".!?…:;\n\r\u2028\u2029؟۔"]);
-const ARTICLE = "ال";
 
 /** Whether the folded `word` is a common word of `lang` (never when it is unknown or has no list). */
 export function common(word, lang) {
@@ -38,9 +36,18 @@ export function confidence(chars, start, end, kind, position, lang) {
     const capital = UPPER.test(chars[start]);
     return capital && !sentenceStart(chars, start) ? CERTAIN : POSSIBLE;
   }
+  if (LOWER.test(chars[start])) return POSSIBLE;
   const attributive =
-    scriptOf([...folded][0]) === "arabic" && folded.startsWith(ARTICLE) && wordBefore(chars, start).startsWith(ARTICLE);
+    scriptOf([...folded][0]) === "arabic" &&
+    folded.startsWith(ATTRIBUTIVE_ARTICLE) &&
+    wordBefore(chars, start).startsWith(ATTRIBUTIVE_ARTICLE);
   return attributive ? POSSIBLE : CERTAIN;
+}
+
+/** Whether a certain finding at chars[start] makes the other findings of the same person in its
+ * text certain: any but a single word of a name written in lower case in a script with capitals. */
+export function vouches(chars, start, kind, position) {
+  return kind !== "participant" || position === "whole" || !LOWER.test(chars[start]);
 }
 
 /** [where, lang] for every text of the parsed summary with a language: notes and translations.

@@ -132,6 +132,7 @@ export function isWord(char) {
 
 /** The general category test for an upper-case letter (of Unicode 14). */
 export const UPPER = known(/^\p{Lu}$/u);
+export const LOWER = known(/^\p{Ll}$/u);
 
 /** Where the next word starts when a word ending at `at` is broken there across a line by a
  * hyphen (hyphens, optional spaces, a line break, optional spaces), else null. */
@@ -225,7 +226,7 @@ function wordStarts(text, words) {
     const word = text.slice(start, end);
     for (const length of [0, ...prefixLengths(word, scriptOf(word[0]))]) {
       if (!starts.has(word[length])) starts.set(word[length], []);
-      starts.get(word[length]).push([start + length, slice(word, 0, length)]);
+      starts.get(word[length]).push([start + length, length ? slice(word, 0, length) : ""]);
     }
   }
   return starts;

@@ -13,10 +13,14 @@ export function codePoint(text) {
 export const IGNORED = new Set(data.ignored.map((point) => String.fromCodePoint(codePoint(point))));
 export const VARIANTS = new Map(Object.entries(data.variants));
 export const SEPARATORS = new Set([...data.separators]);
+export const SPACED_JOINERS = new Set(data.spaced_joiners.map((point) => String.fromCodePoint(codePoint(point))));
 /** Each prefix as an array of code points, to compare with folded text. */
 export const ARABIC_PREFIXES = data.arabic_prefixes.map((prefix) => [...prefix]);
 export const LAM_PREFIXES = new Set(data.lam_prefixes);
 export const ARABIC_SUFFIXES = new Set(data.arabic_suffixes);
+export const SENTENCE_ENDS = new Set([...data.sentence_ends]);
+export const ATTRIBUTIVE_ARTICLE = data.attributive_article;
+export const ALIAS_SEPARATORS = new Set([...data.alias_separators]);
 /** Suffix rules by the text's language: {langs, script, after, min_stem, suffixes}. */
 export const SUFFIX_RULES_RAW = data.suffixes;
 export const LINE_BREAK_HYPHENS = new Set([...data.line_breaks.hyphens]);

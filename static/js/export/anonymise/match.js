@@ -13,7 +13,7 @@ import {
   suffixRules,
   tokensOf,
 } from "./fold.js";
-import { ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS } from "./languages.js";
+import { ARABIC_SUFFIXES, LAM_PREFIXES, SEPARATORS, SPACED_JOINERS } from "./languages.js";
 import { crossNeedle } from "./translit.js";
 
 // Where two findings cover the same passage, the earlier kind wins.
@@ -41,12 +41,22 @@ function tokenScript(token) {
   return "";
 }
 
+/** `text` with its joiners typed as spaces ("رضایی نژاد" for "رضایی‌نژاد"), or null when it has
+ * none. */
+function spaced(text) {
+  const out = [...text].map((char) => (SPACED_JOINERS.has(char) ? " " : char)).join("");
+  return out === text ? null : out;
+}
+
 /** A roster name in full, then every run of its words ("Marie-Claire", "Haddad-Lund",
  * "Al-Mansour", "Ndiaye") except single words under three letters and runs ending in a particle;
- * each as [tokens, position in the name]. */
+ * each as [tokens, position in the name]. A name written with a ZWNJ is also looked for in full
+ * with a space there (`spaced`). */
 function* nameNeedles(name) {
   const tokens = tokensOf(name);
   yield [tokens, "whole"];
+  const written = spaced(name);
+  if (written !== null) yield [tokensOf(written), "whole"];
   for (let start = 0; start < tokens.length; start += 1) {
     for (let end = tokens.length; end > start; end -= 1) {
       const run = tokens.slice(start, end);
@@ -69,6 +79,8 @@ function* rosterListed(context) {
   }
   for (const person of context.roster) {
     yield [tokensOf(person.affiliation), "affiliation", person.affiliation, "whole"];
+    const written = spaced(person.affiliation);
+    if (written !== null) yield [tokensOf(written), "affiliation", person.affiliation, "whole"];
   }
 }
 
@@ -216,9 +228,10 @@ function characterClass(char) {
 /** 22 base64url characters ending as 16 bytes do, mixing at least two of lower case, upper case
  * and digits (a hyphenated word like "well-meaning-following" does not). */
 function looksLikeHandle(run) {
+  if (run.length !== HANDLE_LENGTH || !HANDLE_LAST.has(run[run.length - 1])) return false;
   const classes = new Set(run.map(characterClass));
   classes.delete("");
-  return run.length === HANDLE_LENGTH && HANDLE_LAST.has(run[run.length - 1]) && classes.size > 1;
+  return classes.size > 1;
 }
 
 /** Member handles: runs of base64url characters that look like one, and the roster's handles

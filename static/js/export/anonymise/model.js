@@ -3,6 +3,8 @@
 // chatham_house and on_record, team-channel notes and list entries that are not objects are left
 // out, and times are cut to their ISO date, so the stages after this one see only these types.
 
+import { ALIAS_SEPARATORS } from "./languages.js";
+
 const EXPORTED_RULES = new Set(["chatham_house", "on_record"]);
 const TEAM_CHANNEL = "team";
 const ISO_DAY = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/;
@@ -136,7 +138,15 @@ export function rosterEntry(person) {
 /** The aliases typed in one field: separated by commas (Latin, Arabic or ideographic),
  * semicolons or line breaks, trimmed, blanks and repeats left out. */
 export function splitAliases(text) {
-  const parts = String(text ?? "").split(/[,،、;؛\n]/u).map((part) => part.trim());
+  const parts = [];
+  let part = "";
+  for (const char of String(text ?? "")) {
+    if (ALIAS_SEPARATORS.has(char)) {
+      parts.push(part.trim());
+      part = "";
+    } else part += char;
+  }
+  parts.push(part.trim());
   return [...new Set(parts.filter(Boolean))];
 }
 

@@ -1,7 +1,7 @@
 // Review: every place where the export would keep something that names someone, as findings
 // for the convener to decide on (the finding's shape: facilitator/export/anonymise/review.py).
 
-import { CERTAIN, confidence, languagesOf } from "./confidence.js";
+import { CERTAIN, confidence, languagesOf, vouches } from "./confidence.js";
 import { Folded, slice } from "./fold.js";
 import { PRIORITY, find, findHandles } from "./match.js";
 import { Readings } from "./translit.js";
@@ -105,7 +105,11 @@ export function findingsOf(summary, needleList, crossList, handles) {
     const hits = hitsIn(text, needleList, crossList, handles, lang);
     const levels = hits.map((hit) => confidence(chars, hit.start, hit.end, hit.kind, hit.position, lang));
     // A word that also names someone certainly found in the same text is that person.
-    const named = new Set(hits.filter((_hit, i) => levels[i] === CERTAIN).map((hit) => hit.source));
+    const named = new Set(
+      hits
+        .filter((hit, i) => levels[i] === CERTAIN && vouches(chars, hit.start, hit.kind, hit.position))
+        .map((hit) => hit.source),
+    );
     hits.forEach((hit, i) => {
       findings.push(finding(where, chars, hit, named.has(hit.source) ? CERTAIN : levels[i]));
     });

@@ -10,6 +10,7 @@ import {
   ARTICLE_PREFIXES,
   ARTICLES,
   LAM_PREFIXES,
+  LINE_BREAK_HYPHENS,
   MAX_SKELETONS,
   SEPARATORS,
   SKELETON_DROP,
@@ -23,7 +24,6 @@ import {
 const LONGEST_RULE = Math.max(...[...SKELETON_RULES.keys()].map((pattern) => pattern.length));
 const FOLDED_ARTICLES = new Set([...ARTICLES].map((article) => fold(article).join("")));
 const FOLDED_ARTICLE_PREFIXES = ARTICLE_PREFIXES.map((prefix) => fold(prefix));
-const HYPHENS = new Set(["-", "\u2010"]);
 const SHORTEST_REST = 2;
 
 /** The lower-case ASCII letters any-ascii writes for a folded word (a string). */
@@ -67,8 +67,15 @@ function rules(letters) {
   return variants;
 }
 
-function collapsed(text) {
-  return [...text].filter((char, at, all) => at === 0 || all[at - 1] !== char).join("");
+/** A rewritten variant (ASCII letters) as a skeleton: doubled letters collapsed, then the
+ * vowel-like letters dropped. */
+function skeletonOf(variant) {
+  let out = "";
+  for (let at = 0; at < variant.length; at += 1) {
+    const char = variant[at];
+    if ((at === 0 || variant[at - 1] !== char) && !SKELETON_DROP.has(char)) out += char;
+  }
+  return out;
 }
 
 const skeletonCache = new Map();
@@ -83,7 +90,7 @@ export function skeletons(word) {
     }
     out = [];
     for (const variant of variants) {
-      const skeleton = [...collapsed(variant)].filter((char) => !SKELETON_DROP.has(char)).join("");
+      const skeleton = skeletonOf(variant);
       if (skeleton && !out.includes(skeleton)) out.push(skeleton);
     }
     skeletonCache.set(word, out);
@@ -193,7 +200,7 @@ export class Readings {
       for (const [at, found] of readings) shifted.set(start + at, found);
       this.words.push({ start, end, script, article, readings: shifted });
       for (const [at, found] of readings) {
-        for (const skeleton of [...found].sort()) {
+        for (const skeleton of found) {
           if (!this.bySkeleton.has(skeleton)) this.bySkeleton.set(skeleton, []);
           this.bySkeleton.get(skeleton).push([index, start + at]);
         }
@@ -238,9 +245,10 @@ export class Readings {
   find(needle) {
     const [script, wanted] = needle.words[0];
     const least = needle.words.length === 1 ? SKELETON_MIN_SINGLE : SKELETON_MIN_TOTAL;
+    // Keyed by where the name would begin, which also tells the word.
     const places = new Map();
-    for (const skeleton of [...wanted].sort()) {
-      for (const [index, at] of this.bySkeleton.get(skeleton) ?? []) places.set(`${index}:${at}`, [index, at]);
+    for (const skeleton of wanted) {
+      for (const place of this.bySkeleton.get(skeleton) ?? []) places.set(place[1], place);
     }
     const spans = new Map();
     for (const [index, at] of places.values()) {
@@ -252,7 +260,7 @@ export class Readings {
       const word = this.words[index];
       if (at === word.start && index > 0 && this.words[index - 1].article) {
         const gap = this.gap(index - 1);
-        if (gap.length > 0 && gap.every((char) => HYPHENS.has(char))) start = this.words[index - 1].start;
+        if (gap.length > 0 && gap.every((char) => LINE_BREAK_HYPHENS.has(char))) start = this.words[index - 1].start;
       }
       const span = this.folded.span(start, rest[0]);
       spans.set(span.join(":"), span);

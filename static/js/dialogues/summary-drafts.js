@@ -1,5 +1,5 @@
 // Drafts of a summary, saved sealed on the server (docs/export.md "Drafts"; the format is
-// docs/protocol.md "Summary drafts").
+// docs/protocol.md "Members' box").
 //
 // Every member holds the epoch's `meta` subkey, so a draft's text sits in a members' box
 // (static/js/td2/members-box.js) addressed to the conveners and rapporteurs of the newest verified

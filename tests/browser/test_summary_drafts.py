@@ -77,12 +77,20 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
     # The team and a participant (on the Python client) are let in before anything is drafted.
     rapporteur_context = new_context(browser, locale="en-GB", timezone_id="Asia/Amman")
     rapporteur = watch.page(rapporteur_context)
-    seat_facilitator(convener, rapporteur, origin, rapporteur_account, role="rapporteur",
-                     name="Dariush Farahani")
+    seat_facilitator(
+        convener, rapporteur, origin, rapporteur_account, role="rapporteur", name="Dariush Farahani"
+    )
     interpreter_context = new_context(browser, locale="en-GB")
     interpreter = watch.page(interpreter_context)
-    seat_facilitator(convener, interpreter, origin, interpreter_account, role="interpreter",
-                     name="Karim Haddad", pairs="ar>en, en>ar")
+    seat_facilitator(
+        convener,
+        interpreter,
+        origin,
+        interpreter_account,
+        role="interpreter",
+        name="Karim Haddad",
+        pairs="ar>en, en>ar",
+    )
     link = invite_participant(convener)
     participant = DialogueClient(HttpTransport(origin))
     knock = participant.knock(link.removeprefix(origin))
@@ -175,9 +183,7 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
     ring = participant.keyrings[dialogue_id]
     states = epochs.by_number(participant, dialogue_id)
     channel = td2.b64u_encode(well_known_channel_id("summary", ring.dialogue_id))
-    listed = participant.call(
-        "GET", f"/api/v1/dialogues/{dialogue_id}/envelopes?channel={channel}"
-    )
+    listed = participant.call("GET", f"/api/v1/dialogues/{dialogue_id}/envelopes?channel={channel}")
     members = participant.call("GET", f"/api/v1/dialogues/{dialogue_id}")["members"]
     by_role = {m["role"]: m["handle"] for m in members}
     assert len(listed) == 4
@@ -206,9 +212,7 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
     rapporteur.screenshot(path=str(artifacts / "summary-drafts-ar.png"), full_page=True)
     switch_locale(interpreter, "ar")
     interpreter.goto(summary_url)
-    expect(interpreter.locator("#refusal")).to_contain_text(
-        "منظِّمي الحوار ومقرِّريه", timeout=WAIT
-    )
+    expect(interpreter.locator("#refusal")).to_contain_text("منظِّمي الحوار ومقرِّريه", timeout=WAIT)
     assert axe_violations(interpreter, origin) == []
 
     assert watch.problems == [], watch.problems
@@ -218,7 +222,8 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
     # The server stores ciphertext only: no draft text in any table.
     with live_app.app_context():
         dump = "\n".join(
-            str(row) for table in db.metadata.sorted_tables
+            str(row)
+            for table in db.metadata.sorted_tables
             for row in db.session.execute(select(table))
         )
     assert dialogue_id in dump and channel in dump  # this is the flow's database

@@ -83,6 +83,7 @@ export function draftPanel(host) {
 
   // --- what the panel shows ------------------------------------------------------------------
 
+  /** @param {string} iso @param {Intl.DateTimeFormatOptions} [style] */
   const when = (iso, style = { dateStyle: "medium", timeStyle: "short" }) =>
     formatIsolated(dateTimeFormat(displayLocale(), { ...style, timeZone: host.zone() }), new Date(iso));
 

@@ -150,9 +150,15 @@ export function draftPanel(host) {
 
   // --- reading and saving --------------------------------------------------------------------
 
+  /** The dialogue's state, opened again when the server is past its epoch (a new roster). */
+  async function current() {
+    const info = await api.get(`/dialogues/${host.id}`);
+    return info.current_epoch === host.state().epoch ? host.state() : host.reopen();
+  }
+
   /** The server's drafts; `this` draft by its id (or the newest, before this page saved one). */
   async function fetchDraft() {
-    const { drafts, unreadable } = await readDrafts(host.state());
+    const { drafts, unreadable } = await readDrafts(await current());
     renderUnreadable(unreadable);
     return (panel.draft && drafts.find((d) => d.id === panel.draft.id)) || drafts[0] || null;
   }
@@ -237,9 +243,10 @@ export function draftPanel(host) {
   /** Whether another device saved a version (a conditional GET: nothing opened when unchanged). */
   async function check() {
     if (panel.saving) return;
-    const state = host.state();
+    let state = host.state();
     const envelopes = await api.getIfChanged(await draftsPath(state));
     if (!envelopes) return;
+    if (envelopes.some((env) => env.epoch > state.epoch)) state = await current();
     const { drafts, unreadable } = await openDrafts(state, envelopes);
     renderUnreadable(unreadable);
     panel.draft = (panel.draft && drafts.find((d) => d.id === panel.draft.id)) || drafts[0] || null;

@@ -151,14 +151,14 @@ export function draftPanel(host) {
   // --- reading and saving --------------------------------------------------------------------
 
   /** The dialogue's state, opened again when the server is past its epoch (a new roster). */
-  async function current() {
+  async function freshState() {
     const info = await api.get(`/dialogues/${host.id}`);
     return info.current_epoch === host.state().epoch ? host.state() : host.reopen();
   }
 
   /** The server's drafts; `this` draft by its id (or the newest, before this page saved one). */
   async function fetchDraft() {
-    const { drafts, unreadable } = await readDrafts(await current());
+    const { drafts, unreadable } = await readDrafts(await freshState());
     renderUnreadable(unreadable);
     return (panel.draft && drafts.find((d) => d.id === panel.draft.id)) || drafts[0] || null;
   }
@@ -185,9 +185,9 @@ export function draftPanel(host) {
     $("draft-save").disabled = true;
     if (manual) status(_("Saving the draft…"));
     try {
-      const current = await fetchDraft();
-      panel.draft = current;
-      const newer = newerThan(current, panel.base);
+      const draft = await fetchDraft();
+      panel.draft = draft;
+      const newer = newerThan(draft, panel.base);
       if (newer && !force && !sameValue(newer.value, host.read())) {
         renderVersions();
         showNewer(newer);
@@ -195,15 +195,15 @@ export function draftPanel(host) {
         return false;
       }
       const value = host.read();
-      const newest = newestVersion(current);
+      const newest = newestVersion(draft);
       if (newest && sameValue(value, newest.value)) {
         adopt(newest);
         if (manual) status(_("No change since the last saved version."));
         return false;
       }
-      const version = nextVersion(current);
-      await post({ id: current?.id ?? newDraftId(), version, value });
-      panel.draft = await fetchDraft() ?? current;
+      const version = nextVersion(draft);
+      await post({ id: draft?.id ?? newDraftId(), version, value });
+      panel.draft = await fetchDraft() ?? draft;
       const saved = panel.draft?.versions.find((v) => v.doc.version === version && sameValue(v.value, value));
       if (saved) adopt(saved);
       const message = _("Draft saved at %(time)s (version %(num)s).", {
@@ -225,10 +225,10 @@ export function draftPanel(host) {
     if (!window.confirm(_("Restore version %(num)s? It is saved again as the newest version and replaces the text on this page. Every version is kept.", { num: version }))) return;
     window.clearTimeout(panel.timer);
     try {
-      const current = await fetchDraft();
-      const again = restoreOf(current, version);
+      const draft = await fetchDraft();
+      const again = restoreOf(draft, version);
       if (!again) return;
-      await post({ id: current.id, version: again.version, value: again.value, restoredFrom: again.restoredFrom });
+      await post({ id: draft.id, version: again.version, value: again.value, restoredFrom: again.restoredFrom });
       panel.draft = await fetchDraft();
       const saved = panel.draft?.versions.find((v) => v.doc.version === again.version && v.doc.restored_from === version);
       host.write(again.value);
@@ -246,7 +246,7 @@ export function draftPanel(host) {
     let state = host.state();
     const envelopes = await api.getIfChanged(await draftsPath(state));
     if (!envelopes) return;
-    if (envelopes.some((env) => env.epoch > state.epoch)) state = await current();
+    if (envelopes.some((env) => env.epoch > state.epoch)) state = await freshState();
     const { drafts, unreadable } = await openDrafts(state, envelopes);
     renderUnreadable(unreadable);
     panel.draft = (panel.draft && drafts.find((d) => d.id === panel.draft.id)) || drafts[0] || null;

@@ -14,6 +14,7 @@ rapporteur only. The database holds no draft text. The page is checked in Englis
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -61,10 +62,11 @@ def saved(page: Any, version: int) -> None:
 
 
 def test_a_draft_written_on_one_device_is_continued_on_another(
-    browser, origin, live_app, make_member, artifacts
+    browser, origin, live_app, make_member, artifacts, caplog, capfd
 ):
     from facilitator.client import DialogueClient, HttpTransport
 
+    caplog.set_level(logging.DEBUG)
     watch = Watch()
     convener_account = make_member("convener", username="samira")
     rapporteur_account = make_member("rapporteur", username="dariush")
@@ -109,8 +111,12 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
     expect(status).to_contain_text(re.compile(r"Draft saved at \S*\d{1,2}:\d{2}"))
     expect(versions(convener)).to_have_count(1)
 
-    # The rapporteur's device: the draft, the terms; no review nor export, and why.
-    summary(rapporteur, origin, dialogue_id)
+    # The rapporteur's device, from the notes page's link: the draft, the terms; no review nor
+    # export, and why.
+    rapporteur.goto(f"{origin}/dialogues/{dialogue_id}/notes")
+    expect(rapporteur.locator("#summary-link")).to_be_visible(timeout=WAIT)
+    rapporteur.click("#summary-link")
+    expect(rapporteur.locator("#summary-content")).to_be_visible(timeout=WAIT)
     expect(rapporteur.locator("#summary-text")).to_have_value(FIRST, timeout=WAIT)
     expect(rapporteur.locator("#terms")).to_have_value(TERMS)
     expect(rapporteur.locator("#conveners-only")).to_be_visible()
@@ -172,6 +178,9 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
 
     # The interpreter's page says why; the participant's device holds no wrap of any draft.
     summary_url = f"{origin}/dialogues/{dialogue_id}/summary"
+    interpreter.goto(f"{origin}/dialogues/{dialogue_id}/notes")
+    expect(interpreter.locator("#notes-content")).to_be_visible(timeout=WAIT)
+    expect(interpreter.locator("#summary-link")).to_be_hidden()
     interpreter.goto(summary_url)
     refusal = interpreter.locator("#refusal")
     expect(refusal).to_contain_text(
@@ -226,6 +235,10 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
             for table in db.metadata.sorted_tables
             for row in db.session.execute(select(table))
         )
-    assert dialogue_id in dump and channel in dump  # this is the flow's database
+    out, err = capfd.readouterr()
+    logs = caplog.text + out + err
+    # Positive controls: this is the flow's database and its server's log.
+    assert dialogue_id in dump and channel in dump and f"/api/v1/dialogues/{dialogue_id}" in logs
     for secret in (CANARY, "gauge logs", "Kessa bridge", "ministry's position"):
         assert secret not in dump, secret
+        assert secret not in logs, secret

@@ -26,7 +26,7 @@ import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
 } from "./summary-export.js";
-import { writesDrafts } from "./summary-drafts.js";
+import { writesDrafts } from "./draft-roles.js";
 import { decided, findingView, labelsIn, sameSource } from "./summary-findings.js";
 import { isValidTimeZone, viewerTimeZone } from "./time.js";
 import { $, announce, h, say, textDirection, userText } from "./ui.js";

@@ -12,10 +12,11 @@
 import { b64uDecode, b64uEncode, buildAad, channelId, openJson, randomId, sealJson } from "../td2/index.js";
 import { openForMember, sealForMembers } from "../td2/members-box.js";
 import * as api from "./api.js";
+import { DRAFT_WRITERS, writesDrafts } from "./draft-roles.js";
+
+export { DRAFT_WRITERS, writesDrafts };
 
 export const DRAFT_TYPE = "summary_draft";
-/** The roles that write drafts, and read them. */
-export const DRAFT_WRITERS = new Set(["convener", "rapporteur"]);
 
 /** @typedef {{text: string, terms: string[], include_notes: boolean, language: string}} DraftValue */
 
@@ -27,9 +28,6 @@ export async function summaryChannel(state) {
   }
   return state.summaryChannel;
 }
-
-/** Whether `role` writes and reads drafts. */
-export const writesDrafts = (role) => DRAFT_WRITERS.has(role);
 
 /**
  * A draft's value in its one shape: the text, the terms (trimmed, no empty line), whether the

@@ -5,7 +5,9 @@ opens the summary page, finds the draft, continues it and saves; a text typed an
 survives a reload of that tab and is named as not saved. The convener's page, still open on the
 first version, is told of the newer one instead of overwriting it, loads it, and sees it again
 after a reload; the versions list shows every version, and version 1 is restored as a new one.
-Saving also happens by itself a few seconds after the last change. An interpreter's page says why
+Saving also happens by itself a few seconds after the last change. After a newcomer's epoch, the
+rapporteur's page, held back by a newer version, saves on top of it when told to, under the new
+epoch. An interpreter's page says why
 it shows no draft, and a participant's device finds boxes addressed to the conveners and the
 rapporteur only. The database holds no draft text. The page is checked in English and Arabic
 (right to left), with axe-core.
@@ -45,6 +47,7 @@ CANARY = "CANARY-5d1e-DRAFT"
 FIRST = f"{CANARY} The two boards agreed to share the gauge logs every week."
 SECOND = " They will visit the Kessa bridge together in March."
 TYPED = " Not saved yet: the ministry's position."
+LATER = " Written after a newcomer joined."
 TERMS = "Kessa bridge"
 
 
@@ -204,16 +207,37 @@ def test_a_draft_written_on_one_device_is_continued_on_another(
         assert CANARY not in json.dumps(document)
     assert td2.b64u_encode(ring.handle) == by_role["participant"]
 
+    # A newcomer is let in (a new epoch) while the rapporteur's page is open on the old epoch and
+    # on version 2: the save is held back for version 4, then, chosen, opens the dialogue again
+    # and is sealed under the new epoch.
+    convener.goto(f"{origin}/dialogues/{dialogue_id}")
+    expect(convener.locator("#panels")).to_be_visible(timeout=WAIT)
+    newcomer = DialogueClient(HttpTransport(origin))
+    knock = newcomer.knock(invite_participant(convener).removeprefix(origin))
+    assert knock_fingerprint(convener) == knock["fingerprint"]
+    let_in(convener)
+    rapporteur.fill("#summary-text", FIRST + LATER)
+    rapporteur.click("#draft-save")
+    expect(rapporteur.locator("#draft-newer")).to_contain_text("Version 4 was saved", timeout=WAIT)
+    rapporteur.click("#draft-keep-mine")
+    saved(rapporteur, 5)
+    expect(rapporteur.locator("#draft-newer")).to_be_hidden()
+    epochs_of = [
+        e["epoch"]
+        for e in participant.call(
+            "GET", f"/api/v1/dialogues/{dialogue_id}/envelopes?channel={channel}"
+        )
+    ]
+    assert epochs_of[-1] == max(epochs_of) > max(e["epoch"] for e in listed)
+
     # Arabic (right to left): the rapporteur's page, its versions and a save.
     switch_locale(rapporteur, "ar")
     summary(rapporteur, origin, dialogue_id)
     assert rapporteur.locator("html").get_attribute("dir") == "rtl"
-    expect(rapporteur.locator("#summary-text")).to_have_value(
-        FIRST + SECOND + " Saved by itself.", timeout=WAIT
-    )
+    expect(rapporteur.locator("#summary-text")).to_have_value(FIRST + LATER, timeout=WAIT)
     expect(rapporteur.locator("#versions-heading")).to_have_text("نسخ المسودة")
-    expect(versions(rapporteur)).to_have_count(4)
-    expect(versions(rapporteur).nth(1)).to_contain_text("مستعادة من النسخة")
+    expect(versions(rapporteur)).to_have_count(5)
+    expect(versions(rapporteur).nth(2)).to_contain_text("مستعادة من النسخة")
     rapporteur.fill("#summary-text", FIRST)
     rapporteur.click("#draft-save")
     expect(rapporteur.locator("#draft-status")).to_contain_text("حُفظت المسودة", timeout=WAIT)

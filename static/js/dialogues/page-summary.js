@@ -3,9 +3,10 @@
 // The notes of the items a summary may show, grouped by session, phase and kind, are the
 // starting draft; the convener or a rapporteur writes their own text, saved as a draft sealed on
 // this device for the conveners and rapporteurs only (summary-drafts.js, draft-panel.js), every
-// save a version. Only conveners review and export. "Review" runs the anonymiser (static/js/export/anonymise.js) over the text and
-// the notes with the roster, the sides and the convener's own terms; every passage found is shown
-// with its proposed neutral label and decided one by one. Only then can the summary be saved as
+// save a version. Only conveners review and export. "Review" runs the anonymiser
+// (static/js/export/anonymise.js) over the text and the notes with the roster, the sides and the
+// convener's own terms; every passage found is shown with its proposed neutral label and decided
+// one by one. Only then can the summary be saved as
 // Markdown or JSON (Blob downloads) or printed, each with the manifest of the command-line export.
 // Items off the record or without notes are never given to the anonymiser nor exported. Only the
 // notes channel is read here (`readNotes`): the team's off-the-record notes, in the team channel
@@ -19,6 +20,7 @@ import { renderArchiveKey, setupArchivePanel } from "./archive-panel.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, preferences } from "./docs.js";
 import { draftPanel } from "./draft-panel.js";
+import { writesDrafts } from "./draft-roles.js";
 import { describe, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
 import { NOTE_KINDS, currentNotes, readNotes } from "./notes.js";
 import { pageLife, showDialogueTitle, showUnreadable } from "./page-life.js";
@@ -26,7 +28,6 @@ import {
   buildSummary, coarsenTimes, download, exportableAgenda, manifestFor, outline, renderSummary,
   toJson, toMarkdown,
 } from "./summary-export.js";
-import { writesDrafts } from "./draft-roles.js";
 import { decided, findingView, labelsIn, sameSource } from "./summary-findings.js";
 import { isValidTimeZone, viewerTimeZone } from "./time.js";
 import { $, announce, h, say, textDirection, userText } from "./ui.js";

@@ -64,7 +64,8 @@ def notes(dialogue_id: str) -> str:
 
 @bp.get("/dialogues/<dialogue_id>/summary")
 def summary(dialogue_id: str) -> str:
-    """A convener's summary: draft, anonymiser review, exports made on the device, archive key."""
+    """The summary: drafts sealed for conveners and rapporteurs, and for conveners the
+    anonymiser review, exports made on the device and the archive key."""
     return render_template("dialogues/summary.html", dialogue_id=_checked(dialogue_id))
 
 

@@ -12,6 +12,7 @@ import { _, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { EXPORTERS, RULES, buildModel, itemsOf, pickText, preferences } from "./docs.js";
+import { writesDrafts } from "./draft-roles.js";
 import { describe, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
 import { MetaWatch } from "./meta-watch.js";
 import { pageLife, showDialogueTitle, showUnreadable, withDeviceSession } from "./page-life.js";
@@ -219,7 +220,7 @@ function renderOverview() {
   $("participant-switch").hidden = !isConvener;
   if (isConvener && document.activeElement !== $("participant-notes")) $("participant-notes").checked = page.state.participantNotes;
   const summaryLink = $("summary-link");
-  if (summaryLink) summaryLink.hidden = !isConvener;
+  if (summaryLink) summaryLink.hidden = page.participant || !writesDrafts(page.state.role);
   showUnreadable(
     page.state, [...page.model.errors, ...page.noteErrors],
     _("Some notes or items were written before you joined and are not readable on this device."),

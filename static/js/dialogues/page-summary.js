@@ -1,10 +1,12 @@
 // /dialogues/<id>/summary: a convener's summary, made on this device (docs/export.md).
 //
 // The notes of the items a summary may show, grouped by session, phase and kind, are the
-// starting draft; the convener writes their own text (kept only in this tab's sessionStorage,
-// never sent). "Review" runs the anonymiser (static/js/export/anonymise.js) over the text and
-// the notes with the roster, the sides and the convener's own terms; every passage found is shown
-// with its proposed neutral label and decided one by one. Only then can the summary be saved as
+// starting draft; the convener or a rapporteur writes their own text, saved as a draft sealed on
+// this device for the conveners and rapporteurs only (summary-drafts.js, draft-panel.js), every
+// save a version. Only conveners review and export. "Review" runs the anonymiser
+// (static/js/export/anonymise.js) over the text and the notes with the roster, the sides and the
+// convener's own terms; every passage found is shown with its proposed neutral label and decided
+// one by one. Only then can the summary be saved as
 // Markdown or JSON (Blob downloads) or printed, each with the manifest of the command-line export.
 // Items off the record or without notes are never given to the anonymiser nor exported. Only the
 // notes channel is read here (`readNotes`): the team's off-the-record notes, in the team channel
@@ -17,6 +19,8 @@ import * as api from "./api.js";
 import { renderArchiveKey, setupArchivePanel } from "./archive-panel.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, preferences } from "./docs.js";
+import { draftPanel } from "./draft-panel.js";
+import { writesDrafts } from "./draft-roles.js";
 import { describe, noteKindHeading, phaseLabel, roleLabel, ruleLabel } from "./labels.js";
 import { NOTE_KINDS, currentNotes, readNotes } from "./notes.js";
 import { pageLife, showDialogueTitle, showUnreadable } from "./page-life.js";
@@ -25,6 +29,7 @@ import {
   toJson, toMarkdown,
 } from "./summary-export.js";
 import { decided, defaultDecisions, findingView, labelsIn, sameSource } from "./summary-findings.js";
+import { isValidTimeZone, viewerTimeZone } from "./time.js";
 import { $, announce, h, say, textDirection, userText } from "./ui.js";
 
 const root = $("summary-page");
@@ -54,8 +59,6 @@ const page = {
   },
 };
 
-const DRAFT_KEY = `summary-draft:${page.id}`;
-const TERMS_KEY = `summary-terms:${page.id}`;
 /** The summary's language: its neutral labels are written in it, its titles picked in it first. */
 const summaryLanguage = () => $("summary-lang").value || currentLocale();
 const prefs = () => preferences(page.model, summaryLanguage());
@@ -259,34 +262,56 @@ $("export-print").addEventListener("click", () => {
   if (page.ready) window.print();
 });
 
-// --- the text, kept in this tab only ---------------------------------------------------------
+// --- drafts, saved sealed for the conveners and rapporteurs (draft-panel.js) ----------------
 
-function restoreDraft() {
-  try {
-    $("summary-text").value = window.sessionStorage.getItem(DRAFT_KEY) ?? "";
-    $("terms").value = window.sessionStorage.getItem(TERMS_KEY) ?? "";
-  } catch {
-    // storage unavailable: the text lives in the page only
-  }
+/** The form's value, as a draft saves it. */
+function draftValue() {
+  return { text: $("summary-text").value, terms: terms(), include_notes: $("include-notes").checked, language: summaryLanguage() };
 }
 
-function keep(key, value) {
-  try {
-    if (value) window.sessionStorage.setItem(key, value);
-    else window.sessionStorage.removeItem(key);
-  } catch {
-    // storage full or unavailable
-  }
+/** A saved draft's value in the form: the text, terms, notes and language; reviewed again. */
+function showDraftValue(value) {
+  $("summary-text").value = value.text;
+  $("terms").value = value.terms.join("\n");
+  $("include-notes").checked = value.include_notes;
+  if (supportedLocales().includes(value.language)) $("summary-lang").value = value.language;
+  if (page.model) renderDraft();
+  invalidate();
 }
 
-$("summary-text").addEventListener("input", (event) => {
-  keep(DRAFT_KEY, event.currentTarget.value);
-  invalidate();
+/** Versions are dated in the dialogue's zone, else the viewer's. */
+function dialogueZone() {
+  const zone = page.model?.dialogue?.doc.timezone;
+  return typeof zone === "string" && isValidTimeZone(zone) ? zone : viewerTimeZone();
+}
+
+const drafts = draftPanel({
+  id: page.id,
+  state: () => page.state,
+  reopen: async () => {
+    page.state = await openDialogue(page.id);
+    return page.state;
+  },
+  read: draftValue,
+  write: showDraftValue,
+  zone: dialogueZone,
+  cutOff: (error) => cutOff(error),
 });
-$("terms").addEventListener("input", (event) => {
-  keep(TERMS_KEY, event.currentTarget.value);
-  invalidate();
-});
+const draftChanged = () => drafts.changed();
+for (const id of ["summary-text", "terms"]) $(id).addEventListener("input", draftChanged);
+for (const id of ["include-notes", "summary-lang"]) $(id).addEventListener("change", draftChanged);
+
+/** What only conveners do here (review, export, approval, the archive key), hidden for others. */
+function conveningOnly() {
+  if (page.state.role === "convener") return;
+  $("conveners-only").hidden = false;
+  for (const id of ["run-review", "export-row", "export-hint", "archive"]) $(id).hidden = true;
+}
+
+// --- the text --------------------------------------------------------------------------------
+
+$("summary-text").addEventListener("input", invalidate);
+$("terms").addEventListener("input", invalidate);
 $("include-notes").addEventListener("change", invalidate);
 $("outline").addEventListener("click", () => {
   const area = $("summary-text");
@@ -297,14 +322,14 @@ $("outline").addEventListener("click", () => {
   }
   if (area.value.trim() && !window.confirm(_("Add the notes' outline after the text you have written?"))) return;
   area.value = area.value.trim() ? `${area.value.trimEnd()}\n\n${text}` : text;
-  keep(DRAFT_KEY, area.value);
+  drafts.changed();
   invalidate();
   area.focus();
 });
 $("discard").addEventListener("click", () => {
   if ($("summary-text").value && !window.confirm(_("Clear your summary text? It cannot be brought back."))) return;
   $("summary-text").value = "";
-  keep(DRAFT_KEY, "");
+  drafts.changed();
   invalidate();
 });
 $("run-review").addEventListener("click", runReview);
@@ -316,17 +341,18 @@ const { cutOff, stop } = life;
 
 try {
   page.state = await openDialogue(page.id);
-  if (page.state.role !== "convener") {
+  if (!writesDrafts(page.state.role)) {
     $("loading").hidden = true;
     stop(
-      _("Only the dialogue's conveners make summaries"),
-      _("Your role in this dialogue is %(role)s. The notes page shows the notes.", { role: roleLabel(page.state.role) }),
+      _("Only the dialogue's conveners and rapporteurs write summaries"),
+      _("Your role in this dialogue is %(role)s. Summary drafts are sealed for the conveners and rapporteurs only, so this device cannot read them. The notes page shows the notes.", { role: roleLabel(page.state.role) }),
     );
   } else {
-    restoreDraft();
     setupLanguages();
     await page.reload();
-    setupArchivePanel(page);
+    if (page.state.role === "convener") setupArchivePanel(page);
+    conveningOnly();
+    await drafts.open();
     updateButtons();
     $("loading").hidden = true;
     $("summary-content").hidden = false;

@@ -9,6 +9,7 @@ import { setupAgenda, renderAgenda } from "./agenda-editor.js";
 import * as api from "./api.js";
 import { META_WRITERS, openDialogue, readMeta } from "./crypto-state.js";
 import { EXPORTERS, buildModel, pickText, preferences } from "./docs.js";
+import { writesDrafts } from "./draft-roles.js";
 import { describe, envelopeError, languageName, roleLabel, ruleLabel, trackLabel } from "./labels.js";
 import { renderGlossary, setupGlossary } from "./glossary-view.js";
 import { renderDevicePolicy, setupDevicePolicy } from "./device-policy-view.js";
@@ -120,7 +121,7 @@ function renderOverview() {
   }
   $("dialogue-facts").replaceChildren(...facts.flatMap(([term, detail]) => [h("dt", { text: term }), h("dd", {}, detail)]));
   $("dialogue-facts").hidden = false;
-  $("summary-link").hidden = !EXPORTERS.includes(ws.state.role);
+  $("summary-link").hidden = !EXPORTERS.includes(ws.state.role) && !writesDrafts(ws.state.role);
   const joined = ws.state.members.find((m) => m.handle === ws.state.handle)?.joined_epoch ?? 0;
   const errors = ws.model.errors.filter((e) => !(e.error === "no_key" && e.env.epoch < joined));
   const waiting = ws.model.errors.length - errors.length;

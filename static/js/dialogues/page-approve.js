@@ -127,7 +127,7 @@ function translateView(request) {
         h("pre", { class: "original-text", lang: request.language || null, dir: "auto", text })),
       form),
     done.size
-      ? h("p", { class: "hint translated-into", text: _("Translated into: %(languages)s", {
+      ? h("p", { class: "hint translated-into", dataset: { langs: [...done.keys()].join(" ") }, text: _("Translated into: %(languages)s", {
         languages: [...done.keys()].map(languageName).join(", "),
       }) })
       : null);

@@ -16,14 +16,15 @@
 import {
   b64uDecode, b64uEncode, buildAad, channelId, openJson, randomId, sealJson,
 } from "../td2/index.js";
-import { sideDigest, signApproval, signApprover, verifyApproval } from "../td2/approval.js";
+import { signApproval, verifyApproval } from "../td2/approval.js";
 import { openForMember, sealForMembers } from "../td2/members-box.js";
 import * as api from "./api.js";
 import { approvalKey } from "./approval-key.js";
-import { approvalState, approvingAnswers, participantSides, sortApprovals } from "./approval-state.js";
+import { manifestApprovals } from "./approval-manifest.js";
+import { approvalState, participantSides } from "./approval-state.js";
 import { StateError, roleAt } from "./crypto-state.js";
 
-export { approvalState, participantSides };
+export { approvalState, manifestApprovals, participantSides };
 
 const hexBytes = (hex) => Uint8Array.from(String(hex).match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 const isHash = (value) => typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
@@ -205,28 +206,4 @@ export async function sendResponse(state, request, decision, comment) {
     content_sha256: request.content_sha256, decision, comment,
     approval_public: b64uEncode(key.publicRaw), signature: b64uEncode(signature),
   });
-}
-
-/**
- * The manifest's `approvals` and `sides` for the text with `contentSha256`, each approving key
- * certified for its side with this convener's steward key; null unless every side approved.
- */
-export async function manifestApprovals(state, loaded, persons, contentSha256) {
-  const sides = participantSides(persons);
-  const status = approvalState(loaded.requests, loaded.responses, contentSha256, sides);
-  if (!status.approved) return null;
-  if (!sides.length) return { approvals: [], sides: 0 };
-  if (!state.keys.steward) throw new StateError("not_steward");
-  const certifier = b64uEncode(state.keys.steward.publicRaw);
-  const approvals = [];
-  for (const answer of approvingAnswers(status)) {
-    const digest = await sideDigest(answer.side);
-    const certificate = await signApprover(state.keys.steward.privateKey, state.idBytes, hexBytes(contentSha256),
-      b64uDecode(answer.approval_public, 32), digest);
-    approvals.push({
-      side_sha256: b64uEncode(digest), approval_public: answer.approval_public, signature: answer.signature,
-      certifier, certificate: b64uEncode(certificate),
-    });
-  }
-  return { approvals: sortApprovals(approvals), sides: sides.length };
 }

@@ -94,10 +94,9 @@ export function setupConsent(page, hooks) {
     }
     if (status.approved && view.approved?.hash === current()) return "";
     const done = status.sides.filter((s) => s.state === "approved").length;
-    return ngettext(
-      "Export waits for the approval of every side: %(num)s of %(total)s side has approved.",
-      "Export waits for the approval of every side: %(num)s of %(total)s sides have approved.",
-      status.needed, { num: done, total: status.needed });
+    return _("Export waits for the approval of every side: %(done)s of %(total)s sides have approved.", {
+      done, total: status.needed,
+    });
   }
 
   function exportManifest() {

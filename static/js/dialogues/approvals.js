@@ -23,6 +23,7 @@ import { approvalKey } from "./approval-key.js";
 import { manifestApprovals } from "./approval-manifest.js";
 import { approvalState, participantSides } from "./approval-state.js";
 import { StateError, roleAt } from "./crypto-state.js";
+import { canonicalJson, sha256Hex } from "./summary-export.js";
 
 export { approvalState, manifestApprovals, participantSides };
 
@@ -147,7 +148,10 @@ export async function loadApprovals(state) {
   for (const entry of opened) {
     if (entry.doc.type !== "approval_request") continue;
     const request = requestOf(entry);
-    if (request) requests.set(request.id, request);
+    // The text shown is the text whose hash is approved: the same canonical JSON as the manifest's.
+    if (request && (await sha256Hex(canonicalJson(request.summary))) === request.content_sha256) {
+      requests.set(request.id, request);
+    }
   }
   /** @type {Map<string, Map<string, {text: string, lang: string, seq: number}>>} request id -> lang -> newest */
   const translations = new Map();

@@ -43,7 +43,8 @@ export function setupConsent(page, hooks) {
     const groups = candidates();
     $("consent-none").hidden = groups.length > 0;
     $("consent-form").hidden = groups.length === 0;
-    const kept = new Set([...document.querySelectorAll("#consent-approvers input:not(:checked)")].map((i) => i.value));
+    const unticked = /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("#consent-approvers input:not(:checked)"));
+    const kept = new Set([...unticked].map((input) => input.value));
     $("consent-approvers").replaceChildren(...groups.map(({ side, people }) => h("fieldset", { class: "consent-side" },
       userText("legend", side),
       people.length
@@ -149,8 +150,8 @@ export function setupConsent(page, hooks) {
 
   $("consent-send").addEventListener("click", async () => {
     if (!page.ready) return;
-    const chosen = [...document.querySelectorAll("#consent-approvers input[name=approver]:checked")]
-      .map((input) => ({ handle: input.value, side: input.dataset.side }));
+    const ticked = /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("#consent-approvers input[name=approver]:checked"));
+    const chosen = [...ticked].map((input) => ({ handle: input.value, side: String(input.dataset.side) }));
     const sides = participantSides(persons());
     const covered = new Set(chosen.map((a) => a.side));
     if (sides.some((side) => !covered.has(side))) {

@@ -145,3 +145,70 @@ test("the text an interpreter translates has the summary's headings and notes", 
   };
   assert.equal(summaryText(summary, (kind) => kind.toUpperCase()), "Round 3\n\nAgreed.\n\nDay 1 (2026-01-02)\n\nOpening\nPOINT:\n- Logs");
 });
+
+// --- the reader's checks (approval-checks.js) -----------------------------------------------
+// summary-export.js (the canonical JSON) reads the page's language through i18n.js when loaded,
+// and the modules it loads need WebCrypto, which Node has (a secure context, as a browser's).
+globalThis.document ??= { documentElement: { lang: "en", dir: "ltr", dataset: { locales: "en" } } };
+globalThis.isSecureContext = true;
+const { checkApprovals } = await import("../../static/js/dialogues/approval-checks.js");
+const { canonicalJson, sha256Hex } = await import("../../static/js/dialogues/summary-export.js");
+
+async function channel() {
+  const dialogueId = crypto.getRandomValues(new Uint8Array(16));
+  const summary = { dialogue: { title: "Round 3" }, sessions: [], free_text: "Agreed." };
+  const hash = await sha256Hex(canonicalJson(summary));
+  const content = Uint8Array.from(hash.match(/../g), (x) => Number.parseInt(x, 16));
+  const approvalKeyOf = await generateStewardKeyPair();
+  const sign = async (pair = approvalKeyOf, bytes = content) => b64uEncode(await signApproval(pair.privateKey, dialogueId, bytes));
+  let seq = 0;
+  const entry = (author, role, doc, value) => ({ env: { seq: ++seq, author_handle: author }, doc, value, role });
+  const requestEntry = (overrides = {}) => entry("conv", "convener",
+    { type: "approval_request", id: "req", content_sha256: hash },
+    { summary, manifest: { content_sha256: hash }, language: "en", approvers: [...UP, ...DOWN], ...overrides });
+  const answer = async (author, overrides = {}, doc = {}) => entry(author, "participant",
+    { type: "approval_response", id: `ans-${seq}`, request: "req", ...doc },
+    { content_sha256: hash, decision: "approve", comment: "", approval_public: b64uEncode(approvalKeyOf.publicRaw), signature: await sign(), ...overrides });
+  return { dialogueId, summary, hash, entry, requestEntry, answer, sign };
+}
+
+test("a reader counts a signed answer of a designated approver, and the newest translation", async () => {
+  const c = await channel();
+  const opened = [
+    c.requestEntry(),
+    c.entry("int", "interpreter", { type: "approval_translation", id: "t1", request: "req", lang: "ar" }, { text: "أولى", lang: "ar", of: c.hash }),
+    c.entry("int", "interpreter", { type: "approval_translation", id: "t2", request: "req", lang: "ar" }, { text: "ثانية", lang: "ar", of: c.hash }),
+    await c.answer("a1"),
+  ];
+  const checked = await checkApprovals(c.dialogueId, opened);
+  assert.equal(checked.requests.length, 1);
+  assert.equal(checked.translations.get("req").get("ar").text, "ثانية");
+  assert.deepEqual(checked.responses.map((r) => [r.author, r.decision]), [["a1", "approve"]]);
+  assert.equal(checked.refused, 0);
+});
+
+test("a reader refuses forged or misplaced answers, translations and requests", async () => {
+  const c = await channel();
+  const other = await generateStewardKeyPair();
+  const wrongText = Uint8Array.from("00".repeat(32).match(/../g), (x) => Number.parseInt(x, 16));
+  const opened = [
+    c.requestEntry(),
+    await c.answer("intruder"), // not designated
+    await c.answer("a1", { signature: await c.sign(other) }), // signed by another key
+    await c.answer("a2", { signature: await c.sign(undefined, wrongText) }), // signed for another text
+    await c.answer("b1", { content_sha256: "00".repeat(32) }), // for another text
+    await c.answer("b1", { decision: "maybe" }),
+    await c.answer("b1", {}, { request: "nowhere" }),
+    c.entry("p", "participant", { type: "approval_translation", id: "t", request: "req", lang: "ar" }, { text: "x", lang: "ar", of: c.hash }),
+    c.entry("int", "interpreter", { type: "approval_translation", id: "t", request: "req", lang: "ru" }, { text: "x", lang: "ru", of: "00".repeat(32) }),
+  ];
+  const checked = await checkApprovals(c.dialogueId, opened);
+  assert.equal(checked.responses.length, 0);
+  assert.equal(checked.translations.size, 0);
+  assert.equal(checked.refused, opened.length - 1);
+  // A request by someone who is not a convener, or whose summary is not the text of its hash.
+  const forged = c.requestEntry();
+  forged.role = "rapporteur";
+  const altered = c.requestEntry({ summary: { ...c.summary, free_text: "Changed." } });
+  assert.equal((await checkApprovals(c.dialogueId, [forged, altered])).requests.length, 0);
+});

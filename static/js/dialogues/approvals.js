@@ -16,19 +16,18 @@
 import {
   b64uDecode, b64uEncode, buildAad, channelId, openJson, randomId, sealJson,
 } from "../td2/index.js";
-import { signApproval, verifyApproval } from "../td2/approval.js";
+import { signApproval } from "../td2/approval.js";
 import { openForMember, sealForMembers } from "../td2/members-box.js";
 import * as api from "./api.js";
 import { approvalKey } from "./approval-key.js";
+import { checkApprovals } from "./approval-checks.js";
 import { manifestApprovals } from "./approval-manifest.js";
 import { approvalState, participantSides } from "./approval-state.js";
 import { StateError, roleAt } from "./crypto-state.js";
-import { canonicalJson, sha256Hex } from "./summary-export.js";
 
 export { approvalState, manifestApprovals, participantSides };
 
 const hexBytes = (hex) => Uint8Array.from(String(hex).match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-const isHash = (value) => typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
 const READERS_OF_ANSWERS = new Set(["convener", "rapporteur"]);
 const READERS_OF_REQUESTS = new Set(["convener", "rapporteur", "interpreter"]);
 
@@ -108,74 +107,13 @@ export async function readSummaryDocs(state) {
   return { opened, unreadable };
 }
 
-function requestOf({ env, doc, value, role }) {
-  const approvers = Array.isArray(value?.approvers)
-    ? value.approvers.filter((a) => typeof a?.handle === "string" && typeof a?.side === "string")
-    : [];
-  if (role !== "convener" || !isHash(doc.content_sha256) || !value?.summary || !value?.manifest) return null;
-  if (value.manifest.content_sha256 !== doc.content_sha256) return null;
-  return {
-    id: String(doc.id), seq: env.seq, author: env.author_handle, content_sha256: doc.content_sha256,
-    sent_at: String(doc.sent_at ?? ""), summary: value.summary, manifest: value.manifest,
-    language: String(value.language ?? ""), approvers,
-  };
-}
-
-async function responseOf(state, { env, doc, value }, requests) {
-  const request = requests.get(doc.request);
-  if (!request || !request.approvers.some((a) => a.handle === env.author_handle)) return null;
-  if (value?.content_sha256 !== request.content_sha256 || !["approve", "changes"].includes(value.decision)) return null;
-  try {
-    await verifyApproval(b64uDecode(value.approval_public, 32), state.idBytes, hexBytes(request.content_sha256),
-      b64uDecode(value.signature, 64));
-  } catch {
-    return null;
-  }
-  return {
-    request: request.id, seq: env.seq, author: env.author_handle, decision: value.decision,
-    comment: String(value.comment ?? ""), approval_public: value.approval_public, signature: value.signature,
-  };
-}
-
 /**
- * The requests, translations and answers this device may read, each checked: requests by a
- * convener of the verified roster, translations by an interpreter for that request's text,
- * answers by a designated approver, for the request's text, with a signature that verifies.
+ * The requests, translations and answers this device may read, each checked
+ * (approval-checks.js), and how many documents could not be opened here.
  */
 export async function loadApprovals(state) {
   const { opened, unreadable } = await readSummaryDocs(state);
-  const requests = new Map();
-  for (const entry of opened) {
-    if (entry.doc.type !== "approval_request") continue;
-    const request = requestOf(entry);
-    // The text shown is the text whose hash is approved: the same canonical JSON as the manifest's.
-    if (request && (await sha256Hex(canonicalJson(request.summary))) === request.content_sha256) {
-      requests.set(request.id, request);
-    }
-  }
-  /** @type {Map<string, Map<string, {text: string, lang: string, seq: number}>>} request id -> lang -> newest */
-  const translations = new Map();
-  const responses = [];
-  let refused = 0;
-  for (const entry of opened) {
-    const { env, doc, value, role } = entry;
-    if (doc.type === "approval_translation") {
-      const request = requests.get(doc.request);
-      const lang = String(value?.lang ?? "");
-      if (!request || role !== "interpreter" || value?.of !== request.content_sha256 || !lang || typeof value.text !== "string") {
-        refused += 1;
-        continue;
-      }
-      const byLang = translations.get(request.id) ?? new Map();
-      byLang.set(lang, { text: value.text, lang, seq: env.seq });
-      translations.set(request.id, byLang);
-    } else if (doc.type === "approval_response") {
-      const response = await responseOf(state, entry, requests);
-      if (response) responses.push(response);
-      else refused += 1;
-    }
-  }
-  return { requests: [...requests.values()], translations, responses, unreadable, refused };
+  return { ...(await checkApprovals(state.idBytes, opened)), unreadable };
 }
 
 /**

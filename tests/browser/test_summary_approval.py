@@ -181,6 +181,7 @@ def test_each_side_approves_before_export(
     answer(russian, "approve")
     expect(convener.locator("#export-json")).to_be_enabled(timeout=POLL)
     assert side_states(convener) == ["approved", "approved"]
+    expect(convener.locator("#consent-refused")).to_be_hidden()
     assert axe_violations(convener, origin) == []
     convener.screenshot(path=str(artifacts / "approval-convener.png"), full_page=True)
     _name, exported = download(convener, "#export-json")

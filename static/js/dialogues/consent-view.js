@@ -141,6 +141,7 @@ export function setupConsent(page, hooks) {
       return;
     }
     $("consent-none").hidden = view.status?.needed !== 0;
+    $("consent-refused").hidden = !view.loaded?.refused;
     renderStatus();
     const words = view.status?.sides.map((s) => `${s.side}:${s.state}:${s.answers.map((a) => a.decision).join()}`).join(";") ?? "";
     if (lastWords && words !== lastWords) announce(_("The approvals changed."));

@@ -11,6 +11,8 @@ import { describe } from "./labels.js";
 import { $, announce, h, say, userText } from "./ui.js";
 
 const POLL_MS = 4000;
+/** Stands for a name in a translated sentence until the name is put in its own element. */
+const MARK = "\uE000";
 
 /**
  * @param {any} page the summary page (state, model, ready, id)
@@ -60,10 +62,18 @@ export function setupConsent(page, hooks) {
     waiting: () => _("waiting"),
   };
 
+  /** A sentence naming someone, their name isolated (<bdi>) so that it reads right in any script. */
+  function naming(sentence, name) {
+    const [before, after = ""] = sentence.split(MARK);
+    return [before, h("bdi", { text: name }), after];
+  }
+
   function answerText(answer) {
-    if (answer.decision === "approve") return _("%(name)s approved.", { name: nameOf(answer.handle) });
-    if (answer.decision === "changes") return _("%(name)s asked for changes.", { name: nameOf(answer.handle) });
-    return _("%(name)s has not answered yet.", { name: nameOf(answer.handle) });
+    const name = { name: MARK };
+    let sentence = _("%(name)s has not answered yet.", name);
+    if (answer.decision === "approve") sentence = _("%(name)s approved.", name);
+    if (answer.decision === "changes") sentence = _("%(name)s asked for changes.", name);
+    return naming(sentence, nameOf(answer.handle));
   }
 
   function renderStatus() {
@@ -76,7 +86,7 @@ export function setupConsent(page, hooks) {
     list.replaceChildren(...status.sides.map((side) => h("li", { class: `consent-state ${side.state}`, dataset: { state: side.state } },
       h("p", {}, userText("strong", side.side), ": ", h("span", { class: "state-word", text: STATE_WORDS[side.state]() })),
       h("ul", { class: "plain" }, side.answers.map((answer) => h("li", { class: "consent-answer" },
-        h("span", { text: answerText(answer) }),
+        h("span", {}, ...answerText(answer)),
         answer.comment ? h("blockquote", { class: "consent-comment" }, userText("p", answer.comment)) : null))))));
   }
 

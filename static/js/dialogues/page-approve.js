@@ -14,7 +14,7 @@ import { openDialogue, readMeta } from "./crypto-state.js";
 import { buildModel, personFor, pickText } from "./docs.js";
 import { describe, languageName, noteKindHeading } from "./labels.js";
 import { pageLife, withDeviceSession } from "./page-life.js";
-import * as store from "./store.js";
+import { cacheAllowed, loadSealed, saveSealed } from "./device-cache.js";
 import { renderSummary } from "./summary-export.js";
 import { $, announce, direction, h, options, say } from "./ui.js";
 
@@ -25,7 +25,19 @@ const participant = root.dataset.participant === "true";
 await loadCatalog();
 
 const page = { state: null, model: null, loaded: null, shown: "" };
+/**
+ * This device's own answers (the box is for the conveners only, so it cannot read them back):
+ * sealed in the device cache, or held in memory on a device that is ephemeral for the dialogue.
+ */
 const answerKey = (requestId) => `approval-answer:${id}:${requestId}`;
+const answered = new Map();
+async function keepAnswer(requestId, answer) {
+  answered.set(requestId, answer);
+  if (await cacheAllowed(id)) await saveSealed(id, answerKey(requestId), answer).catch(() => undefined);
+}
+async function answerTo(requestId) {
+  return answered.get(requestId) ?? (await loadSealed(id, answerKey(requestId)).catch(() => null));
+}
 const signedIn = (request) => withDeviceSession(id, request, participant);
 
 function languages() {
@@ -85,7 +97,7 @@ async function renderApprover() {
     page.shown = key;
     $("approve-reading").replaceChildren(...readingView(request));
   }
-  const answer = await store.load(answerKey(request.id)).catch(() => null);
+  const answer = await answerTo(request.id);
   $("answer-form").dataset.request = request.id;
   say($("answer-sent"), answer ? `${sentWords(answer)}${answer.comment ? ` ${_("Your comment:")} “${answer.comment}”` : ""}` : "");
   return true;
@@ -175,7 +187,7 @@ $("answer-form").addEventListener("submit", async (event) => {
   try {
     await signedIn(() => sendResponse(page.state, request, decision, comment));
     const answer = { decision, comment, at: new Date().toISOString() };
-    await store.save(answerKey(request.id), answer);
+    await keepAnswer(request.id, answer);
     $("answer-comment").value = "";
     say($("approve-status"), "");
     await renderApprover();

@@ -33,7 +33,12 @@ pytestmark = pytest.mark.browser
 
 POLL = 30_000  # ms: the pages look for new answers every 4 to 5 s
 LAYLA = {"name": "ليلى ناصر", "side": "Upper Vell", "language": "ar", "attendance": "remote"}
-ANATOLY = {"name": "Анатолий Гречнев", "side": "Lower Vell", "language": "ru", "attendance": "remote"}
+ANATOLY = {
+    "name": "Анатолий Гречнев",
+    "side": "Lower Vell",
+    "language": "ru",
+    "attendance": "remote",
+}
 FREE_TEXT = "CANARY-SUMMARY: both delegations agreed to share the gauge logs before the site visit."
 ARABIC = "اتفق الوفدان على تبادل سجلات القياس قبل الزيارة الميدانية."
 RUSSIAN = "Обе делегации согласились обменяться журналами измерений до выезда на место."
@@ -51,7 +56,9 @@ def b64u(text: str) -> bytes:
 
 
 def side_states(page: Any) -> list[str]:
-    return list(page.locator("#consent-sides > li").evaluate_all("(li) => li.map((x) => x.dataset.state)"))
+    return list(
+        page.locator("#consent-sides > li").evaluate_all("(li) => li.map((x) => x.dataset.state)")
+    )
 
 
 def open_request(page: Any, origin: str, dialogue_id: str) -> None:
@@ -119,10 +126,19 @@ def test_each_side_approves_before_export(
     sign_in(convener, origin, make_member("convener", username="samira"))
     dialogue_id = create_dialogue(convener, origin)
     interpreter = watch.page(new_context(browser, locale="fr", timezone_id="Europe/Paris"))
-    seat_facilitator(convener, interpreter, origin, make_member("interpreter", username="karim"),
-                     role="interpreter", name="Karim Benali", pairs="en>ar, en>ru")
+    seat_facilitator(
+        convener,
+        interpreter,
+        origin,
+        make_member("interpreter", username="karim"),
+        role="interpreter",
+        name="Karim Benali",
+        pairs="en>ar, en>ru",
+    )
     arabic = admit(convener, new_context(browser, locale="ar"), watch, LAYLA, origin, dialogue_id)
-    russian = admit(convener, new_context(browser, locale="ru"), watch, ANATOLY, origin, dialogue_id)
+    russian = admit(
+        convener, new_context(browser, locale="ru"), watch, ANATOLY, origin, dialogue_id
+    )
 
     # The review is complete: the approval section appears, export waits for it.
     convener.goto(f"{origin}/dialogues/{dialogue_id}/summary")
@@ -130,7 +146,9 @@ def test_each_side_approves_before_export(
     convener.fill("#summary-text", FREE_TEXT)
     convener.click("#run-review")
     expect(convener.locator("#consent")).to_be_visible(timeout=WAIT)
-    expect(convener.locator("#consent-hint")).to_contain_text("Send the summary for approval", timeout=WAIT)
+    expect(convener.locator("#consent-hint")).to_contain_text(
+        "Send the summary for approval", timeout=WAIT
+    )
     expect(convener.locator("#export-json")).to_be_disabled()
     approvers = convener.locator("#consent-approvers input[name=approver]")
     expect(approvers).to_have_count(2)
@@ -165,7 +183,9 @@ def test_each_side_approves_before_export(
     arabic.screenshot(path=str(artifacts / "approval-ar.png"), full_page=True)
 
     # One side approved: export is still refused, and the page says why.
-    expect(convener.locator("#consent-sides > li[data-state=approved]")).to_have_count(1, timeout=POLL)
+    expect(convener.locator("#consent-sides > li[data-state=approved]")).to_have_count(
+        1, timeout=POLL
+    )
     expect(convener.locator("#consent-hint")).to_contain_text("1 of 2 sides")
     expect(convener.locator("#export-json")).to_be_disabled()
     expect(convener.locator("#export-md")).to_be_disabled()
@@ -174,7 +194,9 @@ def test_each_side_approves_before_export(
     open_request(russian, origin, dialogue_id)
     expect(russian.locator("#approve-reading .approval-translation")).to_contain_text(RUSSIAN)
     answer(russian, "changes", COMMENT)
-    expect(convener.locator("#consent-sides > li[data-state=changes]")).to_contain_text(COMMENT, timeout=POLL)
+    expect(convener.locator("#consent-sides > li[data-state=changes]")).to_contain_text(
+        COMMENT, timeout=POLL
+    )
     expect(convener.locator("#export-json")).to_be_disabled()
 
     # Then approves: export is allowed.
@@ -195,7 +217,12 @@ def test_each_side_approves_before_export(
     )
     words = json.dumps(manifest, ensure_ascii=False)
     for secret in [m["handle"] for m in members] + [
-        LAYLA["name"], ANATOLY["name"], LAYLA["side"], ANATOLY["side"], "Karim", "Samira"
+        LAYLA["name"],
+        ANATOLY["name"],
+        LAYLA["side"],
+        ANATOLY["side"],
+        "Karim",
+        "Samira",
     ]:
         assert secret not in words
     _name, markdown = download(convener, "#export-md")

@@ -20,8 +20,8 @@ const request = (id, seq, approvers, hash = HASH) => ({ id, seq, content_sha256:
 const response = (request, seq, author, decision, comment = "") => ({
   request, seq, author, decision, comment, approval_public: `key-${author}`, signature: `sig-${author}-${seq}`,
 });
-const UP = [{ handle: "a1", side: "Upper" }, { handle: "a2", side: "Upper" }];
-const DOWN = [{ handle: "b1", side: "Lower" }];
+const UP = [{ handle: "@a1", side: "Upper" }, { handle: "@a2", side: "Upper" }];
+const DOWN = [{ handle: "@b1", side: "Lower" }];
 const SIDES = ["Lower", "Upper"];
 const states = (result) => Object.fromEntries(result.sides.map((s) => [s.side, s.state]));
 
@@ -46,30 +46,30 @@ test("a dialogue without sides needs no approval", () => {
 
 test("one approval per side is enough, unless another approver of that side asks for changes", () => {
   const requests = [request("r", 1, [...UP, ...DOWN])];
-  let result = approvalState(requests, [response("r", 2, "a1", "approve")], HASH, SIDES);
+  let result = approvalState(requests, [response("r", 2, "@a1", "approve")], HASH, SIDES);
   assert.deepEqual(states(result), { Lower: "waiting", Upper: "approved" });
   assert.equal(result.approved, false);
-  result = approvalState(requests, [response("r", 2, "a1", "approve"), response("r", 3, "b1", "approve")], HASH, SIDES);
+  result = approvalState(requests, [response("r", 2, "@a1", "approve"), response("r", 3, "@b1", "approve")], HASH, SIDES);
   assert.equal(result.approved, true);
   result = approvalState(requests, [
-    response("r", 2, "a1", "approve"), response("r", 3, "b1", "approve"), response("r", 4, "a2", "changes", "say more"),
+    response("r", 2, "@a1", "approve"), response("r", 3, "@b1", "approve"), response("r", 4, "@a2", "changes", "say more"),
   ], HASH, SIDES);
   assert.deepEqual(states(result), { Lower: "approved", Upper: "changes" });
   assert.equal(result.approved, false);
-  assert.equal(result.sides.find((s) => s.side === "Upper").answers.find((a) => a.handle === "a2").comment, "say more");
+  assert.equal(result.sides.find((s) => s.side === "Upper").answers.find((a) => a.handle === "@a2").comment, "say more");
 });
 
 test("an approver's latest answer counts: changes, then approve", () => {
   const requests = [request("r", 1, [...UP, ...DOWN])];
-  const answers = [response("r", 2, "a1", "approve"), response("r", 5, "b1", "approve"), response("r", 3, "b1", "changes", "no")];
+  const answers = [response("r", 2, "@a1", "approve"), response("r", 5, "@b1", "approve"), response("r", 3, "@b1", "changes", "no")];
   assert.equal(approvalState(requests, answers, HASH, SIDES).approved, true);
-  const reversed = [response("r", 2, "a1", "approve"), response("r", 3, "b1", "approve"), response("r", 5, "b1", "changes", "no")];
+  const reversed = [response("r", 2, "@a1", "approve"), response("r", 3, "@b1", "approve"), response("r", 5, "@b1", "changes", "no")];
   assert.equal(approvalState(requests, reversed, HASH, SIDES).approved, false);
 });
 
 test("answers by someone not designated, or to a request for another text, do not count", () => {
   const requests = [request("r", 1, [...UP, ...DOWN]), request("old", 0, [...UP, ...DOWN], OTHER)];
-  const answers = [response("r", 2, "a1", "approve"), response("r", 3, "intruder", "approve"), response("old", 4, "b1", "approve")];
+  const answers = [response("r", 2, "@a1", "approve"), response("r", 3, "intruder", "approve"), response("old", 4, "@b1", "approve")];
   const result = approvalState(requests, answers, HASH, SIDES);
   assert.deepEqual(states(result), { Lower: "waiting", Upper: "approved" });
   assert.equal(result.sides.flatMap((s) => s.answers).some((a) => a.handle === "intruder"), false);
@@ -77,7 +77,7 @@ test("answers by someone not designated, or to a request for another text, do no
 
 test("a changed text (a new hash) needs approval again", () => {
   const requests = [request("r", 1, [...UP, ...DOWN])];
-  const answers = [response("r", 2, "a1", "approve"), response("r", 3, "b1", "approve")];
+  const answers = [response("r", 2, "@a1", "approve"), response("r", 3, "@b1", "approve")];
   assert.equal(approvalState(requests, answers, HASH, SIDES).approved, true);
   const changed = approvalState(requests, answers, OTHER, SIDES);
   assert.equal(changed.requested, false);
@@ -86,7 +86,7 @@ test("a changed text (a new hash) needs approval again", () => {
 
 test("only approving answers of an approved text go into the manifest, in their order", () => {
   const requests = [request("r", 1, [...UP, ...DOWN])];
-  const answers = [response("r", 2, "a1", "approve"), response("r", 3, "b1", "approve"), response("r", 4, "a2", "approve")];
+  const answers = [response("r", 2, "@a1", "approve"), response("r", 3, "@b1", "approve"), response("r", 4, "@a2", "approve")];
   assert.equal(approvingAnswers(approvalState(requests, answers.slice(0, 1), HASH, SIDES)).length, 0);
   assert.deepEqual(approvingAnswers(approvalState(requests, answers, HASH, SIDES)).map((a) => a.side).sort(), ["Lower", "Upper", "Upper"]);
   const sorted = sortApprovals([
@@ -101,7 +101,7 @@ test("the manifest's approvals verify: each approval and its certificate, no nam
   const steward = await generateStewardKeyPair();
   const keys = {};
   const responses = [];
-  for (const [seq, handle] of [[2, "a1"], [3, "b1"]]) {
+  for (const [seq, handle] of [[2, "@a1"], [3, "@b1"]]) {
     keys[handle] = await generateStewardKeyPair();
     responses.push({
       request: "r", seq, author: handle, decision: "approve", comment: "",
@@ -110,7 +110,7 @@ test("the manifest's approvals verify: each approval and its certificate, no nam
     });
   }
   const state = { idBytes: dialogueId, keys: { steward } };
-  const persons = [person("a1", "Upper"), person("a2", "Upper"), person("b1", "Lower")];
+  const persons = [person("@a1", "Upper"), person("@a2", "Upper"), person("@b1", "Lower")];
   const loaded = { requests: [request("r", 1, [...UP, ...DOWN])], responses };
   assert.equal(await manifestApprovals(state, { ...loaded, responses: responses.slice(0, 1) }, persons, HASH), null);
   const made = await manifestApprovals(state, loaded, persons, HASH);
@@ -130,7 +130,7 @@ test("the manifest's approvals verify: each approval and its certificate, no nam
   await assert.rejects(verifyApprover(steward.publicRaw, dialogueId, content, b64uDecode(upper.approval_public, 32),
     b64uDecode(digests.Lower, 32), b64uDecode(upper.certificate, 64)), { name: "Td2SignatureError" });
   const text = JSON.stringify(made);
-  for (const secret of ["a1", "b1", "Upper", "Lower", "Name"]) assert.equal(text.includes(secret), false, secret);
+  for (const secret of ["@a1", "@b1", "Upper", "Lower", "Name @"]) assert.equal(text.includes(secret), false, secret);
 });
 
 test("without sides the manifest says so and holds no approval", async () => {
@@ -178,12 +178,12 @@ test("a reader counts a signed answer of a designated approver, and the newest t
     c.requestEntry(),
     c.entry("int", "interpreter", { type: "approval_translation", id: "t1", request: "req", lang: "ar" }, { text: "أولى", lang: "ar", of: c.hash }),
     c.entry("int", "interpreter", { type: "approval_translation", id: "t2", request: "req", lang: "ar" }, { text: "ثانية", lang: "ar", of: c.hash }),
-    await c.answer("a1"),
+    await c.answer("@a1"),
   ];
   const checked = await checkApprovals(c.dialogueId, opened);
   assert.equal(checked.requests.length, 1);
   assert.equal(checked.translations.get("req").get("ar").text, "ثانية");
-  assert.deepEqual(checked.responses.map((r) => [r.author, r.decision]), [["a1", "approve"]]);
+  assert.deepEqual(checked.responses.map((r) => [r.author, r.decision]), [["@a1", "approve"]]);
   assert.equal(checked.refused, 0);
 });
 
@@ -194,11 +194,11 @@ test("a reader refuses forged or misplaced answers, translations and requests", 
   const opened = [
     c.requestEntry(),
     await c.answer("intruder"), // not designated
-    await c.answer("a1", { signature: await c.sign(other) }), // signed by another key
-    await c.answer("a2", { signature: await c.sign(undefined, wrongText) }), // signed for another text
-    await c.answer("b1", { content_sha256: "00".repeat(32) }), // for another text
-    await c.answer("b1", { decision: "maybe" }),
-    await c.answer("b1", {}, { request: "nowhere" }),
+    await c.answer("@a1", { signature: await c.sign(other) }), // signed by another key
+    await c.answer("@a2", { signature: await c.sign(undefined, wrongText) }), // signed for another text
+    await c.answer("@b1", { content_sha256: "00".repeat(32) }), // for another text
+    await c.answer("@b1", { decision: "maybe" }),
+    await c.answer("@b1", {}, { request: "nowhere" }),
     c.entry("p", "participant", { type: "approval_translation", id: "t", request: "req", lang: "ar" }, { text: "x", lang: "ar", of: c.hash }),
     c.entry("int", "interpreter", { type: "approval_translation", id: "t", request: "req", lang: "ru" }, { text: "x", lang: "ru", of: "00".repeat(32) }),
   ];

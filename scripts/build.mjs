@@ -42,6 +42,7 @@ export const GROUPS = {
     "dialogues/page-join.js",
     "dialogues/page-participant.js",
     "dialogues/page-notes.js",
+    "dialogues/page-approve.js",
     "live/page-participant.js",
   ],
   team: [

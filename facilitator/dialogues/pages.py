@@ -1,15 +1,16 @@
 """Page shells of the dialogue workspace. They carry no dialogue data: the browser fetches
 ciphertext from the JSON API and decrypts it on the device (static/js/dialogues/).
 
-``/j/<invite_id>``, ``/p/<dialogue_id>`` and ``/p/<dialogue_id>/notes`` are reachable without
-a session. The join page is where a newcomer's device makes its key and knocks. The participant
-pages are empty shells too: their scripts open (or reopen, after an idle timeout) the device
-session by answering a key challenge, so a participant whose session lapsed is not sent to the
-team's sign-in page.
+``/j/<invite_id>``, ``/p/<dialogue_id>``, ``/p/<dialogue_id>/notes`` and
+``/p/<dialogue_id>/approve`` are reachable without a session. The join page is where a
+newcomer's device makes its key and knocks. The participant pages are empty shells too: their
+scripts open (or reopen, after an idle timeout) the device session by answering a key
+challenge, so a participant whose session lapsed is not sent to the team's sign-in page.
 
-The notes, summary and print pages are open to every team account: what a person may do there
-depends on their role *in the dialogue* (a facilitator's account may hold a dialogue's convener
-seat), which only the API knows and enforces. The pages show it and hide what the role cannot do.
+The notes, summary, approval and print pages are open to every team account: what a person may
+do there depends on their role *in the dialogue* (a facilitator's account may hold a dialogue's
+convener seat), which only the API knows and enforces. The pages show it and hide what the role
+cannot do.
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ def summary(dialogue_id: str) -> str:
     return render_template("dialogues/summary.html", dialogue_id=_checked(dialogue_id))
 
 
+@bp.get("/dialogues/<dialogue_id>/approve")
+def approve(dialogue_id: str) -> str:
+    """A summary sent for approval, on a team device: an interpreter translates it there."""
+    return render_template(
+        "dialogues/approve.html", dialogue_id=_checked(dialogue_id), participant=False
+    )
+
+
 @bp.get("/dialogues/<dialogue_id>/print")
 def print_pack(dialogue_id: str) -> str:
     """A session's agenda per working language and invitation cards, made to print on the device.
@@ -100,4 +109,14 @@ def participant_notes(dialogue_id: str) -> str:
     """The notes page on a participant's device (taking notes if a convener allows it)."""
     return render_template(
         "dialogues/notes.html", dialogue_id=_checked(dialogue_id), participant=True
+    )
+
+
+@bp.get("/p/<dialogue_id>/approve")
+@public
+def participant_approve(dialogue_id: str) -> str:
+    """A summary sent for approval, on a participant's device: read it, approve or ask for
+    changes."""
+    return render_template(
+        "dialogues/approve.html", dialogue_id=_checked(dialogue_id), participant=True
     )

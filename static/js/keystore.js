@@ -23,7 +23,7 @@ const DB_VERSION = 1;
 const STORE = "dialogue_keys";
 
 /** Slot name -> key type it holds. */
-export const SLOTS = Object.freeze({ member: "x25519", steward: "ed25519", archive: "x25519" });
+export const SLOTS = Object.freeze({ member: "x25519", steward: "ed25519", archive: "x25519", approval: "ed25519" });
 
 /** Raised when IndexedDB fails or an entry is missing. */
 export class KeystoreError extends Error {
@@ -46,6 +46,7 @@ export class KeystoreError extends Error {
  * @property {StoredKeyPair} [member]
  * @property {StoredKeyPair} [steward]
  * @property {StoredKeyPair} [archive]
+ * @property {StoredKeyPair} [approval] signs this device's approvals of a summary
  */
 
 function dialogueKey(dialogueId) {
@@ -178,7 +179,7 @@ export async function createStewardKey(dialogueId, options = {}) {
 /**
  * Stores an existing non-extractable key pair (e.g. an archive key made for this browser).
  * @param {Uint8Array | string} dialogueId
- * @param {"member" | "steward" | "archive"} slot
+ * @param {"member" | "steward" | "archive" | "approval"} slot
  * @param {{privateKey: CryptoKey, publicKey: CryptoKey, publicRaw: Uint8Array}} pair
  * @param {{replace?: boolean}} [options]
  * @returns {Promise<StoredKeyPair>}

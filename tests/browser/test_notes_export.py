@@ -1,14 +1,14 @@
 """Notes, the convener's summary and the archive key, end to end in Chromium.
 
 A convener plans the scenario's three days (with an off-the-record and a no-notes item), lists
-its participants and registers an archive key made in the browser. A participant (Arabic) is let
-in, then a rapporteur through a team seat: each new epoch carries the archive wrap. The rapporteur
+its participants and registers an archive key made in the browser. A participant of each side
+(Arabic, French) is let in, then a rapporteur through a team seat: each new epoch carries the archive wrap. The rapporteur
 types the scenario's notes and a Persian one into the notes page, edits and deletes one, finds no
 form under the no-notes item and, under the off-the-record item, only the team's form: that note
 is sealed under the team key in the team channel, which the convener reads marked team-only and
 the participant's page never asks for nor shows, and no bundle or export holds. A facilitator on
 the Python client slips notes under those two items anyway. The convener reviews the summary in the browser,
-decides every finding and exports Markdown and JSON: no roster name, affiliation or handle, no
+decides every finding, has both sides approve it and exports Markdown and JSON: no roster name, affiliation or handle, no
 off-the-record text, times cut to the day, and the manifest of the command-line export. Both
 pages are checked with axe-core, in Arabic (right to left) and on a phone-sized screen. A second
 test registers a key made offline and exports the browser's bundle on the command line.
@@ -103,10 +103,12 @@ def plan() -> list[dict[str, Any]]:
     ]
 
 
-def list_participants(page: Any) -> str:
-    """An invitation (and so a person document) per scenario participant; returns the link of
-    the Arabic-speaking participant, who will join."""
+def list_participants(page: Any) -> tuple[str, str]:
+    """An invitation (and so a person document) per scenario participant; returns the links of
+    the Arabic-speaking participant (Upper Vell) and the French-speaking one (Lower Vell), who
+    will join and approve the summary for their sides."""
     joining = ""
+    second = ""
     for count, person in enumerate(SCENARIO["participants"], start=1):
         open_editor(page, "invite")
         page.fill("#invite-name", person["display_name"])
@@ -121,7 +123,19 @@ def list_participants(page: Any) -> str:
         expect(page.locator("#invitation-list > li")).to_have_count(count, timeout=WAIT)
         if person["display_name"] == "ليلى ناصر":
             joining = page.locator("#invite-link").inner_text()
-    return joining
+        if person["display_name"] == "Marie-Claire Ndiaye":
+            second = page.locator("#invite-link").inner_text()
+    return joining, second
+
+
+def approve_summary(page: Any, origin: str, dialogue_id: str) -> None:
+    """A participant designated to approve follows the home page's link and approves."""
+    page.goto(f"{origin}/p/{dialogue_id}")
+    expect(page.locator("#approve-link")).to_be_visible(timeout=3 * WAIT)
+    page.click("#approve-link")
+    expect(page.locator("#to-approve")).to_be_visible(timeout=WAIT)
+    page.click("#answer-send")
+    expect(page.locator("#answer-sent")).to_be_visible(timeout=WAIT)
 
 
 def item_on(page: Any, title: str) -> Any:
@@ -202,7 +216,7 @@ def test_notes_summary_and_archive_key_in_the_browser(
     sign_in(page, origin, convener)
     dialogue_id = create_dialogue(page, origin, name="Samira Haddad-Lund")
     add_agenda(page, plan=plan())
-    joining_link = list_participants(page)
+    joining_link, second_link = list_participants(page)
     expect(page.locator("#notes-link")).to_be_visible()
     expect(page.locator("#summary-link")).to_be_visible()
 
@@ -239,6 +253,13 @@ def test_notes_summary_and_archive_key_in_the_browser(
         SCENARIO["dialogue"]["title"]["ar"], timeout=WAIT
     )
     expect(participant_page.locator("#notes-link-row")).to_be_hidden()
+    # A participant of the other side (French) too: each side approves the summary before export.
+    second_page, second_fp = participant_joins(
+        new_context(browser, locale="fr", timezone_id="Europe/Paris"), watch, second_link, origin
+    )
+    assert knock_fingerprint(page) == second_fp
+    let_in(page)
+    second_page.wait_for_url(f"{origin}/p/{dialogue_id}", timeout=WAIT)
 
     # The rapporteur takes the seat and is let in (the next epoch).
     open_editor(page, "seat")
@@ -343,8 +364,8 @@ def test_notes_summary_and_archive_key_in_the_browser(
     # Every epoch, from the genesis on, is wrapped to the archive key. The team channel's note
     # is not in the bundle, which therefore opens whole with the archive key.
     bundle = bundle_of(page, dialogue_id)
-    assert len(bundle["epochs"]) == 4
-    assert [w["epoch"] for w in bundle["archive_wraps"]] == [0, 1, 2, 3]
+    assert len(bundle["epochs"]) == 5
+    assert [w["epoch"] for w in bundle["archive_wraps"]] == [0, 1, 2, 3, 4]
     team_channel = td2.b64u_encode(team_channel_id(td2.b64u_decode(dialogue_id)))
     assert all(e["channel_id"] != team_channel for e in bundle["envelopes"])
     opened = open_bundle(bundle, archive_private)
@@ -416,8 +437,15 @@ def test_notes_summary_and_archive_key_in_the_browser(
             finding.locator("input.own").fill("a bridge")
         else:
             finding.locator("input[value=replace]").check()
-    expect(page.locator("#export-md")).to_be_enabled(timeout=WAIT)
-    expect(page.locator("#preview")).to_be_visible()
+    # Reviewed, the summary still waits for both sides' approval (test_summary_approval.py).
+    expect(page.locator("#preview")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#consent-hint")).to_contain_text("Send the summary for approval", timeout=WAIT)
+    expect(page.locator("#export-md")).to_be_disabled()
+    page.click("#consent-send")
+    expect(page.locator("#consent-sides > li")).to_have_count(2, timeout=WAIT)
+    approve_summary(participant_page, origin, dialogue_id)
+    approve_summary(second_page, origin, dialogue_id)
+    expect(page.locator("#export-md")).to_be_enabled(timeout=3 * WAIT)
     assert axe_violations(page, origin) == []
     page.screenshot(path=str(artifacts / "summary-en.png"), full_page=True)
 
@@ -456,13 +484,15 @@ def test_notes_summary_and_archive_key_in_the_browser(
     assert not re.search(r"T\d{2}:\d{2}", everything)
     manifest = exported["manifest"]
     assert set(manifest) == {
-        "dialogue_id", "epoch_chain_head", "epochs", "content_sha256", "generated_on"
+        "dialogue_id", "epoch_chain_head", "epochs", "content_sha256", "generated_on",
+        "approvals", "sides",
     }
+    assert manifest["sides"] == 2 and len(manifest["approvals"]) == 2
     newest = bundle_of(page, dialogue_id)["epochs"][-1]
     assert manifest["epoch_chain_head"] == td2.b64u_encode(
         td2.record_hash(td2.b64u_decode(newest["record"]))
     )
-    assert manifest["epochs"] == 4 and manifest["dialogue_id"] == dialogue_id
+    assert manifest["epochs"] == 5 and manifest["dialogue_id"] == dialogue_id
     assert manifest["content_sha256"] == hashlib.sha256(
         canonical_json(exported["summary"])
     ).hexdigest()

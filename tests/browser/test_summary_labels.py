@@ -28,7 +28,9 @@ from tests.browser.test_workspace import (
 
 pytestmark = pytest.mark.browser
 
-PEOPLE = [("Yusuf Al-Mansour", "Upstream"), ("Anatoly Greshnev", "Downstream")]
+# Listed without a side: a dialogue with sides exports only what every side approved
+# (tests/browser/test_summary_approval.py), and these two never join to approve.
+PEOPLE = [("Yusuf Al-Mansour", ""), ("Anatoly Greshnev", "")]
 FREE_TEXT = (
     "Yusuf Al-Mansour opened the session. Anatoly Greshnev answered, "
     "and Yusuf Al-Mansour proposed a joint visit."
@@ -99,6 +101,7 @@ def test_labels_in_the_summary_language_apply_to_all_and_the_undecided_count(
     anatoly.locator("input[value=replace]").check()
     expect(count).to_have_text("0 findings still undecided")
     expect(page.locator("#export-md")).to_be_enabled(timeout=WAIT)
+    expect(page.locator("#consent-none")).to_be_visible()  # no side, so no approval to wait for
     _name, markdown = download(page, "#export-md")
     text = markdown.decode()
     assert text.count("the upstream delegate") == 2 and "[a participant]" in text

@@ -22,6 +22,7 @@ const cachedPrefixes = (dialogueId) => [
   `live-log:${dialogueId}:`,
   `live-seq:${dialogueId}`,
   `live-ctr:${dialogueId}:`,
+  `approval-answer:${dialogueId}:`,
   store.keys.cacheKey(dialogueId),
 ];
 

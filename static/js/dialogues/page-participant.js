@@ -5,6 +5,7 @@
 import "../secure-context.js";
 import { _, loadCatalog } from "../i18n.js";
 import * as api from "./api.js";
+import { loadApprovals } from "./approvals.js";
 import { openDialogue, readMeta } from "./crypto-state.js";
 import { wipeDevice } from "./device.js";
 import { buildModel, itemsOf, personFor, pickText } from "./docs.js";
@@ -105,10 +106,17 @@ const life = pageLife({
   also() {
     $("language-row").hidden = true;
     $("notes-link-row").hidden = true;
+    $("approve-link-row").hidden = true;
     $("dialogue-title").textContent = "";
   },
   cutOffTitle: _("You are no longer part of this dialogue"),
 });
+
+/** A link to the approval page when a summary was sent to this participant for approval. */
+async function showApproval() {
+  const { requests } = await loadApprovals(state).catch(() => ({ requests: [] }));
+  $("approve-link-row").hidden = !requests.some((r) => r.approvers.some((a) => a.handle === state.handle));
+}
 
 async function poll() {
   const info = await withDeviceSession(id, () => api.get(`/dialogues/${id}`));
@@ -119,6 +127,7 @@ async function poll() {
     $("notes-link-row").hidden = !state.participantNotes;
   }
   await refresh(false, newEpoch);
+  await showApproval();
 }
 
 $("content-language").addEventListener("change", async (event) => {
@@ -145,6 +154,7 @@ try {
   meta = new MetaWatch(state);
   $("my-fingerprint").textContent = state.keys.member.fingerprint;
   await refresh(true);
+  await showApproval();
   $("loading").hidden = true;
   life.poll(poll, POLL_MS);
 } catch (error) {

@@ -30,6 +30,7 @@ import {
 } from "./summary-export.js";
 import { decided, defaultDecisions, findingView, labelsIn, sameSource } from "./summary-findings.js";
 import { isValidTimeZone, viewerTimeZone } from "./time.js";
+import { setupConsent } from "./consent-view.js";
 import { $, announce, h, say, textDirection, userText } from "./ui.js";
 
 const root = $("summary-page");
@@ -136,12 +137,14 @@ function invalidate() {
   $("preview").hidden = true;
   say($("review-status"), _("The text, the terms or the notes changed: review again before exporting."));
   updateButtons();
+  consent.refresh();
 }
 
 function updateButtons() {
-  const enabled = Boolean(page.ready);
+  const enabled = Boolean(page.ready) && Boolean(consent.exportManifest());
   for (const id of ["export-md", "export-json", "export-print"]) $(id).disabled = !enabled;
-  $("export-hint").hidden = enabled;
+  $("export-hint").hidden = Boolean(page.ready);
+  say($("consent-hint"), page.ready ? consent.reason() : "");
 }
 
 function terms() {
@@ -184,6 +187,7 @@ async function settle() {
   if (page.review !== review || ticket !== settling) return; // a newer decision is being settled
   page.ready = { clean, manifest, language: review.language };
   renderSummary($("print-area"), clean, manifest, review.language);
+  consent.refresh();
   $("preview").hidden = false;
   say($("review-status"), review.findings.length
     ? _("Every passage is decided. The summary below is what will be exported.")
@@ -249,18 +253,34 @@ function baseName() {
 }
 
 $("export-md").addEventListener("click", () => {
-  if (!page.ready) return;
-  download(`${baseName()}.md`, toMarkdown(page.ready.clean, page.ready.manifest, page.ready.language), "text/markdown;charset=utf-8");
+  const manifest = consent.exportManifest();
+  if (!page.ready || !manifest) return;
+  download(`${baseName()}.md`, toMarkdown(page.ready.clean, manifest, page.ready.language), "text/markdown;charset=utf-8");
   say($("export-status"), _("The Markdown file was saved on this device."));
 });
 $("export-json").addEventListener("click", () => {
-  if (!page.ready) return;
-  download(`${baseName()}.json`, toJson(page.ready.clean, page.ready.manifest), "application/json");
+  const manifest = consent.exportManifest();
+  if (!page.ready || !manifest) return;
+  download(`${baseName()}.json`, toJson(page.ready.clean, manifest), "application/json");
   say($("export-status"), _("The JSON file was saved on this device."));
 });
 $("export-print").addEventListener("click", () => {
-  if (page.ready) window.print();
+  if (page.ready && consent.exportManifest()) window.print();
 });
+
+// --- consent of each side (docs/export.md "Consent"; consent-view.js) -------------------------
+
+let printed = null;
+/** Export follows the approvals; the printed page carries the manifest with them. */
+function consentChanged() {
+  updateButtons();
+  const manifest = consent.exportManifest();
+  if (page.ready && manifest && printed !== manifest) {
+    printed = manifest;
+    renderSummary($("print-area"), page.ready.clean, manifest, page.ready.language);
+  }
+}
+const consent = setupConsent(page, { changed: consentChanged, language: summaryLanguage });
 
 // --- drafts, saved sealed for the conveners and rapporteurs (draft-panel.js) ----------------
 

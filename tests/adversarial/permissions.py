@@ -303,11 +303,14 @@ def _statement(ctx: Context, api: DialogueClient) -> dict[str, Any]:
 
 
 def _ballot(ctx: Context, api: DialogueClient) -> dict[str, Any]:
-    """A vote on the newest round's statement, sealed to that round's tally key."""
+    """A vote on the newest round's statement, sealed to that round's tally key (random bytes
+    of a ballot's size when the round is another dialogue's: the path is what is refused)."""
     round_id, slot = list(ctx.rounds.items())[-1]
     d = ctx.dialogue_id
-    record = next(r for r in _convener(ctx).call("GET", f"/api/v1/dialogues/{d}/rounds")
-                  if r["id"] == round_id)
+    record = next((r for r in _convener(ctx).call("GET", f"/api/v1/dialogues/{d}/rounds")
+                   if r["id"] == round_id), None)
+    if record is None:
+        return {"slot": slot, "sealed": b64e(td2.random_id() * 22 + bytes(12))}
     sealed = seal_ballot(b64d(record["tally_public"]), b64d(d), b64d(round_id), b64d(slot),
                          {"vote": "agree", "side": None})
     return {"slot": slot, "sealed": b64e(sealed)}

@@ -290,7 +290,7 @@ def test_bad_input_is_refused_and_changes_nothing(app, workshop, open_round):
 
 def test_statements_are_neither_listed_with_other_envelopes_nor_deleted(app, workshop,
                                                                        open_round):
-    round_id, statement = open_round
+    _round_id, statement = open_round
     d = workshop.dialogue_id
     convener = workshop.clients["convener"]
     listed = convener.call("GET", f"/api/v1/dialogues/{d}/envelopes")

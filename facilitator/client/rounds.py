@@ -173,7 +173,10 @@ def _entries(conn: Connection, dialogue_id: str, round_id: str) -> list[dict[str
             "idea", ring.dialogue_id, channel, row["epoch"], b64d(row["message_id"]), NO_AUTHOR
         )
         key = state.subkey(ring.dialogue_id, "note")
-        entry = td2.open_json(key, aad, b64d(row["blob"]))
+        try:
+            entry = td2.open_json(key, aad, b64d(row["blob"]))
+        except td2.Td2Error:
+            continue  # an entry the server altered or made up: nobody wrote it
         if isinstance(entry, dict) and entry.get("id") == row["message_id"]:
             opened.append(entry)
     return opened
@@ -232,6 +235,8 @@ def count(
     """The published result of a round from its opened ballots ``(slot, content)``. Ballots carry
     no author, so each counts as its own voter: the server keeps one per member and slot."""
     kind = document["kind"]
+    if kind in {"statements", "consent"} and not sides:
+        raise ValueError("no sides to count by: the participants' person documents name none")
     side_of = {f"ballot-{i}": c.get("side") for i, (_slot, c) in enumerate(opened)}
     voters = {v: s for v, s in side_of.items() if isinstance(s, str) and s in sides}
     unsided = len(opened) - len(voters)
@@ -287,9 +292,10 @@ def tally_and_publish(
             )
         except td2.Td2Error:
             continue  # a ballot that does not open for its slot counts for nothing
-    statements = [
-        e["id"] for e in _entries(conn, dialogue_id, round_id) if e.get("type") == "statement"
-    ]
+    # Hidden statements are out of the count; merged ones keep their own ballots (a voter may
+    # have voted on both), and readers show them under the statement they were merged into.
+    shown, _result = _view(conn, dialogue_id, round_id, document["owner_handle"])
+    statements = [e["id"] for e in shown if "hidden" not in e]
     sides = _roster_sides(conn, dialogue_id)
     published = {
         "type": "round_result",
@@ -301,11 +307,11 @@ def tally_and_publish(
     return published
 
 
-def read_round(conn: Connection, dialogue_id: str, round_id: str) -> dict[str, Any]:
-    """The round as a member sees it: its document, its statements (with their translations,
-    merges and hidings, each by a convener or facilitator) and its published result, if any."""
-    document = round_document(conn, dialogue_id, round_id)
-    owner = document["owner_handle"]
+def _view(
+    conn: Connection, dialogue_id: str, round_id: str, owner: str
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The round's statements (with their translations, merges and hidings, each by a convener
+    or facilitator) and its published result by the owner, if any."""
     states = epochs.by_number(conn, dialogue_id)
     actions, result = [], None
     for signed in _meta(conn, dialogue_id):
@@ -320,15 +326,25 @@ def read_round(conn: Connection, dialogue_id: str, round_id: str) -> dict[str, A
         ):
             actions.append(signed.document)
     entries = _entries(conn, dialogue_id, round_id)
-    statements = {e["id"]: {**e, "translations": {}} for e in entries if e["type"] == "statement"}
+    statements = {
+        e["id"]: {**e, "translations": {}} for e in entries if e.get("type") == "statement"
+    }
     for entry in entries:
-        if entry.get("type") == "translation" and entry.get("of") in statements:
-            statements[entry["of"]]["translations"][entry["lang"]] = entry["text"]
+        of, lang, text = entry.get("of"), entry.get("lang"), entry.get("text")
+        if entry.get("type") == "translation" and of in statements and isinstance(lang, str):
+            statements[of]["translations"][lang] = text
     for action in actions:
         if action.get("action") == "hide" and action.get("id") in statements:
             statements[action["id"]]["hidden"] = action.get("reason", "")
         if action.get("action") == "merge" and action.get("into") in statements:
             for merged in action.get("from", []):
-                if merged in statements:
+                if merged in statements and merged != action["into"]:
                     statements[merged]["merged_into"] = action["into"]
-    return {"round": document, "statements": list(statements.values()), "result": result}
+    return list(statements.values()), result
+
+
+def read_round(conn: Connection, dialogue_id: str, round_id: str) -> dict[str, Any]:
+    """The round as a member sees it: its document, its statements and its published result."""
+    document = round_document(conn, dialogue_id, round_id)
+    statements, result = _view(conn, dialogue_id, round_id, document["owner_handle"])
+    return {"round": document, "statements": statements, "result": result}

@@ -53,7 +53,9 @@ def test_a_whole_round_of_statements(app, voters):
         voters.devices[name].vote(d, round_id, split,
                                   {"vote": "disagree" if name in UPPER else "agree"})
     w.clients["convener"].vote(d, round_id, shared, {"vote": "pass"})  # no side: not counted
-    assert len(ballots_stored(app, round_id)) == 13, "a changed vote replaces, never adds"
+    for name in UPPER:
+        voters.devices[name].vote(d, round_id, off, {"vote": "agree"})  # hidden: not counted
+    assert len(ballots_stored(app, round_id)) == 16, "a changed vote replaces, never adds"
 
     facilitator.close_round(d, round_id)
     published = facilitator.tally_and_publish(d, round_id)
@@ -65,6 +67,7 @@ def test_a_whole_round_of_statements(app, voters):
     assert ranking["ranked"][0]["common_ground"] is True
     assert [e["statement"] for e in ranking["divisive"]] == [split]
     assert ranking["statements"][shared]["sides"][SIDES["lower"]]["agree"] == 3
+    assert off not in ranking["statements"]
     by_id = {s["id"]: s for s in seen["statements"]}
     assert by_id[shared]["translations"] == {"ar": "تقاسم المياه حسب الحاجة"}
     assert by_id[off]["hidden"] == "off topic"

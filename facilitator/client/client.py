@@ -5,7 +5,8 @@ The class is a facade over one module per concern, so tests and the command line
 while each concern stays small: ``keyring`` (keys and the signed-in connection), ``epochs`` (the
 verified chain, its rollback record and steward certificates), ``rotation`` (making epochs),
 ``invitations`` (links, seats and knocks), ``content`` (documents, notes and messages), ``agenda``
-(team-only guidance), ``archive`` (the archive key) and ``sealing`` (one envelope).
+(team-only guidance), ``rounds`` (statements, ballots and their count), ``archive`` (the archive
+key) and ``sealing`` (one envelope).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator import td2
-from facilitator.client import agenda, archive, epochs, invitations, rotation
+from facilitator.client import agenda, archive, epochs, invitations, rotation, rounds
 from facilitator.client import content as dialogue_content
 from facilitator.client.agenda import GUIDANCE
 from facilitator.client.keyring import (
@@ -144,3 +145,35 @@ class DialogueClient(Connection):
 
     def guidance(self, dialogue_id: str, document: dict[str, Any]) -> dict[str, str] | None:
         return agenda.read_guidance(self, dialogue_id, document)
+
+    # --- rounds of ideas and decisions ------------------------------------------------------
+
+    def open_round(self, dialogue_id: str, kind: str, details: dict[str, Any]) -> str:
+        return rounds.open_round(self, dialogue_id, kind, details)
+
+    def write_statement(self, dialogue_id: str, round_id: str, text: str, lang: str) -> str:
+        return rounds.write_statement(self, dialogue_id, round_id, text, lang)
+
+    def translate_statement(
+        self, dialogue_id: str, round_id: str, of: str, text: str, lang: str
+    ) -> str:
+        return rounds.translate_statement(self, dialogue_id, round_id, of, text, lang)
+
+    def act_on_statements(self, dialogue_id: str, round_id: str, action: dict[str, Any]) -> str:
+        return rounds.act_on_statements(self, dialogue_id, round_id, action)
+
+    def vote(
+        self, dialogue_id: str, round_id: str, slot: str | None, ballot: dict[str, Any]
+    ) -> None:
+        rounds.vote(self, dialogue_id, round_id, slot, ballot)
+
+    def close_round(self, dialogue_id: str, round_id: str) -> dict[str, Any]:
+        return rounds.close_round(self, dialogue_id, round_id)
+
+    def tally_and_publish(
+        self, dialogue_id: str, round_id: str, hands: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        return rounds.tally_and_publish(self, dialogue_id, round_id, hands)
+
+    def read_round(self, dialogue_id: str, round_id: str) -> dict[str, Any]:
+        return rounds.read_round(self, dialogue_id, round_id)

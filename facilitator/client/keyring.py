@@ -40,6 +40,9 @@ class KeyRing:
     seen: trust.Seen | None = None
     # The steward keys this device verified as certified, by handle: they cannot change.
     stewards: dict[bytes, bytes] = field(default_factory=dict)
+    # The private halves of the tally keys of the rounds this device owns, by round id: only
+    # they open the rounds' ballots (docs/ideas.md, "Rounds and ballots").
+    tally_keys: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass

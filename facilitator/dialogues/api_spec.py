@@ -79,6 +79,50 @@ operation(
     None,
 )
 operation(
+    "POST",
+    "/dialogues/{dialogue_id}/rounds",
+    "Open a round of statements or a poll, owned by the caller (conveners and facilitators)",
+    s.RoundOut,
+    body=s.RoundIn,
+    status=201,
+)
+operation("GET", "/dialogues/{dialogue_id}/rounds", "The dialogue's rounds", s.RoundOut, many=True)
+operation(
+    "POST",
+    "/dialogues/{dialogue_id}/rounds/{round_id}/close",
+    "Close a round: it takes no more statements or ballots (its owner)",
+    s.RoundOut,
+)
+operation(
+    "GET",
+    "/dialogues/{dialogue_id}/rounds/{round_id}/statements",
+    "A round's sealed statements, translations included, with no author, in seq order",
+    s.EnvelopeOut,
+    many=True,
+)
+operation(
+    "POST",
+    "/dialogues/{dialogue_id}/rounds/{round_id}/statements",
+    "Write a sealed statement with no author (members other than observers, while it is open)",
+    s.Seq,
+    body=s.StatementIn,
+    status=201,
+)
+operation(
+    "POST",
+    "/dialogues/{dialogue_id}/rounds/{round_id}/ballots",
+    "Cast or change a sealed ballot on a slot (members other than observers, while it is open)",
+    None,
+    body=s.BallotIn,
+)
+operation(
+    "GET",
+    "/dialogues/{dialogue_id}/rounds/{round_id}/ballots",
+    "A closed round's sealed ballots, with no author (its owner)",
+    s.BallotOut,
+    many=True,
+)
+operation(
     "PUT",
     "/dialogues/{dialogue_id}/settings",
     "Change the dialogue's settings: may participants take notes (conveners)",

@@ -81,14 +81,14 @@ def store_envelope(db: DbSession, dialogue: Dialogue, member: Member, payload: E
     they are also broadcast; this stores notes and ``meta`` documents."""
     dialogue_id = dialogue.id
     current = dialogue.current_epoch
-    state = DialogueState(current, lambda: _cut_at(db, dialogue_id, current))
+    state = DialogueState(current, lambda: cut_at(db, dialogue_id, current))
     check_envelope(
         writer_of(dialogue, member),
         payload.kind,
         payload,
         HTTP_KINDS,
         state,
-        lambda message_id: _id_used(db, dialogue_id, message_id),
+        lambda message_id: id_used(db, dialogue_id, message_id),
     )
     if payload.replaces is not None:
         _supersede(db, dialogue_id, payload)
@@ -110,12 +110,14 @@ def store_envelope(db: DbSession, dialogue: Dialogue, member: Member, payload: E
     return seq
 
 
-def _cut_at(db: DbSession, dialogue_id: str, number: int) -> datetime | None:
+def cut_at(db: DbSession, dialogue_id: str, number: int) -> datetime | None:
+    """When the epoch ``number`` was cut (``None`` if it does not exist)."""
     newest = db.get(Epoch, (dialogue_id, number))
     return None if newest is None else newest.created_at
 
 
-def _id_used(db: DbSession, dialogue_id: str, message_id: str) -> bool:
+def id_used(db: DbSession, dialogue_id: str, message_id: str) -> bool:
+    """Whether an envelope of the dialogue already has this message id."""
     found = db.scalar(
         select(Envelope.id).where(
             Envelope.dialogue_id == dialogue_id, Envelope.message_id == message_id
@@ -192,6 +194,8 @@ def delete_envelope(
         raise PermissionDeniedError()
     if envelope.kind == "msg":
         return retract_message(db, dialogue, member, envelope)
+    if envelope.kind == "idea":  # a round's entries are hidden in the open, never deleted
+        raise PermissionDeniedError()
     if envelope.kind == "meta" and not allowed(member, DialoguePermission.WRITE_META):
         raise PermissionDeniedError()
     if envelope.kind == "note" and not may_take_notes(dialogue, member):

@@ -36,3 +36,11 @@ class EnvelopeRejectedError(InvalidInputError, code="envelope_rejected"):
 
 class ChallengeFailedError(InvalidInputError, status=401, code="challenge_failed"):
     default_message = _l("This device could not prove it holds the dialogue key.")
+
+
+class RoundClosedError(ConflictError, code="round_closed"):
+    default_message = _l("This round is closed: it takes no more statements or votes.")
+
+
+class RoundOpenError(ConflictError, code="round_open"):
+    default_message = _l("This round is still open: its votes are counted once it is closed.")

@@ -221,3 +221,42 @@ class TeamWrap(db.Model):  # type: ignore[name-defined,misc]
     epoch: Mapped[int] = mapped_column(primary_key=True)
     member_handle: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
     wrap: Mapped[str] = mapped_column(String(108))
+
+
+class IdeaRound(db.Model):  # type: ignore[name-defined,misc]
+    """A round of statements or a decision poll (docs/ideas.md, "Rounds and ballots"). Its
+    question, options and the tally key again are in the owner's sealed ``round`` document; the
+    server keeps the tally key's public half so every device can check the two agree."""
+
+    __tablename__ = "idea_round"
+
+    id: Mapped[str] = mapped_column(String(B64_ID), primary_key=True)
+    dialogue_id: Mapped[str] = in_dialogue()
+    kind: Mapped[str] = mapped_column(String(16))
+    owner_handle: Mapped[str] = mapped_column(String(B64_ID))
+    tally_public: Mapped[str] = mapped_column(String(B64_KEY))
+    state: Mapped[str] = mapped_column(String(8), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_idea_round_dialogue_id", "dialogue_id"),)
+
+
+class Ballot(db.Model):  # type: ignore[name-defined,misc]
+    """One member's sealed ballot on one slot of a round, with no author: ``slot_key`` is an
+    HMAC of the voter's handle under the server's secret key, so a second ballot on the same
+    slot replaces the first while the row names nobody."""
+
+    __tablename__ = "ballot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"))
+    slot: Mapped[str] = mapped_column(String(B64_ID))
+    slot_key: Mapped[str] = mapped_column(String(B64_KEY))
+    sealed: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("slot_key", name="uq_ballot_slot_key"),
+        Index("ix_ballot_round_id", "round_id"),
+    )

@@ -85,6 +85,38 @@ class EnvelopeIn(ApiModel):
     replaces: Id | None = None
 
 
+RoundKind = Literal["statements", "consent", "ranked", "dots"]
+# A sealed ballot: an 80-byte HPKE wrap and a blob of nonce(12) + k*256 framed bytes + tag(16),
+# at most 16 blocks (facilitator/ideas/ballot.py).
+SealedBallot = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", min_length=486, max_length=5606)
+]
+
+
+class RoundIn(ApiModel):
+    """A round the caller opens and owns: its id, kind and the public half of its tally key."""
+
+    id: Id
+    kind: RoundKind
+    tally_public: Key
+
+
+class StatementIn(ApiModel):
+    """A statement, translation or other entry of a round: an ``idea`` envelope with no author,
+    on the round's channel (docs/protocol.md, "Rounds and ballots")."""
+
+    message_id: Id
+    epoch: int = Field(ge=0, le=2**32 - 1)
+    blob: Blob
+
+
+class BallotIn(ApiModel):
+    """One sealed ballot: on a statement (its message id) or, in a poll, the all-zero slot."""
+
+    slot: Id
+    sealed: SealedBallot
+
+
 class EpochIn(ApiModel):
     epoch: int = Field(ge=0, le=2**32 - 1)
     record: Record
@@ -279,3 +311,18 @@ class ChallengeOut(ApiModel):
 
 class Seq(ApiModel):
     seq: int
+
+
+class RoundOut(ApiModel):
+    id: str
+    kind: str
+    state: Literal["open", "closed"]
+    owner_handle: str
+    tally_public: str
+
+
+class BallotOut(ApiModel):
+    """A ballot as the tally holder receives it: its slot and ciphertext, no author."""
+
+    slot: str
+    sealed: str

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, request, session
+from flask import Blueprint, Response, current_app, request, session
 
 from facilitator.accounts.current import signed_in_account
 from facilitator.core.api import from_row, parse_body, parse_query, respond
 from facilitator.core.auth import devices_allowed, public
 from facilitator.core.sockets import close_connections
-from facilitator.dialogues import archive, devices, envelopes, epochs, invitations, reading
+from facilitator.dialogues import (
+    archive,
+    devices,
+    envelopes,
+    epochs,
+    invitations,
+    reading,
+    rounds,
+)
 from facilitator.dialogues.current import DEVICE_TOKEN_KEY, current_caller, current_device
 from facilitator.dialogues.errors import InvitationUnusableError
 from facilitator.dialogues.events import disconnect_removed
-from facilitator.dialogues.models import Epoch, Invitation, Knock, Member
+from facilitator.dialogues.models import Epoch, IdeaRound, Invitation, Knock, Member
 from facilitator.dialogues.schemas import (
     ArchiveKeyIn,
+    BallotIn,
+    BallotOut,
     ChallengeAnswer,
     ChallengeIn,
     ChallengeOut,
@@ -36,7 +46,10 @@ from facilitator.dialogues.schemas import (
     KnockOut,
     MemberOut,
     RosterEntry,
+    RoundIn,
+    RoundOut,
     Seq,
+    StatementIn,
     StewardCert,
     WrapOut,
     WrapQuery,
@@ -162,6 +175,62 @@ def list_envelopes(dialogue_id: str) -> Reply:
 def post_envelope(dialogue_id: str) -> Reply:
     seq = envelopes.post_envelope(db.session, current_caller(), dialogue_id, parse_body(EnvelopeIn))
     return respond(Seq(seq=seq), 201)
+
+
+def _round_out(found: IdeaRound) -> RoundOut:
+    return from_row(RoundOut, found)
+
+
+@bp.post("/dialogues/<dialogue_id>/rounds")
+@devices_allowed
+def open_round(dialogue_id: str) -> Reply:
+    found = rounds.open_round(db.session, current_caller(), dialogue_id, parse_body(RoundIn))
+    return respond(_round_out(found), 201)
+
+
+@bp.get("/dialogues/<dialogue_id>/rounds")
+@devices_allowed
+def list_rounds(dialogue_id: str) -> Reply:
+    rows = rounds.list_rounds(db.session, current_caller(), dialogue_id)
+    return respond([_round_out(r) for r in rows])
+
+
+@bp.post("/dialogues/<dialogue_id>/rounds/<round_id>/close")
+@devices_allowed
+def close_round(dialogue_id: str, round_id: str) -> Reply:
+    found = rounds.close_round(db.session, current_caller(), dialogue_id, round_id)
+    return respond(_round_out(found))
+
+
+@bp.get("/dialogues/<dialogue_id>/rounds/<round_id>/statements")
+@devices_allowed
+def list_statements(dialogue_id: str, round_id: str) -> Reply:
+    rows = rounds.list_statements(db.session, current_caller(), dialogue_id, round_id)
+    return respond([EnvelopeOut.from_row(e) for e in rows])
+
+
+@bp.post("/dialogues/<dialogue_id>/rounds/<round_id>/statements")
+@devices_allowed
+def post_statement(dialogue_id: str, round_id: str) -> Reply:
+    body = parse_body(StatementIn)
+    seq = rounds.post_statement(db.session, current_caller(), dialogue_id, round_id, body)
+    return respond(Seq(seq=seq), 201)
+
+
+@bp.post("/dialogues/<dialogue_id>/rounds/<round_id>/ballots")
+@devices_allowed
+def post_ballot(dialogue_id: str, round_id: str) -> Reply:
+    body = parse_body(BallotIn)
+    secret = str(current_app.secret_key)
+    rounds.post_ballot(db.session, current_caller(), dialogue_id, round_id, body, secret)
+    return respond([], 200)
+
+
+@bp.get("/dialogues/<dialogue_id>/rounds/<round_id>/ballots")
+@devices_allowed
+def list_ballots(dialogue_id: str, round_id: str) -> Reply:
+    rows = rounds.list_ballots(db.session, current_caller(), dialogue_id, round_id)
+    return respond([BallotOut(slot=b.slot, sealed=b.sealed) for b in rows])
 
 
 @bp.put("/dialogues/<dialogue_id>/settings")

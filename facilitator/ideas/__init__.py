@@ -2,8 +2,9 @@
 
 The tally holder's device opens the ballots and counts them; every device computes the ranking
 from the published aggregates. The browser has the same functions (``static/js/ideas/``); both
-pass ``tests/ideas/ideas_cases.json``. Standard library only, so the Python client and the
-command line can use it without the web stack.
+pass ``tests/ideas/ideas_cases.json``. The counting is standard library only, so the Python
+client and the command line can use it without the web stack; ``ballot`` seals and opens a
+ballot with ``facilitator.td2``.
 """
 
 from facilitator.ideas.checks import MIN_CELL, TallyError

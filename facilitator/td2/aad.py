@@ -6,7 +6,7 @@ from facilitator.td2.encoding import ID_LENGTH, require_bytes, u32
 from facilitator.td2.errors import Td2FormatError
 
 AAD_PREFIX = b"td2v1"
-KIND_CODES = {"msg": 1, "note": 2, "meta": 3, "summary": 4}
+KIND_CODES = {"msg": 1, "note": 2, "meta": 3, "summary": 4, "idea": 5}
 AAD_LENGTH = len(AAD_PREFIX) + 1 + 4 * ID_LENGTH + 4  # 74
 
 
@@ -32,7 +32,8 @@ def build_aad(
 ) -> bytes:
     """``"td2v1" || kind || dialogue_id || channel_id || u32(epoch) || message_id || author``.
 
-    Notes use an all-zero ``author_handle`` (non-attribution by construction).
+    Notes and ideas (statements of a round) use an all-zero ``author_handle``
+    (non-attribution by construction).
     """
     if kind not in KIND_CODES:
         raise Td2FormatError(f"unknown content kind {kind!r}")

@@ -17,6 +17,7 @@ from facilitator import td2
 from facilitator.client import DialogueClient
 from facilitator.client.client import ARCHIVE_HANDLE, KeyRing
 from facilitator.dialogues.channels import team_channel_id
+from facilitator.ideas.ballot import seal_ballot
 
 b64e, b64d = td2.b64u_encode, td2.b64u_decode
 
@@ -32,6 +33,11 @@ TEAM_ACCOUNTS = frozenset({"convener", "facilitator", "interpreter", "rapporteur
 STEWARDS = frozenset({"convener"})
 META_WRITERS = frozenset({"convener", "facilitator"})
 MEDIATOR_TEAM = frozenset({"convener", "facilitator", "interpreter", "rapporteur"})
+# Rounds: conveners and facilitators open them; everyone but observers writes and votes; the
+# round's owner (the convener, who opens the sweep's rounds) closes it and lists its ballots.
+ROUND_OPENERS = frozenset({"convener", "facilitator"})
+VOTERS = MEMBERS - {"observer"}
+ROUND_OWNER = frozenset({"convener"})
 
 
 @dataclass
@@ -41,6 +47,8 @@ class Context:
     workshop: Any
     client_for: Callable[[Any], DialogueClient]
     links: dict[str, str] = field(default_factory=dict)
+    # Each round the factories opened -> its one statement; the newest round is the last key.
+    rounds: dict[str, str] = field(default_factory=dict)
 
     @property
     def dialogue_id(self) -> str:
@@ -69,6 +77,14 @@ HTTP: dict[str, frozenset[str]] = {
     "GET /dialogues/{dialogue_id}/envelopes": MEMBERS,
     "POST /dialogues/{dialogue_id}/envelopes": META_WRITERS,
     "DELETE /dialogues/{dialogue_id}/envelopes/{message_id}": META_WRITERS,
+    "POST /dialogues/{dialogue_id}/rounds": ROUND_OPENERS,
+    "GET /dialogues/{dialogue_id}/rounds": MEMBERS,
+    "POST /dialogues/{dialogue_id}/rounds/{round_id}/close": ROUND_OWNER,
+    "GET /dialogues/{dialogue_id}/rounds/{round_id}/statements": MEMBERS,
+    "POST /dialogues/{dialogue_id}/rounds/{round_id}/statements": VOTERS,
+    "POST /dialogues/{dialogue_id}/rounds/{round_id}/ballots": VOTERS,
+    # On a closed round (OPERATION_PARAMETERS): before close, no one lists ballots.
+    "GET /dialogues/{dialogue_id}/rounds/{round_id}/ballots": ROUND_OWNER,
     "PUT /dialogues/{dialogue_id}/settings": STEWARDS,
     "PUT /dialogues/{dialogue_id}/archive-key": STEWARDS,
     "GET /dialogues/{dialogue_id}/export": STEWARDS,
@@ -176,11 +192,33 @@ def fresh_envelope(ctx: Context, dialogue_id: str | None = None) -> str:
     return owner.write_meta(d, {"type": "sweep"})
 
 
+def fresh_round(ctx: Context, dialogue_id: str | None = None) -> str:
+    """An open round of statements, owned by the dialogue's convener, with one statement."""
+    d = dialogue_id or ctx.dialogue_id
+    owner = _convener(ctx) if d == ctx.dialogue_id else ctx.client("stranger")
+    round_id = owner.open_round(d, "statements", {"title": {"en": "sweep"}})
+    ctx.rounds[round_id] = owner.write_statement(d, round_id, "sweep", "en")
+    return round_id
+
+
+def closed_round(ctx: Context, dialogue_id: str | None = None) -> str:
+    d = dialogue_id or ctx.dialogue_id
+    owner = _convener(ctx) if d == ctx.dialogue_id else ctx.client("stranger")
+    round_id = fresh_round(ctx, d)
+    owner.close_round(d, round_id)
+    return round_id
+
+
 PATH_PARAMETERS: dict[str, Callable[..., str]] = {
     "dialogue_id": lambda ctx, dialogue_id=None: dialogue_id or ctx.dialogue_id,
     "message_id": fresh_envelope,
     "invite_id": fresh_invitation,
     "knock_id": fresh_knock,
+    "round_id": fresh_round,
+}
+# Operations whose path parameter must be in another state than the factory above makes.
+OPERATION_PARAMETERS: dict[str, dict[str, Callable[..., str]]] = {
+    "GET /dialogues/{dialogue_id}/rounds/{round_id}/ballots": {"round_id": closed_round},
 }
 
 
@@ -253,6 +291,31 @@ def _wrong_answer(ctx: Context, api: DialogueClient) -> dict[str, Any]:
     return {"challenge_id": challenge["challenge_id"], "nonce": b64e(td2.random_secret())}
 
 
+def _round(ctx: Context, api: DialogueClient) -> dict[str, Any]:
+    return {"id": b64e(td2.random_id()), "kind": "consent",
+            "tally_public": b64e(td2.generate_member_keypair()[1])}
+
+
+def _statement(ctx: Context, api: DialogueClient) -> dict[str, Any]:
+    """An entry of the current epoch (the server cannot open it, so any plausible blob does)."""
+    epoch = _convener(ctx).epochs(ctx.dialogue_id)[-1].number
+    return {"message_id": b64e(td2.random_id()), "epoch": epoch, "blob": "A" * 379}
+
+
+def _ballot(ctx: Context, api: DialogueClient) -> dict[str, Any]:
+    """A vote on the newest round's statement, sealed to that round's tally key (random bytes
+    of a ballot's size when the round is another dialogue's: the path is what is refused)."""
+    round_id, slot = list(ctx.rounds.items())[-1]
+    d = ctx.dialogue_id
+    record = next((r for r in _convener(ctx).call("GET", f"/api/v1/dialogues/{d}/rounds")
+                   if r["id"] == round_id), None)
+    if record is None:
+        return {"slot": slot, "sealed": b64e(td2.random_id() * 22 + bytes(12))}
+    sealed = seal_ballot(b64d(record["tally_public"]), b64d(d), b64d(round_id), b64d(slot),
+                         {"vote": "agree", "side": None})
+    return {"slot": slot, "sealed": b64e(sealed)}
+
+
 BODIES: dict[str, Callable[[Any, DialogueClient], dict[str, Any]]] = {
     "DialogueCreate": _dialogue_create,
     "EpochIn": _epoch,
@@ -263,4 +326,7 @@ BODIES: dict[str, Callable[[Any, DialogueClient], dict[str, Any]]] = {
     "KnockIn": _knock,
     "ChallengeIn": _challenge,
     "ChallengeAnswer": _wrong_answer,
+    "RoundIn": _round,
+    "StatementIn": _statement,
+    "BallotIn": _ballot,
 }

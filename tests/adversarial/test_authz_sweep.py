@@ -48,11 +48,14 @@ def parameters(path: str) -> list[str]:
     return re.findall(r"{(\w+)}", path)
 
 
-def build(ctx: Context, api, path: str, op: dict[str, Any], values: dict[str, str] | None = None):
+def build(ctx: Context, api, path: str, op: dict[str, Any], values: dict[str, str] | None = None,
+          label: str = ""):
     """A valid request for the operation: fresh path parameters and body from the factories."""
     filled = path
+    special = table.OPERATION_PARAMETERS.get(label, {})
     for name in parameters(path):
-        value = (values or {}).get(name) or table.PATH_PARAMETERS[name](ctx)
+        factory = special.get(name) or table.PATH_PARAMETERS[name]
+        value = (values or {}).get(name) or factory(ctx)
         filled = filled.replace("{" + name + "}", value)
     schema = body_schema(op)
     body = table.BODIES[schema](ctx, api) if schema else None
@@ -96,7 +99,7 @@ def http_sweep(app, ctx: Context, document: dict[str, Any], who: str) -> None:
     workshop, api = ctx.workshop, ctx.client(who)
     for label, path, op in operations(document):
         method = label.split(" ")[0]
-        url, body = build(ctx, api, path, op)
+        url, body = build(ctx, api, path, op, label=label)
         before = snapshot(app)
         status = call(api, method, url, body)
         if who in table.HTTP[label]:

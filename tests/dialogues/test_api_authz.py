@@ -16,7 +16,7 @@ def snapshot(app):
     with app.app_context():
         tables = [models.Dialogue, models.Member, models.Epoch, models.Wrap, models.Invitation,
                   models.Knock, models.Envelope, models.DeviceSession, models.ArchiveKey,
-                  models.ArchiveWrap, models.TeamWrap]
+                  models.ArchiveWrap, models.TeamWrap, models.IdeaRound, models.Ballot]
         counts = {t.__tablename__: db.session.scalar(select(func.count()).select_from(t))
                   for t in tables}
         counts["epoch_now"] = db.session.scalar(select(func.sum(models.Dialogue.current_epoch)))
@@ -25,6 +25,10 @@ def snapshot(app):
         counts["open_invitations"] = db.session.scalar(
             select(func.count()).select_from(models.Invitation)
             .where(models.Invitation.revoked_at.is_(None)))
+        counts["closed_rounds"] = db.session.scalar(
+            select(func.count()).select_from(models.IdeaRound)
+            .where(models.IdeaRound.state == "closed"))
+        counts["ballot_contents"] = sorted(db.session.scalars(select(models.Ballot.sealed)))
         return counts
 
 

@@ -16,8 +16,11 @@ HOSTILE = json.loads(SCENARIO_FILE.read_text())["hostile_inputs"]
 b64e = td2.b64u_encode
 
 
-def endpoints(d):
+def endpoints(d, round_id):
     return [
+        ("POST", f"/api/v1/dialogues/{d}/rounds"),
+        ("POST", f"/api/v1/dialogues/{d}/rounds/{round_id}/statements"),
+        ("POST", f"/api/v1/dialogues/{d}/rounds/{round_id}/ballots"),
         ("POST", "/api/v1/dialogues"),
         ("POST", f"/api/v1/dialogues/{d}/epochs"),
         ("POST", f"/api/v1/dialogues/{d}/envelopes"),
@@ -40,6 +43,9 @@ def bad_bodies():
     for text in HOSTILE:
         yield json.dumps({"dialogue_id": text, "invite_id": text, "role": text, "kind": text,
                           "handle": text, "challenge_id": text, "nonce": text}), "application/json"
+        yield json.dumps({"id": text, "kind": text, "tally_public": text, "message_id": text,
+                          "epoch": 0, "blob": text, "slot": text, "sealed": text}), (
+            "application/json")
 
 
 def send(api, method, path, raw, content_type):
@@ -51,8 +57,9 @@ def send(api, method, path, raw, content_type):
 
 def test_bad_bodies_are_refused_clearly_and_change_nothing(app, workshop):
     convener = workshop.clients["convener"]
+    round_id = convener.open_round(workshop.dialogue_id, "consent", {"title": {"en": "x"}})
     before = snapshot(app)
-    for method, path in endpoints(workshop.dialogue_id):
+    for method, path in endpoints(workshop.dialogue_id, round_id):
         for raw, content_type in bad_bodies():
             response = send(convener, method, path, raw, content_type)
             assert 400 <= response.status_code < 500, (path, raw, response.status_code)

@@ -73,10 +73,20 @@ def test_responses_of_the_whole_flow_match_the_document(app, client, make_member
     convener = validated(make_member("convener"))
     dialogue_id = convener.create_dialogue(SCENARIO_DIALOGUE)
     participant: DialogueClient = validated()
-    admit(convener, dialogue_id, participant, convener.invite_participant(dialogue_id))
+    handle = admit(convener, dialogue_id, participant, convener.invite_participant(dialogue_id))
+    convener.write_meta(dialogue_id, {"type": "person", "handle": handle, "side": "A"})
     participant.open_device_session(dialogue_id)
     participant.read_meta(dialogue_id)
     convener.call("GET", f"/api/v1/dialogues/{dialogue_id}/invitations")
     status, _body, _ = convener.transport.request("GET", f"/api/v1/dialogues/{dialogue_id}x")
     assert status == 404
+    round_id = convener.open_round(dialogue_id, "statements", {"title": {"en": "q"}})
+    statement = participant.write_statement(dialogue_id, round_id, "a statement", "en")
+    participant.vote(dialogue_id, round_id, statement, {"vote": "agree"})
+    status, _body, _ = participant.transport.request(
+        "GET", f"/api/v1/dialogues/{dialogue_id}/rounds/{round_id}/ballots")
+    assert status == 403
+    convener.close_round(dialogue_id, round_id)
+    convener.tally_and_publish(dialogue_id, round_id)
+    participant.read_round(dialogue_id, round_id)
     assert convener.transport.checked > 10 and participant.transport.checked > 5

@@ -72,7 +72,7 @@ def test_aad_fields_are_validated(ctx: Context, bad: dict[str, object]) -> None:
 
 def test_parse_aad_rejects_bad_prefix_kind_and_length(ctx: Context) -> None:
     aad = ctx.aad()
-    for bad in (b"td2v2" + aad[5:], aad[:5] + b"\x05" + aad[6:], aad[:-1], aad + b"\x00"):
+    for bad in (b"td2v2" + aad[5:], aad[:5] + b"\x06" + aad[6:], aad[:-1], aad + b"\x00"):
         with pytest.raises(td2.Td2FormatError):
             td2.parse_aad(bad)
 

@@ -11,12 +11,12 @@ import { ID_LENGTH } from "./ids.js";
 export const AAD_LENGTH = 74;
 
 /** Kind codes (also the `label` of the matching subkey). */
-export const KIND_CODES = Object.freeze({ msg: 1, note: 2, meta: 3, summary: 4 });
+export const KIND_CODES = Object.freeze({ msg: 1, note: 2, meta: 3, summary: 4, idea: 5 });
 
 const PREFIX = utf8("td2v1");
 
 /**
- * @param {string} kind "msg" | "note" | "meta" | "summary"
+ * @param {string} kind "msg" | "note" | "meta" | "summary" | "idea"
  * @returns {number}
  */
 export function kindCode(kind) {

@@ -14,7 +14,7 @@
 // for its side with their steward key, and the manifest carries both, with no name or side.
 
 import {
-  b64uDecode, b64uEncode, buildAad, channelId, openJson, randomId, sealJson,
+  b64uDecode, b64uEncode, buildAad, openJson, randomId, sealJson,
 } from "../td2/index.js";
 import { signApproval } from "../td2/approval.js";
 import { openForMember, sealForMembers } from "../td2/members-box.js";
@@ -24,17 +24,13 @@ import { checkApprovals } from "./approval-checks.js";
 import { manifestApprovals } from "./approval-manifest.js";
 import { approvalState, participantSides } from "./approval-state.js";
 import { StateError, roleAt } from "./crypto-state.js";
+import { summaryChannel } from "./summary-channel.js";
 
 export { approvalState, manifestApprovals, participantSides };
 
 const hexBytes = (hex) => Uint8Array.from(String(hex).match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 const READERS_OF_ANSWERS = new Set(["convener", "rapporteur"]);
 const READERS_OF_REQUESTS = new Set(["convener", "rapporteur", "interpreter"]);
-
-async function summaryChannel(state) {
-  if (!state.summaryChannel) state.summaryChannel = await channelId("summary", state.idBytes);
-  return state.summaryChannel;
-}
 
 /** The member key pair of this device, for Auth-mode boxes and for opening boxes. */
 const memberPair = (state) => ({ privateKey: state.keys.member.privateKey, publicKey: state.keys.member.publicKey });
@@ -56,7 +52,7 @@ function senderKey(state, epoch, handle) {
 async function write(state, fields, to, value) {
   const key = state.metaKeys.get(state.epoch);
   if (!key) throw new StateError("no_current_key");
-  const channel = await summaryChannel(state);
+  const channel = (await summaryChannel(state)).bytes;
   const messageId = randomId();
   const aad = buildAad("summary", state.idBytes, channel, state.epoch, messageId, state.handleBytes);
   const box = await sealForMembers({
@@ -79,8 +75,7 @@ async function write(state, fields, to, value) {
  * its author: [{env, doc, value, role}] in `seq` order, and how many could not be read here.
  */
 export async function readSummaryDocs(state) {
-  const channel = await summaryChannel(state);
-  const text = b64uEncode(channel);
+  const { bytes: channel, text } = await summaryChannel(state);
   const envelopes = await api.get(`/dialogues/${state.id}/envelopes?channel=${encodeURIComponent(text)}`);
   const opened = [];
   let unreadable = 0;

@@ -9,25 +9,17 @@
 // version only when its author was a convener or a rapporteur in the verified roster of the epoch
 // it was sealed in, whatever the server says.
 
-import { b64uDecode, b64uEncode, buildAad, channelId, openJson, randomId, sealJson } from "../td2/index.js";
+import { b64uDecode, b64uEncode, buildAad, openJson, randomId, sealJson } from "../td2/index.js";
 import { openForMember, sealForMembers } from "../td2/members-box.js";
 import * as api from "./api.js";
 import { DRAFT_WRITERS, writesDrafts } from "./draft-roles.js";
+import { summaryChannel } from "./summary-channel.js";
 
-export { DRAFT_WRITERS, writesDrafts };
+export { DRAFT_WRITERS, summaryChannel, writesDrafts };
 
 export const DRAFT_TYPE = "summary_draft";
 
 /** @typedef {{text: string, terms: string[], include_notes: boolean, language: string}} DraftValue */
-
-/** The summary channel's id (bytes and base64url), derived once per dialogue state. */
-export async function summaryChannel(state) {
-  if (!state.summaryChannel) {
-    const bytes = await channelId("summary", state.idBytes);
-    state.summaryChannel = { bytes, text: b64uEncode(bytes) };
-  }
-  return state.summaryChannel;
-}
 
 /**
  * A draft's value in its one shape: the text, the terms (trimmed, no empty line), whether the

@@ -18,11 +18,17 @@ from tests.core.test_css import PHYSICAL
 
 DIST = PROJECT_ROOT / "static" / "dist"
 SOME_ID = "AAAAAAAAAAAAAAAAAAAAAA"
-PARTICIPANT_PAGES = [f"/j/{SOME_ID}", f"/p/{SOME_ID}", f"/p/{SOME_ID}/notes", f"/p/{SOME_ID}/live"]
+PARTICIPANT_PAGES = [
+    f"/j/{SOME_ID}",
+    f"/p/{SOME_ID}",
+    f"/p/{SOME_ID}/notes",
+    f"/p/{SOME_ID}/live",
+    f"/p/{SOME_ID}/approve",
+]
 # The team's code, which no participant page may load.
 TEAM_ONLY = re.compile(
     r"^static/js/(live/page-console\.js|live/page-projector\.js|dialogues/page-summary\.js"
-    r"|dialogues/summary-[\w-]+\.js|dialogues/page-workspace\.js|dialogues/page-print\.js"
+    r"|dialogues/summary-(?!channel\.js)[\w-]+\.js|dialogues/page-workspace\.js|dialogues/page-print\.js"
     r"|dialogues/print-pack\.js|export/)"
 )
 SCRIPTS = re.compile(r'<script type="module" src="([^"]+)"></script>')

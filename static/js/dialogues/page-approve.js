@@ -15,7 +15,7 @@ import { buildModel, personFor, pickText } from "./docs.js";
 import { describe, languageName, noteKindHeading } from "./labels.js";
 import { pageLife, withDeviceSession } from "./page-life.js";
 import { cacheAllowed, loadSealed, saveSealed } from "./device-cache.js";
-import { renderSummary } from "./summary-export.js";
+import { renderSummary } from "./written-summary.js";
 import { $, announce, direction, h, options, say } from "./ui.js";
 
 const POLL_MS = 5000;

@@ -18,6 +18,7 @@ PARAM_VALUES = {
     "invite_id": "AAAAAAAAAAAAAAAAAAAAAA",
     "knock_id": "AAAAAAAAAAAAAAAAAAAAAA",
     "message_id": "AAAAAAAAAAAAAAAAAAAAAA",
+    "round_id": "AAAAAAAAAAAAAAAAAAAAAA",
 }
 
 
@@ -171,6 +172,7 @@ PUBLIC = {
     "dialogue_pages.join",
     "dialogue_pages.participant_home",
     "dialogue_pages.participant_notes",
+    "dialogue_pages.participant_approve",
     "live_pages.participant_room",
     "ops.forwarded",
 }
@@ -190,6 +192,7 @@ EXPECTED = {
     "dialogue_pages.notes": set(ROLES),
     "dialogue_pages.summary": set(ROLES),
     "dialogue_pages.print_pack": set(ROLES),
+    "dialogue_pages.approve": set(ROLES),
     "live_pages.console": set(ROLES),
     "live_pages.projector": set(ROLES),
 }

@@ -20,13 +20,15 @@ compresses /static/ only, and leaves a response the app already encoded as it is
 
 from __future__ import annotations
 
+import io
 import json
 import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request, send_from_directory, url_for
+from flask import Flask, Response, abort, current_app, request, send_file, url_for
+from werkzeug.security import safe_join
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Files whose name does not change with their content: a browser reuses them for a few minutes,
@@ -102,7 +104,19 @@ def serve_dist(filename: str) -> Response:
         ),
         (None, ""),
     )
-    response = send_from_directory(dist, filename + suffix, mimetype=mimetype)
+    found = safe_join(str(dist), filename + suffix)
+    if found is None or not Path(found).is_file():
+        abort(404)
+    # The bytes, not an open file: a page that goes away mid-download (a phone changing page)
+    # leaves no file handle for the server to close later.
+    stat = Path(found).stat()
+    response = send_file(
+        io.BytesIO(Path(found).read_bytes()),
+        mimetype=mimetype,
+        etag=f"{stat.st_mtime_ns:x}-{stat.st_size:x}",
+        last_modified=stat.st_mtime,
+        conditional=True,
+    )
     if encoding:
         response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")

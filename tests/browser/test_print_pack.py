@@ -464,7 +464,12 @@ def test_print_pack_in_every_locale(world, tag, artifacts):
     assert "09:00" in english and "17:00" in english, "times in the dialogue's own zone"
     everything = "".join(squash(p["text"]) for p in pages)
     assert holds(everything, PEOPLE[tag])
-    assert squash(world.links[tag]) in everything, "the link is printed as text too"
+    # The link wraps anywhere on a card, and pdfium may hand a right-to-left card's lines back
+    # reversed: each of its parts must be there (the QR codes are checked to the letter below).
+    parts = re.sub(r"[-/#.:]+", " ", world.links[tag])
+    assert squash(world.links[tag]) in everything or holds(everything, parts), (
+        "the link is printed as text too"
+    )
     assert ELSEWHERE not in everything
     assert sorted(decoded_links(pages, artifacts, tag)) == sorted(world.links.values())
     if tag in RTL:

@@ -2,10 +2,9 @@
 // makes on what its device opened, before anything is shown or counted as an approval.
 
 import { b64uDecode } from "../td2/bytes.js";
-import { verifyApproval } from "../td2/approval.js";
+import { hexBytes, verifyApproval } from "../td2/approval.js";
 import { canonicalJson, sha256Hex } from "./written-summary.js";
 
-const hexBytes = (hex) => Uint8Array.from(String(hex).match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 const isHash = (value) => typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
 
 function requestOf({ env, doc, value, role }) {

@@ -3,10 +3,9 @@
 // names neither approvers nor sides: a side is its SHA-256 digest.
 
 import { b64uDecode, b64uEncode } from "../td2/bytes.js";
-import { sideDigest, signApprover } from "../td2/approval.js";
+import { hexBytes, sideDigest, signApprover } from "../td2/approval.js";
 import { approvalState, approvingAnswers, participantSides, sortApprovals } from "./approval-state.js";
 
-const hexBytes = (hex) => Uint8Array.from(String(hex).match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 
 /** Raised when approvals must be certified on a device without a steward key. */
 export class NoStewardKey extends Error {

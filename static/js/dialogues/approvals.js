@@ -16,7 +16,7 @@
 import {
   b64uDecode, b64uEncode, buildAad, openJson, randomId, sealJson,
 } from "../td2/index.js";
-import { signApproval } from "../td2/approval.js";
+import { hexBytes, signApproval } from "../td2/approval.js";
 import { openForMember, sealForMembers } from "../td2/members-box.js";
 import * as api from "./api.js";
 import { approvalKey } from "./approval-key.js";
@@ -28,7 +28,6 @@ import { summaryChannel } from "./summary-channel.js";
 
 export { approvalState, manifestApprovals, participantSides };
 
-const hexBytes = (hex) => Uint8Array.from(String(hex).match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 const READERS_OF_ANSWERS = new Set(["convener", "rapporteur"]);
 const READERS_OF_REQUESTS = new Set(["convener", "rapporteur", "interpreter"]);
 

@@ -13,6 +13,9 @@ import { ID_LENGTH } from "./ids.js";
 import { signEd25519, verifyEd25519 } from "./keys.js";
 
 const APPROVAL = utf8("td2/v1/summary-approval");
+
+/** The bytes of a hash written in hex, as a manifest writes `content_sha256` and approvals sign it. */
+export const hexBytes = (hex) => Uint8Array.from(String(hex).match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 const CERTIFICATE = utf8("td2/v1/approver");
 
 /** The statement an approver signs: this dialogue's summary with this hash. */
